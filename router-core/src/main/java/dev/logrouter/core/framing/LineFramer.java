@@ -1,0 +1,219 @@
+package dev.logrouter.core.framing;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Splits a byte stream into lines. Not thread-safe: one framer per stream.
+ *
+ * <ul>
+ *   <li>{@code \n} and {@code \r\n} end a line; the terminator is not part of the line.</li>
+ *   <li>A line longer than {@code maxLineBytes} is emitted as consecutive pieces marked partial
+ *       (the last piece, ended by its newline, is not partial); nothing is discarded. A cut never
+ *       splits a UTF-8 sequence.</li>
+ *   <li>{@link #flush()} emits a pending unterminated line as partial; callers call it at EOF and
+ *       after an idle timeout.</li>
+ *   <li>Invalid UTF-8 becomes U+FFFD; NUL and other control bytes are kept as they are.</li>
+ * </ul>
+ */
+public final class LineFramer {
+
+    /** Receives framed lines. */
+    @FunctionalInterface
+    public interface LineConsumer {
+        /**
+         * @param line    the decoded text without its terminator
+         * @param partial true when the line was cut (too long, idle, or EOF) rather than ended by a newline
+         */
+        void accept(String line, boolean partial);
+    }
+
+    private final int maxLineBytes;
+    private final LineConsumer consumer;
+    private byte[] pending;
+    private int pendingLen;
+    /** A {@code \r} was the last byte seen and may be the first half of {@code \r\n}. */
+    private boolean pendingCr;
+    private long lines;
+
+    public LineFramer(int maxLineBytes, LineConsumer consumer) {
+        if (maxLineBytes < 4) {
+            throw new IllegalArgumentException("maxLineBytes must be at least 4, was " + maxLineBytes);
+        }
+        this.maxLineBytes = maxLineBytes;
+        this.consumer = consumer;
+        this.pending = new byte[Math.min(maxLineBytes, 256)];
+    }
+
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    /** Number of lines and pieces emitted so far. */
+    public long emitted() {
+        return lines;
+    }
+
+    /** True when bytes of an unterminated line are held. */
+    public boolean hasPending() {
+        return pendingLen > 0 || pendingCr;
+    }
+
+    public void feed(ByteBuffer buf) {
+        if (buf.hasArray()) {
+            int pos = buf.position();
+            feed(buf.array(), buf.arrayOffset() + pos, buf.remaining());
+            buf.position(buf.limit());
+        } else {
+            byte[] tmp = new byte[Math.min(buf.remaining(), 64 * 1024)];
+            while (buf.hasRemaining()) {
+                int n = Math.min(tmp.length, buf.remaining());
+                buf.get(tmp, 0, n);
+                feed(tmp, 0, n);
+            }
+        }
+    }
+
+    public void feed(byte[] data, int off, int len) {
+        int end = off + len;
+        int start = off;
+        if (pendingCr && len > 0) {
+            // a \r held back at the end of the previous chunk
+            pendingCr = false;
+            if (data[off] == '\n') {
+                emitPendingPlus(data, start, 0, false);
+                start = off + 1;
+            } else {
+                appendPending(new byte[] {'\r'}, 0, 1);
+            }
+        }
+        int i = start;
+        while (i < end) {
+            int nl = indexOfNewline(data, i, end);
+            if (nl < 0) {
+                int tail = end - start;
+                if (tail > 0 && data[end - 1] == '\r') {
+                    appendPending(data, start, tail - 1);
+                    pendingCr = true;
+                } else {
+                    appendPending(data, start, tail);
+                }
+                return;
+            }
+            int lineEnd = nl > start && data[nl - 1] == '\r' ? nl - 1 : nl;
+            if (pendingLen == 0) {
+                emitDirect(data, start, lineEnd - start);
+            } else {
+                emitPendingPlus(data, start, lineEnd - start, false);
+            }
+            start = nl + 1;
+            i = start;
+        }
+    }
+
+    /** Emits a pending unterminated line as partial (EOF or idle timeout). */
+    public void flush() {
+        if (pendingCr) {
+            pendingCr = false;
+            appendPending(new byte[] {'\r'}, 0, 1);
+        }
+        if (pendingLen > 0) {
+            String s = decode(pending, 0, pendingLen);
+            pendingLen = 0;
+            shrinkPending();
+            emit(s, true);
+        }
+    }
+
+    private static int indexOfNewline(byte[] data, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (data[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A complete line with nothing pending: cut into pieces when too long. */
+    private void emitDirect(byte[] data, int off, int len) {
+        while (len > maxLineBytes) {
+            int cut = utf8Cut(data, off, maxLineBytes);
+            emit(decode(data, off, cut), true);
+            off += cut;
+            len -= cut;
+        }
+        emit(decode(data, off, len), false);
+    }
+
+    private void emitPendingPlus(byte[] data, int off, int len, boolean partial) {
+        appendPending(data, off, len);
+        String s = decode(pending, 0, pendingLen);
+        pendingLen = 0;
+        shrinkPending();
+        emit(s, partial);
+    }
+
+    /** Adds bytes to the pending line, emitting full-size pieces as partial whenever it overflows. */
+    private void appendPending(byte[] data, int off, int len) {
+        while (len > 0) {
+            int room = maxLineBytes - pendingLen;
+            if (len <= room) {
+                ensureCapacity(pendingLen + len);
+                System.arraycopy(data, off, pending, pendingLen, len);
+                pendingLen += len;
+                return;
+            }
+            ensureCapacity(maxLineBytes);
+            System.arraycopy(data, off, pending, pendingLen, room);
+            pendingLen = maxLineBytes;
+            off += room;
+            len -= room;
+            int cut = utf8Cut(pending, 0, pendingLen);
+            emit(decode(pending, 0, cut), true);
+            int rest = pendingLen - cut;
+            System.arraycopy(pending, cut, pending, 0, rest);
+            pendingLen = rest;
+        }
+    }
+
+    /**
+     * Length of the longest prefix of {@code data[off, off+len)} that does not end inside a UTF-8
+     * sequence; looks back at most three bytes, so invalid input is still cut near {@code len}.
+     */
+    static int utf8Cut(byte[] data, int off, int len) {
+        for (int back = 1; back <= 3 && back <= len; back++) {
+            int b = data[off + len - back] & 0xFF;
+            if ((b & 0x80) == 0) {
+                return len;
+            }
+            if ((b & 0xC0) == 0xC0) {
+                int need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+                return need > back && len - back > 0 ? len - back : len;
+            }
+        }
+        return len;
+    }
+
+    private void ensureCapacity(int n) {
+        if (n > pending.length) {
+            pending = Arrays.copyOf(pending, Math.min(Math.max(n, pending.length * 2), maxLineBytes));
+        }
+    }
+
+    private void shrinkPending() {
+        if (pending.length > 64 * 1024) {
+            pending = new byte[256];
+        }
+    }
+
+    private void emit(String s, boolean partial) {
+        lines++;
+        consumer.accept(s, partial);
+    }
+
+    private static String decode(byte[] data, int off, int len) {
+        // String's UTF-8 decoder replaces malformed input with U+FFFD; ASCII takes a fast path
+        return new String(data, off, len, StandardCharsets.UTF_8);
+    }
+}

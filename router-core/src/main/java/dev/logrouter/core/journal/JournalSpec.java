@@ -1,0 +1,21 @@
+package dev.logrouter.core.journal;
+
+/**
+ * Bounds of the journal ring: the oldest records are overwritten when either bound is reached.
+ *
+ * @param maxLines most records held (memlogd's default is 5000)
+ * @param maxBytes most estimated heap bytes held by the records
+ */
+public record JournalSpec(int maxLines, long maxBytes) {
+
+    public static final JournalSpec DEFAULT = new JournalSpec(5000, 8L * 1024 * 1024);
+
+    public JournalSpec {
+        if (maxLines < 1) {
+            throw new IllegalArgumentException("journal max_lines must be at least 1, was " + maxLines);
+        }
+        if (maxBytes < 1024) {
+            throw new IllegalArgumentException("journal max_bytes must be at least 1KiB, was " + maxBytes);
+        }
+    }
+}

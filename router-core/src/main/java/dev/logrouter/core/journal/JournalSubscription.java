@@ -1,0 +1,181 @@
+package dev.logrouter.core.journal;
+
+import dev.logrouter.core.record.LogRecord;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+
+/** One reader's position in the journal; drains on its own worker, as far as demand allows. */
+final class JournalSubscription implements Subscription, Runnable {
+
+    private final Journal journal;
+    private final Subscriber<? super LogRecord> actual;
+    private final long end;
+    private final Scheduler.Worker worker;
+    private final AtomicLong requested = new AtomicLong();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicBoolean parked = new AtomicBoolean();
+    private volatile boolean cancelled;
+    private volatile boolean completeRequested;
+    private boolean done;
+    /** Next cursor to deliver; touched only inside the drain loop. */
+    private long position;
+
+    JournalSubscription(Journal journal, Subscriber<? super LogRecord> actual, long start, long end,
+                        Scheduler.Worker worker) {
+        this.journal = journal;
+        this.actual = actual;
+        this.position = start;
+        this.end = end;
+        this.worker = worker;
+    }
+
+    void start() {
+        if (end == Long.MAX_VALUE && !cancelled) {
+            journal.followers.add(this);
+        }
+        scheduleDrain();
+    }
+
+    @Override
+    public void request(long n) {
+        if (!Operators.validate(n)) {
+            actual.onError(Exceptions.nullOrNegativeRequestException(n));
+            return;
+        }
+        requested.getAndUpdate(v -> Operators.addCap(v, n));
+        scheduleDrain();
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        unregister();
+        scheduleDrain();
+    }
+
+    /** Called by the journal after an append when this reader may be waiting. */
+    void wake() {
+        if (parked.compareAndSet(true, false)) {
+            journal.waiting.decrementAndGet();
+            scheduleDrain();
+        }
+    }
+
+    /** The journal is closing: complete after what is already deliverable. */
+    void complete() {
+        completeRequested = true;
+        scheduleDrain();
+    }
+
+    private void unregister() {
+        journal.followers.remove(this);
+        if (parked.compareAndSet(true, false)) {
+            journal.waiting.decrementAndGet();
+        }
+    }
+
+    private void scheduleDrain() {
+        if (wip.getAndIncrement() == 0) {
+            try {
+                worker.schedule(this);
+            } catch (RuntimeException rejected) {
+                // scheduler disposed at shutdown: nothing more can be delivered
+                cancelled = true;
+                unregister();
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        int missed = 1;
+        do {
+            drain();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void drain() {
+        if (done) {
+            return;
+        }
+        long r = requested.get();
+        long emitted = 0;
+        while (true) {
+            if (cancelled) {
+                finish();
+                return;
+            }
+            if (position >= end) {
+                done = true;
+                finish();
+                actual.onComplete();
+                return;
+            }
+            long t = journal.tail();
+            if (position >= t) {
+                if (completeRequested) {
+                    done = true;
+                    finish();
+                    actual.onComplete();
+                    return;
+                }
+                if (end != Long.MAX_VALUE) {
+                    // a dump can end before its snapshot end when nothing more will come; cannot happen
+                    // since end <= tail at subscription, kept for safety
+                    return;
+                }
+                // caught up: park, then re-check tail so an append racing with parking is not missed
+                if (parked.compareAndSet(false, true)) {
+                    journal.waiting.incrementAndGet();
+                }
+                if (journal.tail() > position) {
+                    if (parked.compareAndSet(true, false)) {
+                        journal.waiting.decrementAndGet();
+                    }
+                    continue;
+                }
+                break;
+            }
+            if (emitted == r) {
+                r = requested.addAndGet(-emitted);
+                emitted = 0;
+                if (r == 0) {
+                    break;
+                }
+            }
+            LogRecord rec = journal.slot(position);
+            if (rec == null || rec.cursor() != position) {
+                long h = journal.head();
+                if (h > position) {
+                    long lost = h - position;
+                    journal.readerGaps.addAndGet(lost);
+                    position = h;
+                    actual.onNext(LogRecord.gap(LogRecord.now(), "journal reader", lost));
+                    emitted++;
+                    continue;
+                }
+                // slot is being written: the append publishing tail has not finished its release yet
+                Thread.onSpinWait();
+                continue;
+            }
+            position++;
+            actual.onNext(rec);
+            emitted++;
+        }
+        if (emitted != 0) {
+            requested.addAndGet(-emitted);
+        }
+    }
+
+    private void finish() {
+        unregister();
+        worker.dispose();
+    }
+}

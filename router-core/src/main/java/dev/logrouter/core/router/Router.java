@@ -1,0 +1,194 @@
+package dev.logrouter.core.router;
+
+import dev.logrouter.core.journal.Journal;
+import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.route.RouteSpec;
+import dev.logrouter.core.route.RouteTable;
+import dev.logrouter.core.sink.BufferSpec;
+import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.sink.SinkBuffer;
+import dev.logrouter.core.source.LogSource;
+import dev.logrouter.core.source.SourceCounters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Merges sources into the journal and fans each record out to the sinks its routes select.
+ *
+ * <p>{@link #ingest} appends to the journal, then offers the record to the {@link SinkBuffer} of
+ * every sink that a route selects (once per sink). Ingest runs on the producing source's thread and
+ * never waits on a reader or a sink, except a sink configured {@code when_full: block}, which slows
+ * only the sources whose records are routed to it.
+ */
+public final class Router implements AutoCloseable {
+
+    private static final ThreadLocal<Boolean> INGESTING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    private final Journal journal;
+    private final Scheduler sinkScheduler;
+    private volatile RouteTable table;
+    private volatile SinkBinding[] bindings;
+    private final List<SourceBinding> sources = new CopyOnWriteArrayList<>();
+
+    /** A sink with its buffer and its running subscription. */
+    public record SinkBinding(LogSink sink, SinkBuffer buffer, Disposable subscription, Mono<Void> finished) {
+    }
+
+    /** A started source with its counters. */
+    public record SourceBinding(LogSource source, SourceCounters counters, Disposable subscription) {
+    }
+
+    public Router(Journal journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.sinkScheduler = Schedulers.newBoundedElastic(64, Integer.MAX_VALUE, "sink", 60, true);
+        this.table = RouteTable.compile(List.of(), List.of());
+        this.bindings = new SinkBinding[0];
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    /**
+     * Starts sinks and installs routes. Call before {@link #attach} so no record misses a route.
+     *
+     * @param sinks   sinks with their buffer specs, in a fixed order
+     * @param routes  routes naming those sinks
+     */
+    public void startSinks(Map<LogSink, BufferSpec> sinks, List<RouteSpec> routes) {
+        List<String> names = new ArrayList<>();
+        List<SinkBinding> list = new ArrayList<>();
+        for (Map.Entry<LogSink, BufferSpec> e : sinks.entrySet()) {
+            LogSink sink = e.getKey();
+            names.add(sink.name());
+            SinkBuffer buffer = new SinkBuffer(sink.name(), e.getValue(), true, sinkScheduler);
+            Mono<Void> finished = sink.write(buffer.flux())
+                    .onErrorResume(err -> {
+                        selfLog(Level.ERR, "sink " + sink.name() + " failed: " + err);
+                        return Mono.empty();
+                    })
+                    .cache();
+            Disposable d = finished.subscribe();
+            list.add(new SinkBinding(sink, buffer, d, finished));
+        }
+        RouteTable t = RouteTable.compile(routes, names);
+        this.bindings = list.toArray(new SinkBinding[0]);
+        this.table = t;
+    }
+
+    /** Subscribes to a source; its records are ingested on the thread that emits them. */
+    public SourceCounters attach(LogSource source) {
+        SourceCounters counters = new SourceCounters(source.name(), source.type());
+        Disposable d = source.records().subscribe(
+                r -> {
+                    counters.record(r.msg().length());
+                    ingest(r);
+                },
+                err -> {
+                    counters.error(String.valueOf(err.getMessage()));
+                    counters.state("failed");
+                    selfLog(Level.ERR, "source " + source.name() + " failed: " + err);
+                },
+                () -> counters.state("stopped"));
+        if ("starting".equals(counters.state())) {
+            counters.state("running");
+        }
+        sources.add(new SourceBinding(source, counters, d));
+        return counters;
+    }
+
+    /**
+     * Appends to the journal and offers to the routed sinks. Thread-safe.
+     *
+     * @return the stored record with its cursor
+     */
+    public LogRecord ingest(LogRecord draft) {
+        INGESTING.set(Boolean.TRUE);
+        try {
+            LogRecord r = journal.append(draft);
+            long mask = table.match(r);
+            if (mask != 0) {
+                SinkBinding[] b = bindings;
+                while (mask != 0) {
+                    int i = Long.numberOfTrailingZeros(mask);
+                    mask &= mask - 1;
+                    b[i].buffer().offer(r);
+                }
+            }
+            return r;
+        } finally {
+            INGESTING.set(Boolean.FALSE);
+        }
+    }
+
+    /** True on a thread that is inside {@link #ingest}; the self-log appender skips those to avoid loops. */
+    public static boolean isIngesting() {
+        return INGESTING.get();
+    }
+
+    /** A line of the router's own log, as service {@code logrouter}. */
+    public void selfLog(Level level, String msg) {
+        if (isIngesting()) {
+            return;
+        }
+        ingest(LogRecord.of(LogRecord.now(), LogRecord.SELF_SERVICE, LogRecord.SELF_SERVICE, "log", level, msg));
+    }
+
+    public List<SourceBinding> sources() {
+        return Collections.unmodifiableList(sources);
+    }
+
+    public List<SinkBinding> sinks() {
+        return List.of(bindings);
+    }
+
+    /**
+     * Stops sources, then lets every sink drain what is buffered within {@code deadline}; sinks still
+     * busy after it are cancelled and what they held is counted as dropped.
+     */
+    public void shutdown(Duration deadline) {
+        for (SourceBinding s : sources) {
+            s.subscription().dispose();
+            s.counters().state("stopped");
+        }
+        SinkBinding[] b = bindings;
+        List<Mono<Void>> all = new ArrayList<>();
+        for (SinkBinding s : b) {
+            s.buffer().close();
+            all.add(s.finished());
+        }
+        try {
+            Mono.when(all).block(deadline);
+        } catch (RuntimeException timeout) {
+            for (SinkBinding s : b) {
+                s.subscription().dispose();
+            }
+        }
+    }
+
+    /** Sink names in route-mask order with their buffers; for status. */
+    public Map<String, SinkBuffer> buffers() {
+        Map<String, SinkBuffer> m = new LinkedHashMap<>();
+        for (SinkBinding s : bindings) {
+            m.put(s.sink().name(), s.buffer());
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
+        sinkScheduler.dispose();
+    }
+}
