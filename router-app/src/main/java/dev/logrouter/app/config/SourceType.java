@@ -1,0 +1,25 @@
+package dev.logrouter.app.config;
+
+import dev.logrouter.core.source.LogSource;
+
+/**
+ * One {@code type:} of source in the YAML config: the record its block binds into and how to build
+ * the source from it. Registered in {@link ComponentTypes}.
+ *
+ * <p>Binding rules ({@link ConfigBinder}): each YAML key {@code snake_case} binds to the record
+ * component {@code snakeCase}; the {@code type} key is consumed by the registry. Unknown keys, wrong
+ * types and missing {@link Required} values are reported with line and column. A compact constructor
+ * that throws {@link IllegalArgumentException} reports its message at the block's position.
+ *
+ * @param <C> the config record
+ */
+public interface SourceType<C extends Record> {
+
+    /** The {@code type:} value, e.g. {@code exec}. */
+    String type();
+
+    Class<C> configClass();
+
+    /** Builds the source; called once per config load, after validation. */
+    LogSource create(String name, C config, RouterEnv env);
+}

@@ -1,0 +1,63 @@
+package dev.logrouter.core.record;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * RFC 3339 UTC timestamps with nanoseconds, trailing zeros of the fraction removed and no fraction
+ * when it is zero, as memlogd and Talos write them: {@code 2024-07-02T19:22:51.974497577Z}.
+ */
+public final class Rfc3339 {
+
+    private Rfc3339() {
+    }
+
+    /** Formats epoch nanoseconds. */
+    public static String format(long epochNanos) {
+        StringBuilder sb = new StringBuilder(30);
+        append(sb, epochNanos);
+        return sb.toString();
+    }
+
+    /** Appends the formatted epoch nanoseconds to {@code sb}. */
+    public static void append(StringBuilder sb, long epochNanos) {
+        long secs = Math.floorDiv(epochNanos, 1_000_000_000L);
+        int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(secs, 0, ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 1000) {
+            sb.append(year < 10 ? "000" : year < 100 ? "00" : "0");
+        }
+        sb.append(year).append('-');
+        two(sb, t.getMonthValue());
+        sb.append('-');
+        two(sb, t.getDayOfMonth());
+        sb.append('T');
+        two(sb, t.getHour());
+        sb.append(':');
+        two(sb, t.getMinute());
+        sb.append(':');
+        two(sb, t.getSecond());
+        if (nanos != 0) {
+            sb.append('.');
+            int digits = 9;
+            while (nanos % 10 == 0) {
+                nanos /= 10;
+                digits--;
+            }
+            String n = Integer.toString(nanos);
+            for (int i = n.length(); i < digits; i++) {
+                sb.append('0');
+            }
+            sb.append(n);
+        }
+        sb.append('Z');
+    }
+
+    private static void two(StringBuilder sb, int v) {
+        if (v < 10) {
+            sb.append('0');
+        }
+        sb.append(v);
+    }
+}

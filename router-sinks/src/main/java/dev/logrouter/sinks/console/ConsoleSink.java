@@ -1,0 +1,74 @@
+package dev.logrouter.sinks.console;
+
+import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.sinks.text.TextEncoder;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Prints records in {@link TextEncoder} form to an output stream (stdout by default).
+ *
+ * <p>Requests records in batches of 256 and flushes after each batch that leaves the buffer empty,
+ * so a blocked terminal only fills this sink's own bounded buffer.
+ */
+public final class ConsoleSink implements LogSink {
+
+    private final String name;
+    private final OutputStream out;
+    private final TextEncoder encoder = new TextEncoder();
+
+    public ConsoleSink(String name) {
+        this(name, System.out);
+    }
+
+    public ConsoleSink(String name, OutputStream out) {
+        this.name = name;
+        this.out = out;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return "console";
+    }
+
+    @Override
+    public Mono<Void> write(Flux<LogRecord> records) {
+        return Mono.defer(() -> {
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+            return records
+                    .limitRate(256)
+                    .doOnNext(r -> {
+                        try {
+                            w.write(encoder.encode(r));
+                            w.write('\n');
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .bufferTimeout(256, java.time.Duration.ofMillis(50))
+                    .doOnNext(batch -> flush(w))
+                    .doFinally(sig -> flush(w))
+                    .then();
+        });
+    }
+
+    private static void flush(BufferedWriter w) {
+        try {
+            w.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
