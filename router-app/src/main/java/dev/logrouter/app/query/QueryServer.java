@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -58,6 +60,7 @@ public final class QueryServer implements AutoCloseable {
     private final PeerAccess access;
     private final QueryCounters counters = new QueryCounters();
     private volatile DisposableServer server;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
 
     private QueryServer(QuerySettings settings, Journal journal, Supplier<StatusReport> status) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -166,7 +169,14 @@ public final class QueryServer implements AutoCloseable {
                         return sendError(out, e.getMessage());
                     });
         }
-        return handling.doFinally(sig -> counters.active.decrementAndGet());
+        Connection c = conn[0];
+        open.add(c);
+        // close explicitly: a client may still be sending after an error line or a dump
+        return handling.doFinally(sig -> {
+            open.remove(c);
+            counters.active.decrementAndGet();
+            c.dispose();
+        });
     }
 
     private String checkPeer(Channel ch) {
@@ -231,6 +241,9 @@ public final class QueryServer implements AutoCloseable {
         server = null;
         if (s != null) {
             s.disposeNow(Duration.ofSeconds(5));
+        }
+        for (Connection c : open) {
+            c.dispose();
         }
         try {
             Files.deleteIfExists(settings.socket());
