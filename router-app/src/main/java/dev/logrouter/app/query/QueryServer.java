@@ -5,6 +5,7 @@ import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.record.LogRecord;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.PeerCredentials;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyInbound;
@@ -53,6 +55,9 @@ import reactor.netty.tcp.TcpServer;
 public final class QueryServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
+
+    /** How long a refused client may take to close its side after the error line. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final QuerySettings settings;
     private final Journal journal;
@@ -147,36 +152,76 @@ public final class QueryServer implements AutoCloseable {
         counters.active.incrementAndGet();
         Connection[] conn = new Connection[1];
         in.withConnection(c -> conn[0] = c);
-        String denied = checkPeer(conn[0].channel());
+        Connection c = conn[0];
+        open.add(c);
+        // one reader of the inbound side for the whole connection: it decodes the first request and
+        // discards whatever follows, so unread client bytes never turn our close into a reset that
+        // would destroy the error line
+        RequestDecoder decoder = new RequestDecoder();
+        Sinks.One<RequestDecoder.Request> first = Sinks.one();
+        Sinks.Empty<Void> inboundDone = Sinks.empty();
+        boolean[] decided = new boolean[1];
+        in.receive().asByteArray().subscribe(chunk -> {
+            if (decided[0]) {
+                return;
+            }
+            try {
+                decoder.feed(chunk).ifPresent(r -> {
+                    decided[0] = true;
+                    first.tryEmitValue(r);
+                });
+            } catch (IllegalArgumentException e) {
+                decided[0] = true;
+                first.tryEmitError(e);
+            }
+        }, err -> {
+            first.tryEmitEmpty();
+            inboundDone.tryEmitEmpty();
+        }, () -> {
+            first.tryEmitEmpty();
+            inboundDone.tryEmitEmpty();
+        });
+
+        String denied = checkPeer(c.channel());
         Mono<Void> handling;
         if (denied != null) {
             counters.refused.incrementAndGet();
             LOG.warn("query socket {}: {}", settings.socket(), denied);
-            handling = sendError(out, denied);
+            handling = refuse(out, c, inboundDone, denied);
         } else {
-            RequestDecoder decoder = new RequestDecoder();
-            handling = in.receive().asByteArray()
-                    .concatMap(chunk -> Mono.justOrEmpty(decoder.feed(chunk)))
-                    .next()
+            handling = first.asMono()
                     .timeout(settings.requestTimeout())
                     .flatMap(req -> answer(req, out))
                     .onErrorResume(TimeoutException.class, e -> {
                         counters.timedOut.incrementAndGet();
-                        return sendError(out, "no request within " + settings.requestTimeout().toMillis() + " ms");
+                        return refuse(out, c, inboundDone,
+                                "no request within " + settings.requestTimeout().toMillis() + " ms");
                     })
                     .onErrorResume(IllegalArgumentException.class, e -> {
                         counters.badRequests.incrementAndGet();
-                        return sendError(out, e.getMessage());
+                        return refuse(out, c, inboundDone, e.getMessage());
                     });
         }
-        Connection c = conn[0];
-        open.add(c);
-        // close explicitly: a client may still be sending after an error line or a dump
         return handling.doFinally(sig -> {
             open.remove(c);
             counters.active.decrementAndGet();
             c.dispose();
         });
+    }
+
+    /**
+     * Sends the error line, half-closes so the client reads it and EOF, then waits briefly for the
+     * client to close its side (reading and discarding what it still sends) before the full close.
+     */
+    private static Mono<Void> refuse(NettyOutbound out, Connection c, Sinks.Empty<Void> inboundDone, String message) {
+        return sendError(out, message)
+                .then(Mono.<Void>defer(() -> {
+                    if (c.channel() instanceof DuplexChannel d && d.isActive()) {
+                        d.shutdownOutput();
+                    }
+                    return inboundDone.asMono();
+                }))
+                .timeout(CLOSE_GRACE, Mono.empty());
     }
 
     private String checkPeer(Channel ch) {
