@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             CheckCommand.class,
+            ReadCommand.class,
+            DmesgCommand.class,
+            StatusCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class LogrouterCommand implements Runnable {

@@ -44,6 +44,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Builds and starts everything the config describes. */
     public static Daemon start(RouterConfig config) throws IOException {
+        long started = System.currentTimeMillis();
         createRuntimeDir(config.runtimeDir());
         Journal journal = Journal.create(config.journal());
         Router router = new Router(journal);
@@ -59,6 +60,7 @@ public final class Daemon implements AutoCloseable {
             for (SourceDef s : config.sources()) {
                 router.attach(s.create(env));
             }
+            DaemonEndpoints.start(d, started);
         } catch (RuntimeException e) {
             d.stop(Duration.ofSeconds(1));
             throw e;
