@@ -40,6 +40,8 @@ public final class MetricsServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, List<Meter>> perComponent = new ConcurrentHashMap<>();
     private volatile StatusReport latest;
+    /** Micrometer holds the objects behind function meters weakly: keep them reachable here. */
+    private final List<Object> keepAlive = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final DisposableServer server;
 
     private MetricsServer(String listen, Supplier<StatusReport> status) {
@@ -132,6 +134,7 @@ public final class MetricsServer implements AutoCloseable {
         for (String key : new ArrayList<>(perComponent.keySet())) {
             if (!present.contains(key)) {
                 perComponent.remove(key).forEach(registry::remove);
+                // the suppliers of removed meters stay in keepAlive; components rarely vanish (reload only)
             }
         }
         return registry.scrape();
@@ -264,11 +267,13 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private Meter counter(String name, String help, Tags tags, Supplier<Number> value) {
+        keepAlive.add(value);
         return FunctionCounter.builder(name, value, v -> v.get().doubleValue())
                 .description(help).tags(tags).register(registry);
     }
 
     private Meter gauge(String name, String help, Tags tags, Supplier<Number> value) {
+        keepAlive.add(value);
         return Gauge.builder(name, value, v -> v.get().doubleValue()).description(help).tags(tags).register(registry);
     }
 
