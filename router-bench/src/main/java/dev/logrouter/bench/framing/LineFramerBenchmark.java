@@ -1,16 +1,19 @@
 package dev.logrouter.bench.framing;
 
+import dev.logrouter.bench.ThreadCpuClock;
 import dev.logrouter.core.framing.LineFramer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -44,12 +47,25 @@ public class LineFramerBenchmark {
     private byte[] stream;
     private LineFramer framer;
     private int offset;
+    private long mebibytes;
+    private final ThreadCpuClock clock = new ThreadCpuClock();
 
     @Setup
     public void setUp(Blackhole bh) {
         stream = stream(STREAM_BYTES, lineBytes);
         framer = new LineFramer(maxLineBytes, (line, partial) -> bh.consume(line));
         offset = 0;
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        mebibytes = 0;
+        clock.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        clock.print("framer", mebibytes, "MiB");
     }
 
     @Benchmark
@@ -64,6 +80,7 @@ public class LineFramerBenchmark {
             }
         }
         offset = off;
+        mebibytes++;
         return framer.emitted();
     }
 

@@ -1,15 +1,18 @@
 package dev.logrouter.bench.journal;
 
+import dev.logrouter.bench.ThreadCpuClock;
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.journal.JournalSpec;
-import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -18,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.ThreadParams;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 
@@ -75,6 +79,43 @@ public class JournalAppendBenchmark {
             }
         }
 
+        private long cpuStart;
+        private long appendedStart;
+        private long deliveredStart;
+
+        @Setup(Level.Iteration)
+        public void startIteration() {
+            cpuStart = processCpuNanos();
+            appendedStart = journal.stats().appended();
+            deliveredStart = delivered();
+        }
+
+        /**
+         * Process CPU per appended record: the producers' cost alone without followers, producers plus
+         * followers with them; their difference is what the followers cost, whatever else runs on the
+         * machine.
+         */
+        @TearDown(Level.Iteration)
+        public void endIteration() {
+            long appended = journal.stats().appended() - appendedStart;
+            long cpu = processCpuNanos() - cpuStart;
+            if (appended > 0) {
+                String followed = attached.isEmpty() ? "" : String.format(Locale.ROOT,
+                        ", followers got %.0f%% of records as records (rest as gaps)",
+                        100.0 * (delivered() - deliveredStart) / attached.size() / appended);
+                System.out.printf(Locale.ROOT, "%n[cpu] process: %.1f ns CPU per appended record%s%n",
+                        (double) cpu / appended, followed);
+            }
+        }
+
+        private long delivered() {
+            long sum = 0;
+            for (CountingFollower f : attached) {
+                sum += f.records;
+            }
+            return sum;
+        }
+
         @TearDown
         public void tearDown() {
             long appended = journal.stats().appended();
@@ -94,26 +135,46 @@ public class JournalAppendBenchmark {
         }
     }
 
-    /** Each producer thread walks the drafts from its own position. */
+    /**
+     * Each producer thread walks the drafts from its own position, and prints per iteration how much
+     * CPU it got and how many records it appended per CPU-second (see {@link ThreadCpuClock}).
+     */
     @State(Scope.Thread)
     public static class Producer {
         int next;
+        int thread;
+        long appended;
+        final ThreadCpuClock clock = new ThreadCpuClock();
 
         @Setup
-        public void setUp(org.openjdk.jmh.infra.ThreadParams params) {
-            next = (params.getThreadIndex() * 257) & (DRAFTS - 1);
+        public void setUp(ThreadParams params) {
+            thread = params.getThreadIndex();
+            next = (thread * 257) & (DRAFTS - 1);
+        }
+
+        @Setup(Level.Iteration)
+        public void startIteration() {
+            appended = 0;
+            clock.start();
+        }
+
+        @TearDown(Level.Iteration)
+        public void endIteration() {
+            clock.print("producer " + thread, appended, "records");
         }
 
         LogRecord draft(LogRecord[] drafts) {
             int i = next;
             next = (i + 1) & (DRAFTS - 1);
+            appended++;
             return drafts[i];
         }
     }
 
     /** Unbounded demand; only counts, so it costs as little as a reader can. */
     static final class CountingFollower extends BaseSubscriber<LogRecord> {
-        // written only on the follower's drain worker (serial), read after dispose in tear-down
+        // written only on the follower's drain worker (serial); read racily between iterations, which
+        // is good enough for a diagnostic line and keeps the follower's own cost minimal
         long records;
         long lost;
 
@@ -130,6 +191,11 @@ public class JournalAppendBenchmark {
                 records++;
             }
         }
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     @Benchmark
@@ -156,7 +222,8 @@ public class JournalAppendBenchmark {
         for (int i = 0; i < count; i++) {
             String service = services[i % services.length];
             String stream = streams[(i / 4) % streams.length];
-            Level level = i % 10 == 0 ? Level.WARNING : Level.INFO;
+            dev.logrouter.core.record.Level level = i % 10 == 0
+                    ? dev.logrouter.core.record.Level.WARNING : dev.logrouter.core.record.Level.INFO;
             out[i] = new LogRecord(LogRecord.NO_CURSOR, t0 + i * 1000L, service, service, stream, level,
                     message(i, msgBytes), Map.of(), LogRecord.Kind.NORMAL);
         }
