@@ -24,12 +24,17 @@ import java.util.Map;
  * <p>It also measures, separately, the ring arrays of an empty journal and the message Strings alone,
  * so the rest is the record objects; the sum of the three parts is the measured total.
  *
- * <p>Usage: {@code JournalMemoryProbe [N [msgBytes]]}, default 1000000 and 100. Exits 1 when the
- * total is above the SPEC's 250 bytes per record.
+ * <p>Usage: {@code JournalMemoryProbe [N [msgBytes [arrow]]]}, default 1000000 and 100; {@code arrow}
+ * starts every message with U+2192 (3 UTF-8 bytes), so Java stores it as UTF-16 instead of Latin-1,
+ * the worst case for a message of that many bytes. Exits 1 when the total is above the SPEC's 250
+ * bytes per record.
  */
 public final class JournalMemoryProbe {
 
     static final long TARGET_BYTES_PER_RECORD = 250;
+
+    /** U+2192 in UTF-8: three bytes, one char, not Latin-1. */
+    private static final byte[] ARROW = "\u2192".getBytes(StandardCharsets.UTF_8);
 
     private JournalMemoryProbe() {
     }
@@ -37,6 +42,10 @@ public final class JournalMemoryProbe {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int msgBytes = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        boolean arrow = args.length > 2 && args[2].equals("arrow");
+        if (args.length > 2 && !arrow) {
+            throw new IllegalArgumentException("third argument: 'arrow' or nothing, was " + args[2]);
+        }
         printVm();
 
         // as a source has them: one String each per configured source, shared by all its records
@@ -48,7 +57,7 @@ public final class JournalMemoryProbe {
         // references to the same message Strings the records hold, to measure the Strings alone later
         String[] msgs = new String[n];
         long withIndex = usedAfterGc();
-        Filled f = fill(n, msgBytes, msgs, source, service, stdout);
+        Filled f = fill(n, msgBytes, arrow, msgs, source, service, stdout);
         // fill() has returned and closed its journal: only the message Strings stay, via msgs
         long stringsOnly = usedAfterGc();
         long emptyJournal = f.emptyJournal;
@@ -59,8 +68,9 @@ public final class JournalMemoryProbe {
         double ring = (double) (emptyJournal - withIndex) / n;
         double strings = (double) (stringsOnly - withIndex) / n;
         double records = total - ring - strings;
-        System.out.printf("records: %d, message: %d ASCII bytes, journal max_lines=%d max_bytes=%d%n",
-                n, msgBytes, n, 1L << 40);
+        System.out.printf("records: %d, message: %d bytes of UTF-8, %s, journal max_lines=%d max_bytes=%d%n",
+                n, msgBytes, arrow ? "one U+2192 then ASCII (a UTF-16 String)" : "all ASCII (a Latin-1 String)",
+                n, 1L << 40);
         System.out.printf("used heap after GC: base=%d, +index=%d, +empty journal=%d, +%d records=%d,"
                 + " strings only=%d%n", base, withIndex, emptyJournal, n, full, stringsOnly);
         System.out.printf("  ring arrays (empty journal)  %7.1f bytes/record%n", ring);
@@ -78,7 +88,7 @@ public final class JournalMemoryProbe {
     }
 
     /** Fills a journal, measures it empty and full, closes it; nothing outside refers to it afterwards. */
-    private static Filled fill(int n, int msgBytes, String[] msgs, String source, String service, String stream)
+    private static Filled fill(int n, int msgBytes, boolean arrow, String[] msgs, String source, String service, String stream)
             throws InterruptedException {
         Journal journal = Journal.create(new JournalSpec(n, 1L << 40));
         long emptyJournal = usedAfterGc();
@@ -88,7 +98,7 @@ public final class JournalMemoryProbe {
             journal.append(new LogRecord(LogRecord.NO_CURSOR, LogRecord.now(), source, service, stream,
                     Level.INFO, line, Map.of(), partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL));
         });
-        feedLines(framer, n, msgBytes);
+        feedLines(framer, n, msgBytes, arrow);
         framer.flush();
         if (filled[0] != n) {
             throw new IllegalStateException("framed " + filled[0] + " lines, expected " + n);
@@ -108,11 +118,15 @@ public final class JournalMemoryProbe {
      * Frames {@code n} lines of {@code msgBytes} bytes + {@code \n} from 64 KiB chunks, as
      * {@code StreamLineReader} does with a pipe.
      */
-    private static void feedLines(LineFramer framer, int n, int msgBytes) {
+    private static void feedLines(LineFramer framer, int n, int msgBytes, boolean arrow) {
         byte[] chunk = new byte[64 * 1024];
         int pos = 0;
         for (int i = 0; i < n; i++) {
             byte[] line = JournalAppendBenchmark.message(i, msgBytes).getBytes(StandardCharsets.US_ASCII);
+            if (arrow) {
+                // one character outside Latin-1 makes Java store the whole String as UTF-16
+                System.arraycopy(ARROW, 0, line, 0, ARROW.length);
+            }
             int off = 0;
             while (off <= line.length) {
                 if (pos == chunk.length) {
