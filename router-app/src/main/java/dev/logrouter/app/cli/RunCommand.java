@@ -1,7 +1,6 @@
 package dev.logrouter.app.cli;
 
 import dev.logrouter.app.config.ConfigException;
-import dev.logrouter.app.config.ConfigProblem;
 import dev.logrouter.app.config.RouterConfig;
 import dev.logrouter.app.daemon.Daemon;
 import java.io.IOException;
@@ -53,18 +52,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        RouterConfig c;
-        try {
-            c = config.load();
-        } catch (ConfigException e) {
-            for (ConfigProblem p : e.problems()) {
-                err.println(p.format(e.file()));
-            }
-            err.flush();
-            return 1;
-        } catch (IOException e) {
-            err.println("logrouter: cannot read config " + config.file() + ": " + e);
-            err.flush();
+        RouterConfig c = config.loadOrReport(err);
+        if (c == null) {
             return 1;
         }
         Duration drain = Duration.parse("PT" + drainTimeout.toUpperCase(java.util.Locale.ROOT));
