@@ -2,8 +2,13 @@ package dev.logrouter.app.query;
 
 import dev.logrouter.app.status.StatusReport;
 import dev.logrouter.core.journal.Journal;
+import dev.logrouter.core.journal.ReadMode;
 import dev.logrouter.core.record.LogRecord;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -106,6 +111,7 @@ public final class QueryServer implements AutoCloseable {
             // bind under a temporary name, set the mode, then rename: no window with a looser mode
             Path tmp = path.resolveSibling(".lrq-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16));
             DisposableServer s = TcpServer.create()
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .bindAddress(() -> new DomainSocketAddress(tmp.toString()))
                     .handle(this::serve)
                     .bindNow(Duration.ofSeconds(10));
@@ -160,6 +166,22 @@ public final class QueryServer implements AutoCloseable {
         RequestDecoder decoder = new RequestDecoder();
         Sinks.One<RequestDecoder.Request> first = Sinks.one();
         Sinks.Empty<Void> inboundDone = Sinks.empty();
+        // with half-closure allowed the client's EOF is an event, not a close: note it ourselves
+        c.addHandlerFirst("query-eof", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof ChannelInputShutdownEvent) {
+                    inboundDone.tryEmitEmpty();
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                inboundDone.tryEmitEmpty();
+                ctx.fireChannelInactive();
+            }
+        });
         boolean[] decided = new boolean[1];
         in.receive().asByteArray().subscribe(chunk -> {
             if (decided[0]) {
@@ -191,7 +213,7 @@ public final class QueryServer implements AutoCloseable {
         } else {
             handling = first.asMono()
                     .timeout(settings.requestTimeout())
-                    .flatMap(req -> answer(req, out))
+                    .flatMap(req -> answer(req, out, inboundDone.asMono()))
                     .onErrorResume(TimeoutException.class, e -> {
                         counters.timedOut.incrementAndGet();
                         return refuse(out, c, inboundDone,
@@ -241,10 +263,11 @@ public final class QueryServer implements AutoCloseable {
         return access.check(cred.pid(), cred.uid(), gids.length > 0 ? gids[0] : -1);
     }
 
-    private Mono<Void> answer(RequestDecoder.Request req, NettyOutbound out) {
+    private Mono<Void> answer(RequestDecoder.Request req, NettyOutbound out, Mono<Void> inboundDone) {
         if (req.memlogdMode() != null) {
-            return out.sendByteArray(records(journal.read(req.memlogdMode(), 0)).map(MemlogdFormat::jsonLineBytes))
-                    .then();
+            Mono<Void> send = out.sendByteArray(records(journal.read(req.memlogdMode(), 0))
+                    .map(MemlogdFormat::jsonLineBytes)).then();
+            return req.memlogdMode() == ReadMode.DUMP ? send : untilClientCloses(send, inboundDone);
         }
         QueryRequest q = req.extended();
         if (q.status()) {
@@ -254,7 +277,17 @@ public final class QueryServer implements AutoCloseable {
             return out.sendByteArray(Mono.fromSupplier(() -> (status.get().toJson() + "\n")
                     .getBytes(StandardCharsets.UTF_8))).then();
         }
-        return out.sendByteArray(records(JournalQuery.select(journal, q)).map(RecordJson::lineBytes)).then();
+        Mono<Void> send = out.sendByteArray(records(JournalQuery.select(journal, q)).map(RecordJson::lineBytes)).then();
+        return q.mode() == ReadMode.DUMP ? send : untilClientCloses(send, inboundDone);
+    }
+
+    /**
+     * A follower ends when the client closes its side: half-closure is allowed so that a dump still
+     * completes for a client that shuts down its write side after the request (socat, nc), but an idle
+     * follower must be released as soon as its client goes away, not at the next write.
+     */
+    private static Mono<Void> untilClientCloses(Mono<Void> send, Mono<Void> inboundDone) {
+        return Mono.firstWithSignal(send, inboundDone);
     }
 
     private Flux<LogRecord> records(Flux<LogRecord> f) {

@@ -131,6 +131,26 @@ class QuerySocketRobustnessTest {
     }
 
     @Test
+    void dumpCompletesForAClientThatHalfClosesButAFollowerEnds() throws Exception {
+        append(1000, "h");
+        try (TestClient c = new TestClient(server.socket())) {
+            c.send(0x00);
+            c.socket.shutdownOutput(); // what socat and nc do at the end of their input
+            assertThat(c.readAllText().lines()).hasSize(1000);
+        }
+        try (TestClient c = new TestClient(server.socket())) {
+            c.send(0x01);
+            awaitFollowers(1);
+            c.socket.shutdownOutput();
+            assertThat(c.closedByServer()).isTrue();
+        }
+        for (int i = 0; i < 500 && journal.followerCount() > 0; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(journal.followerCount()).isZero();
+    }
+
+    @Test
     void stalledFollowerGetsExactGapAndNeverSlowsIngest() throws Exception {
         int total = 200_000;
         String pad = "x".repeat(200);
