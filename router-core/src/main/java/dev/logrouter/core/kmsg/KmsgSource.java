@@ -179,6 +179,9 @@ public final class KmsgSource implements LogSource {
         private volatile long forwardedSeq = -1;
         private volatile long forwardedClock = -1;
         private long savedSeq = -1;
+        /** The record being handed to the subscriber; a cancel from inside its onNext means it was delivered. */
+        private long inFlightSeq = -1;
+        private long inFlightClock = -1;
 
         Reader(FluxSink<LogRecord> sink) {
             this.sink = sink;
@@ -197,6 +200,10 @@ public final class KmsgSource implements LogSource {
         }
 
         void stop() {
+            if (Thread.currentThread() == thread && inFlightSeq >= 0) {
+                forwardedClock = inFlightClock;
+                forwardedSeq = inFlightSeq;
+            }
             stopped = true;
             demandChanged();
             closeDevice();
@@ -354,11 +361,14 @@ public final class KmsgSource implements LogSource {
                 if (KmsgRecordParser.isMalformed(rec)) {
                     malformed.incrementAndGet();
                 }
+                inFlightSeq = seq;
+                inFlightClock = usec;
                 sink.next(rec);
                 if (seq >= 0) {
                     forwardedClock = usec;
                     forwardedSeq = seq;
                 }
+                inFlightSeq = -1;
             }
         }
 

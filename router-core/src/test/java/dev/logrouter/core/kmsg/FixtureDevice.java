@@ -138,8 +138,8 @@ final class FixtureDevice implements KmsgDevice {
 
     @Override
     public boolean seekEnd() {
-        seeks.incrementAndGet();
         if (!exactSeek) {
+            seeks.incrementAndGet();
             return false;
         }
         lock.lock();
@@ -148,6 +148,7 @@ final class FixtureDevice implements KmsgDevice {
             return true;
         } finally {
             lock.unlock();
+            seeks.incrementAndGet();
         }
     }
 
