@@ -81,7 +81,7 @@ final class FieldMap extends AbstractMap<String, Object> {
 
     /** Collects fields in order; a repeated key replaces the earlier value in its place. Single use. */
     static final class Builder {
-        private Object[] kv = new Object[16];
+        private Object[] kv = new Object[8];
         private int size;
 
         Builder put(String key, Object value) {
