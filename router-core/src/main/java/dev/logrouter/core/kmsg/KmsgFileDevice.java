@@ -31,6 +31,8 @@ final class KmsgFileDevice implements KmsgDevice {
     /** File offset just after data[limit - 1]. */
     private long filePos;
     private volatile boolean closed;
+    /** Wakes {@link #awaitData} on close. */
+    private final Object closeSignal = new Object();
 
     KmsgFileDevice(Path path, long pollMillis) throws IOException {
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
@@ -151,7 +153,11 @@ final class KmsgFileDevice implements KmsgDevice {
 
     @Override
     public void awaitData(long maxMillis) throws InterruptedException {
-        Thread.sleep(Math.min(maxMillis, pollMillis));
+        synchronized (closeSignal) {
+            if (!closed) {
+                closeSignal.wait(Math.max(1, Math.min(maxMillis, pollMillis)));
+            }
+        }
     }
 
     @Override
@@ -161,7 +167,10 @@ final class KmsgFileDevice implements KmsgDevice {
 
     @Override
     public void close() throws IOException {
-        closed = true;
+        synchronized (closeSignal) {
+            closed = true;
+            closeSignal.notifyAll();
+        }
         channel.close();
     }
 }

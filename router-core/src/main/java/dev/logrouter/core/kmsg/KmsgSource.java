@@ -208,7 +208,8 @@ public final class KmsgSource implements LogSource {
             demandChanged();
             closeDevice();
             if (Thread.currentThread() != thread) {
-                thread.interrupt();
+                // no interrupt: the thread may be inside the subscriber's onNext; closing the device
+                // wakes a blocked read and every other wait of the loop is bounded
                 try {
                     thread.join(TimeUnit.SECONDS.toMillis(2));
                 } catch (InterruptedException e) {
