@@ -20,12 +20,7 @@ class KmsgDeviceSmokeTest {
 
     @Test
     void realDeviceRecordsParseWithIncreasingSeqAndPlausibleTimes() throws InterruptedException {
-        assumeTrue(Files.exists(DEVICE), "no /dev/kmsg");
-        try (FileChannel probe = FileChannel.open(DEVICE, StandardOpenOption.READ)) {
-            assumeTrue(probe.isOpen());
-        } catch (IOException e) {
-            assumeTrue(false, "/dev/kmsg not readable here: " + e);
-        }
+        assumeReadable();
         KmsgSpec spec = new KmsgSpec("smoke", DEVICE, KmsgFrom.START, null);
         long startNanos = LogRecord.now();
         // the whole ring, then the read blocks; cancelling after 1.5 s must wake it
@@ -63,6 +58,26 @@ class KmsgDeviceSmokeTest {
         while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("kmsg-smoke"))) {
             assertThat(System.nanoTime()).isLessThan(deadline);
             Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void fromEndOnTheRealDeviceSkipsTheRingByTimestamp() {
+        assumeReadable();
+        long openedUsec = System.nanoTime() / 1000;
+        KmsgSource src = new KmsgSource(new KmsgSpec("smoke-end", DEVICE, KmsgFrom.END, null));
+        List<LogRecord> got = src.records().take(Duration.ofMillis(700)).collectList().block(Duration.ofSeconds(20));
+        // the ring is never empty after boot: it was read and skipped; only newer records come through
+        assertThat(src.recordsRead()).isGreaterThan(got.size());
+        assertThat(got).allSatisfy(r -> assertThat(KmsgRecordParser.clockOf(r)).isGreaterThanOrEqualTo(openedUsec));
+    }
+
+    private static void assumeReadable() {
+        assumeTrue(Files.exists(DEVICE), "no /dev/kmsg");
+        try (FileChannel probe = FileChannel.open(DEVICE, StandardOpenOption.READ)) {
+            assumeTrue(probe.isOpen());
+        } catch (IOException e) {
+            assumeTrue(false, "/dev/kmsg not readable here: " + e);
         }
     }
 }
