@@ -40,6 +40,7 @@ public final class Router implements AutoCloseable {
     private volatile RouteTable table;
     private volatile SinkBinding[] bindings;
     private final List<SourceBinding> sources = new CopyOnWriteArrayList<>();
+    private boolean shutDown;
 
     /** A sink with its buffer and its running subscription. */
     public record SinkBinding(LogSink sink, SinkBuffer buffer, Disposable subscription, Mono<Void> finished) {
@@ -158,6 +159,12 @@ public final class Router implements AutoCloseable {
      * busy after it are cancelled and what they held is counted as dropped.
      */
     public void shutdown(Duration deadline) {
+        synchronized (this) {
+            if (shutDown) {
+                return;
+            }
+            shutDown = true;
+        }
         for (SourceBinding s : sources) {
             s.subscription().dispose();
             s.counters().state("stopped");
@@ -186,6 +193,7 @@ public final class Router implements AutoCloseable {
         return m;
     }
 
+    /** {@link #shutdown} with a 5 s deadline unless already shut down, then releases threads. */
     @Override
     public void close() {
         shutdown(Duration.ofSeconds(5));
