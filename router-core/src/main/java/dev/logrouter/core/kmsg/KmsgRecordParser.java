@@ -2,6 +2,9 @@ package dev.logrouter.core.kmsg;
 
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -59,6 +62,9 @@ public final class KmsgRecordParser {
     private static final byte[] CALLER_PREFIX = "caller=".getBytes(StandardCharsets.US_ASCII);
     private static final String SUBSYSTEM = "SUBSYSTEM";
     private static final String DEVICE = "DEVICE";
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int ESCAPED = 1;
+    private static final int NON_ASCII = 2;
 
     private final String source;
     private byte[] scratch = new byte[512];
@@ -159,7 +165,26 @@ public final class KmsgRecordParser {
             }
         }
         int textStart = semi + 1;
-        int textEnd = indexOf(buf, textStart, end, (byte) '\n');
+        // one pass over the text: its end, and whether it needs unescaping or UTF-8 decoding
+        int textEnd = end;
+        int kind = 0;
+        int i = textStart;
+        // eight bytes at a time while there is no newline, backslash or non-ASCII byte
+        while (i + 8 <= end && plainWord((long) LONGS.get(buf, i))) {
+            i += 8;
+        }
+        for (; i < end; i++) {
+            byte c = buf[i];
+            if (c == '\n') {
+                textEnd = i;
+                break;
+            }
+            if (c == '\\') {
+                kind |= ESCAPED;
+            } else if (c < 0) {
+                kind |= NON_ASCII;
+            }
+        }
         int level = (int) (prio & 7);
         int facility = (int) (prio >>> 3);
         FieldMap.Builder fields = new FieldMap.Builder()
@@ -188,7 +213,7 @@ public final class KmsgRecordParser {
             fields.put(FLAGS_FIELD, flags);
         }
         return new LogRecord(LogRecord.NO_CURSOR, bootEpochNanos + usec * 1000, source, SERVICE, STREAM,
-                LEVEL_VALUES[level], text(buf, textStart, textEnd), fields.build(), LogRecord.Kind.NORMAL);
+                LEVEL_VALUES[level], decode(buf, textStart, textEnd, kind), fields.build(), LogRecord.Kind.NORMAL);
     }
 
     /** The kernel sequence number of a record from this parser, or -1 when it has none. */
@@ -228,22 +253,40 @@ public final class KmsgRecordParser {
                 new String(buf, off, end - off, StandardCharsets.UTF_8), fields.build(), LogRecord.Kind.NORMAL);
     }
 
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long NEWLINES = ONES * '\n';
+    private static final long BACKSLASHES = ONES * '\\';
+
+    /** True when none of the 8 bytes is a newline, a backslash or a non-ASCII byte (SWAR test). */
+    private static boolean plainWord(long w) {
+        long nl = w ^ NEWLINES;
+        long bs = w ^ BACKSLASHES;
+        long zeroNl = (nl - ONES) & ~nl;
+        long zeroBs = (bs - ONES) & ~bs;
+        return ((w | zeroNl | zeroBs) & HIGHS) == 0;
+    }
+
     /** Unsigned decimal at {@link #pos}, stopping at the first non-digit; -1 when there is no digit or it overflows. */
     private long number(byte[] b, int to) {
         int start = pos;
+        int p = start;
         long v = 0;
-        while (pos < to) {
-            int d = b[pos] - '0';
+        while (p < to) {
+            int d = b[p] - '0';
             if (d < 0 || d > 9) {
                 break;
             }
-            if (v > (Long.MAX_VALUE - d) / 10) {
+            // no division on the hot path: overflow only above 922337203685477580 * 10 + 7
+            if (v >= 922_337_203_685_477_580L && (v > 922_337_203_685_477_580L || d > 7)) {
+                pos = p;
                 return -1;
             }
             v = v * 10 + d;
-            pos++;
+            p++;
         }
-        return pos == start ? -1 : v;
+        pos = p;
+        return p == start ? -1 : v;
     }
 
     private static String flagsOf(byte[] b, int from, int to) {
@@ -301,17 +344,23 @@ public final class KmsgRecordParser {
 
     /** Text or value: ASCII fast path, otherwise {@code \xHH} unescaped and decoded as UTF-8. */
     private String text(byte[] b, int from, int to) {
-        boolean ascii = true;
+        int kind = 0;
         for (int i = from; i < to; i++) {
             byte c = b[i];
             if (c == '\\') {
-                return unescape(b, from, to);
-            }
-            if (c < 0) {
-                ascii = false;
+                kind |= ESCAPED;
+            } else if (c < 0) {
+                kind |= NON_ASCII;
             }
         }
-        return new String(b, from, to - from, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        return decode(b, from, to, kind);
+    }
+
+    private String decode(byte[] b, int from, int to, int kind) {
+        if ((kind & ESCAPED) != 0) {
+            return unescape(b, from, to);
+        }
+        return new String(b, from, to - from, kind == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
     private String unescape(byte[] b, int from, int to) {

@@ -71,6 +71,24 @@ class KmsgRecordParserTest {
     }
 
     @Test
+    void specialBytesAreFoundAtEveryPositionOfTheWordScan() {
+        // the text is scanned eight bytes at a time: put each special byte at every offset
+        for (int len = 1; len <= 40; len++) {
+            for (int at = 0; at < len; at++) {
+                String before = "a".repeat(at);
+                String after = "b".repeat(len - at - 1);
+                assertThat(parse("6,1,2,-;" + before + "\\x41" + after + "\n").msg()).isEqualTo(before + "A" + after);
+                assertThat(parse("6,1,2,-;" + before + "\u00e9" + after + "\n").msg()).isEqualTo(before + "\u00e9" + after);
+                LogRecord dict = parse("6,1,2,-;" + before + "\n K=" + after + "\n");
+                assertThat(dict.msg()).isEqualTo(before);
+                assertThat(dict.fields().get("K")).isEqualTo(after);
+                assertThat(parse("6,1,2,-;" + before + "~" + after).msg()).isEqualTo(before + "~" + after);
+            }
+        }
+        assertThat(parser.malformed()).isZero();
+    }
+
+    @Test
     void invalidEscapesAreKeptAsWritten() {
         assertThat(parse("6,1,2,-;a\\xZZb \\x4 \\y \\").msg()).isEqualTo("a\\xZZb \\x4 \\y \\");
         assertThat(parse("6,1,2,-;end\\x4").msg()).isEqualTo("end\\x4");
