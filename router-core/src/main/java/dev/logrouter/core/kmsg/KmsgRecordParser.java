@@ -23,7 +23,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Malformed input (no {@code ;}, bad numbers, a truncated header, a continuation line without
  * {@code =}) never throws: it becomes a record whose {@code msg} is the raw text, with a
  * {@value #PARSE_ERROR_FIELD} field saying what is wrong (after {@code facility}, {@code priority},
- * {@code seq} and {@code clock} when the header itself was fine), and is counted in
+ * {@code seq} and {@code clock} when the header itself was fine), with the level of its priority
+ * when that could be read (else {@code warning}), and is counted in
  * {@link #malformed()}.
  *
  * <p>No regular expressions, one pass over the bytes, one scratch buffer reused for unescaping: an
