@@ -102,7 +102,7 @@ class RouterTest {
             sinks.put(web, BufferSpec.DEFAULT);
             sinks.put(all, BufferSpec.DEFAULT);
             router.startSinks(sinks, List.of(to("web*", "web", "all"), to(null, "all")));
-            SourceCounters a = router.attach(source("a", "web-1", 100));
+            SourceCounters a = router.attach(source("a", "web-1", 100)).counters();
             router.attach(source("b", "db", 50));
             waitFor(() -> all.got.size() == 150 && web.got.size() == 100);
             assertThat(List.copyOf(web.got)).allMatch(r -> r.service().equals("web-1"));
