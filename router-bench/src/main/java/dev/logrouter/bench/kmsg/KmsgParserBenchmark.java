@@ -1,5 +1,6 @@
 package dev.logrouter.bench.kmsg;
 
+import dev.logrouter.bench.ThreadCpuClock;
 import dev.logrouter.core.kmsg.KmsgRecordParser;
 import dev.logrouter.core.record.LogRecord;
 import java.nio.charset.StandardCharsets;
@@ -7,18 +8,22 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link KmsgRecordParser} throughput: one op = one record parsed into a {@link LogRecord}.
  * {@code typical}: ~80-byte kernel lines without dictionary; {@code withDictionary}: lines with
  * SUBSYSTEM/DEVICE continuation lines and an escape. Target: at least 2 M records/s for typical lines.
+ * Each iteration also prints records per CPU-second of the benchmark thread ({@link ThreadCpuClock}),
+ * the figure that holds on a shared machine.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -53,6 +58,8 @@ public class KmsgParserBenchmark {
     private int i;
     private int j;
     private KmsgRecordParser parser;
+    private long parsed;
+    private final ThreadCpuClock clock = new ThreadCpuClock();
 
     @Setup
     public void setup() {
@@ -69,14 +76,27 @@ public class KmsgParserBenchmark {
         return out;
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        parsed = 0;
+        clock.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        clock.print("parser", parsed, "records");
+    }
+
     @Benchmark
     public LogRecord typical() {
+        parsed++;
         byte[] b = typical[i++ & 7];
         return parser.parse(b, 0, b.length, 1_700_000_000_000_000_000L);
     }
 
     @Benchmark
     public LogRecord withDictionary() {
+        parsed++;
         byte[] b = withDictionary[j++ % 3];
         return parser.parse(b, 0, b.length, 1_700_000_000_000_000_000L);
     }
