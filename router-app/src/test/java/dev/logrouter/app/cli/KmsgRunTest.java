@@ -53,4 +53,25 @@ class KmsgRunTest {
             assertThat(p.out).noneMatch(l -> l.contains("hello from fixture") || l.contains("after a jump"));
         }
     }
+
+    @Test
+    void anUnreadableDeviceIsOneErrorRecordAndOneLogLineAndTheRouterKeepsRunning() throws Exception {
+        Path missing = dir.resolve("no-such-kmsg");
+        Path config = dir.resolve("kmsg.yaml");
+        Files.writeString(config, "sources:\n"
+                + "  kernel: { type: kmsg, path: " + missing + " }\n"
+                + "  other: { type: exec, command: [sh, -c, 'sleep 1; echo still running'] }\n"
+                + "sinks:\n"
+                + "  console: { type: console }\n"
+                + "routes:\n"
+                + "  - to: [console]\n", StandardCharsets.UTF_8);
+        try (RouterProcess p = RouterProcess.start(dir.resolve("run"), "run", "--config", config.toString())) {
+            p.awaitOut(l -> l.contains("still running"), 60);
+            p.process.toHandle().destroy();
+            assertThat(p.waitFor(30)).isZero();
+            assertThat(p.out).filteredOn(l -> l.contains("cannot open " + missing)).hasSize(1)
+                    .allMatch(l -> l.contains("logrouter[log] err: kmsg source 'kernel'"));
+            assertThat(p.err).filteredOn(l -> l.contains("cannot open " + missing)).hasSize(1);
+        }
+    }
 }

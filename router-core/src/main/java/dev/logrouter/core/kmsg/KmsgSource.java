@@ -243,7 +243,7 @@ public final class KmsgSource implements LogSource {
                 dev = opener.open();
             } catch (IOException e) {
                 String msg = openErrorMessage(spec.name(), spec.path(), e);
-                LOG.error(msg);
+                LOG.error(ALREADY_RECORDED, msg);
                 sink.next(selfRecord(Level.ERR, msg, e.toString()));
                 sink.complete();
                 return;
@@ -264,7 +264,7 @@ public final class KmsgSource implements LogSource {
                 if (!stopped) {
                     String msg = "kmsg source '" + spec.name() + "': reading " + spec.path() + " failed: " + e
                             + "; the kernel log is no longer collected";
-                    LOG.error(msg);
+                    LOG.error(ALREADY_RECORDED, msg);
                     sink.next(selfRecord(Level.ERR, msg, e.toString()));
                     sink.complete();
                 }
@@ -396,7 +396,8 @@ public final class KmsgSource implements LogSource {
             try {
                 return KmsgState.read(spec.stateFile());
             } catch (IOException e) {
-                LOG.warn("kmsg source '{}': ignoring unreadable state file: {}; starting from {}", spec.name(),
+                LOG.warn(ALREADY_RECORDED, "kmsg source '{}': ignoring unreadable state file: {}; starting from {}",
+                        spec.name(),
                         e.getMessage(), spec.from().name().toLowerCase(java.util.Locale.ROOT));
                 sink.next(selfRecord(Level.WARNING, "kmsg source '" + spec.name()
                         + "': ignoring unreadable state file " + spec.stateFile(), e.getMessage()));
