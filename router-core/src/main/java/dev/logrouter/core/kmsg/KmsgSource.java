@@ -173,7 +173,7 @@ public final class KmsgSource implements LogSource {
         private final Thread thread;
         private volatile boolean stopped;
         private KmsgDevice device;
-        private Disposable persistTask;
+        private volatile Disposable persistTask;
         private String bootId;
         /** Last forwarded record; written by the reader thread, saved by the timer. */
         private volatile long forwardedSeq = -1;
@@ -216,11 +216,15 @@ public final class KmsgSource implements LogSource {
                     Thread.currentThread().interrupt();
                 }
             }
+            stopPersisting();
+            saveState();
+        }
+
+        private void stopPersisting() {
             Disposable t = persistTask;
             if (t != null) {
                 t.dispose();
             }
-            saveState();
         }
 
         private void closeDevice() {
@@ -272,6 +276,8 @@ public final class KmsgSource implements LogSource {
                 // stopped
             } finally {
                 closeDevice();
+                stopPersisting();
+                saveState();
             }
         }
 
@@ -294,6 +300,9 @@ public final class KmsgSource implements LogSource {
                 }
                 persistTask = timer.schedulePeriodically(this::saveState, spec.stateInterval().toMillis(),
                         spec.stateInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (stopped) {
+                    stopPersisting(); // stop() ran before the task existed
+                }
             }
             long skipBeforeUsec = -1;
             if (resumeAfter < 0 && spec.from() == KmsgFrom.END && !dev.seekEnd()) {

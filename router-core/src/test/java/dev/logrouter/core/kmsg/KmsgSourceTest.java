@@ -312,6 +312,18 @@ class KmsgSourceTest {
     }
 
     @Test
+    void endOfTheDeviceCompletesTheFluxAndSavesTheState() {
+        Path state = tmp.resolve("kmsg.state");
+        FixtureDevice dev = FixtureDevice.blocking(16);
+        dev.writeSeq(0, 3);
+        StepVerifier.create(source(dev, spec(KmsgFrom.START, state)).records())
+                .expectNextCount(3)
+                .then(dev::close)
+                .verifyComplete();
+        assertThat(readSeq(state)).isEqualTo(2);
+    }
+
+    @Test
     void unreadableStateFileIsReportedAndIgnored() throws IOException {
         Path state = tmp.resolve("kmsg.state");
         Files.writeString(state, "seq=notanumber\n", StandardCharsets.UTF_8);
