@@ -259,25 +259,27 @@ public final class KmsgSource implements LogSource {
                 closeDevice();
                 return;
             }
+            Exception failure = null;
             try {
                 readLoop(dev);
-                if (!stopped) {
-                    sink.complete();
-                }
             } catch (IOException | RuntimeException e) {
-                if (!stopped) {
-                    String msg = "kmsg source '" + spec.name() + "': reading " + spec.path() + " failed: " + e
-                            + "; the kernel log is no longer collected";
-                    LOG.error(ALREADY_RECORDED, msg);
-                    sink.next(selfRecord(Level.ERR, msg, e.toString()));
-                    sink.complete();
-                }
+                failure = e;
             } catch (InterruptedException e) {
-                // stopped
+                Thread.currentThread().interrupt();
             } finally {
+                // state saved before the subscriber hears of the end
                 closeDevice();
                 stopPersisting();
                 saveState();
+            }
+            if (!stopped) {
+                if (failure != null) {
+                    String msg = "kmsg source '" + spec.name() + "': reading " + spec.path() + " failed: " + failure
+                            + "; the kernel log is no longer collected";
+                    LOG.error(ALREADY_RECORDED, msg);
+                    sink.next(selfRecord(Level.ERR, msg, failure.toString()));
+                }
+                sink.complete();
             }
         }
 
