@@ -203,6 +203,33 @@ class ClientCommandsTest {
     }
 
     @Test
+    void dmesgShowsARealKmsgSource() throws Exception {
+        Path fixture = dir.resolve("kmsg.txt");
+        java.nio.file.Files.writeString(fixture, "6,1,5123456,-;usb 1-1: new high-speed USB device number 2\n"
+                + " SUBSYSTEM=usb\n"
+                + "4,2,6000001,-;ACPI: \\x5fSB_.PCI0 warning\n"
+                + "30,3,7000000,-;systemd[1]: daemon facility\n");
+        Path rt = dir.resolve("kmsg-rt");
+        RouterConfig c = new ConfigLoader(Map.of(ConfigLoader.RUNTIME_DIR_VARIABLE, rt.toString())).parse(
+                "sources:\n  kernel: { type: kmsg, path: " + fixture + ", from: start }\nsinks: {}\nroutes: []\n",
+                "kmsg.yaml");
+        Daemon k = Daemon.start(c);
+        try {
+            String expected = "kern  :info  : [    5.123456] usb 1-1: new high-speed USB device number 2\n"
+                    + "kern  :warn  : [    6.000001] ACPI: _SB_.PCI0 warning\n"
+                    + "daemon:info  : [    7.000000] systemd[1]: daemon facility\n";
+            for (int i = 0; i < 500 && !out().equals(expected); i++) {
+                Thread.sleep(10);
+                stdout.reset();
+                assertThat(run("dmesg", "--socket", c.query().socket().toString())).isZero();
+            }
+            assertThat(out()).isEqualTo(expected);
+        } finally {
+            k.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void statusShowsSourcesSinksJournalAndQuery() throws Exception {
         assertThat(run("status", "--socket", socket.toString(), "--json")).isZero();
         StatusReport r = StatusReport.parse(out().trim());
