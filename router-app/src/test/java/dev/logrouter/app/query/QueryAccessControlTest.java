@@ -73,10 +73,16 @@ class QueryAccessControlTest {
     }
 
     private String runAs(String uid, String gid, Path socket) throws Exception {
+        return runAs(uid, gid, null, socket);
+    }
+
+    /** Runs the client as uid/gid with the supplementary groups {@code groups} (none when null). */
+    private String runAs(String uid, String gid, String groups, Path socket) throws Exception {
         Path script = dir.resolve("client.py");
         Files.writeString(script, CLIENT);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
-        Process p = new ProcessBuilder("setpriv", "--reuid", uid, "--regid", gid, "--clear-groups",
+        Process p = new ProcessBuilder("setpriv", "--reuid", uid, "--regid", gid,
+                groups == null ? "--clear-groups" : "--groups=" + groups,
                 "/usr/bin/python3", script.toString(), socket.toString())
                 .redirectErrorStream(true).start();
         try {
@@ -111,6 +117,9 @@ class QueryAccessControlTest {
             assertThat(runAs("65534", "4242", server.socket())).contains("\"msg\":\"secret\"");
             assertThat(runAs("4243", "65534", server.socket())).contains("\"msg\":\"secret\"");
             assertThat(runAs("65534", "65534", server.socket())).startsWith("{\"error\":\"access denied");
+            assertThat(server.counters().refused()).isEqualTo(1);
+            // a supplementary group counts too (read from /proc/PID/status of the peer)
+            assertThat(runAs("65534", "65534", "100,4242", server.socket())).contains("\"msg\":\"secret\"");
             assertThat(server.counters().refused()).isEqualTo(1);
         }
     }
