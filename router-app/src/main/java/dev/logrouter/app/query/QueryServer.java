@@ -142,13 +142,15 @@ public final class QueryServer implements AutoCloseable {
         if ((mode & 0170000) != 0140000) {
             throw new IOException(path + " exists and is not a socket");
         }
+        boolean live;
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(path));
-            throw new IOException("another process is serving " + path);
+            live = true;
         } catch (IOException refused) {
-            if (refused.getMessage() != null && refused.getMessage().startsWith("another process")) {
-                throw refused;
-            }
+            live = false;
+        }
+        if (live) {
+            throw new IOException("another process is serving " + path);
         }
         Files.deleteIfExists(path);
     }
