@@ -13,7 +13,10 @@ public final class ComponentTypes {
 
     public static final List<SourceType<?>> SOURCES = List.of(
             new ExecSourceType(),
-            new FdSocketSourceType());
+            new FdSocketSourceType(),
+            new SyslogSourceType(),
+            new TcpSourceType(),
+            new UdpSourceType());
 
     public static final List<SinkType<?>> SINKS = List.of(
             new ConsoleSinkType());

@@ -133,7 +133,7 @@ class ConfigLoaderTest {
                 "f.yaml:1:40: journal.max_bytes: unknown size unit 'XB' in '12XB' (use B, KiB, MiB or GiB)",
                 "f.yaml:3:6: sources.e: missing required key 'command'",
                 "f.yaml:4:42: sources.w.restart: unknown value 'sometimes' (use never, on_failure, always)",
-                "f.yaml:5:14: sources.n.type: unknown source type 'nosuch' (one of exec)",
+                "f.yaml:5:14: sources.n.type: unknown source type 'nosuch' (one of exec, fd_socket, syslog, tcp, udp)",
                 "f.yaml:6:3: sources.bad/name: invalid name 'bad/name' (letters, digits, '_', '.', '-'; at most 64 characters)",
                 "f.yaml:8:46: sinks.out.buffer.when_full: unknown value 'explode' (use drop_oldest, drop_newest, block)",
                 "f.yaml:10:17: routes[0].from: unknown source 'ghost' (defined: e, w, n, bad/name)",
