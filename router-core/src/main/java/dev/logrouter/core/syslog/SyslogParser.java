@@ -41,6 +41,12 @@ public final class SyslogParser {
 
     private final ZoneId zone;
 
+    /** The last RFC 3164 timestamp converted; senders repeat the same second many times. */
+    private record CachedTime(String text, long receivedHour, long epochNanos) {
+    }
+
+    private volatile CachedTime lastTime = new CachedTime("", -1, 0);
+
     public SyslogParser() {
         this(ZoneId.systemDefault());
     }
@@ -255,6 +261,13 @@ public final class SyslogParser {
                     month = i + 1;
                 }
             }
+            String text = s.substring(p, p + 15);
+            long hour = received / 3_600_000_000_000L;
+            CachedTime cached = lastTime;
+            if (month > 0 && cached.receivedHour() == hour && cached.text().equals(text)) {
+                cur.pos = p + 16;
+                return cached.epochNanos();
+            }
             if (month > 0) {
                 try {
                     int day = Integer.parseInt(s.substring(p + 4, p + 6).trim());
@@ -268,7 +281,9 @@ public final class SyslogParser {
                         t = t.minusYears(1);
                     }
                     cur.pos = p + 16;
-                    return t.toEpochSecond() * 1_000_000_000L;
+                    long nanos = t.toEpochSecond() * 1_000_000_000L;
+                    lastTime = new CachedTime(text, hour, nanos);
+                    return nanos;
                 } catch (NumberFormatException | DateTimeException e) {
                     return null;
                 }
