@@ -99,6 +99,41 @@ class CliTest {
     }
 
     @Test
+    void sighupReloadsTheConfigAndAnInvalidOneIsRefused() throws Exception {
+        Path f = dir.resolve("reload.yaml");
+        String base = """
+                sources:
+                  first: { type: exec, command: [sh, -c, "echo first-line; exec sleep 300"] }
+                sinks:
+                  console: { type: console }
+                routes:
+                  - to: [console]
+                """;
+        Files.writeString(f, base);
+        try (RouterProcess p = RouterProcess.start(dir, "run", "--config", f.toString())) {
+            p.awaitOut(l -> l.contains("logrouter started"), 30);
+            p.awaitOut(l -> l.endsWith("first[stdout] info: first-line"), 10);
+            Files.writeString(f, base.replace("sinks:", """
+                      second: { type: exec, command: [sh, -c, "echo second-line; exec sleep 300"] }
+                    sinks:"""));
+            signal("HUP", p.process.pid());
+            p.awaitOut(l -> l.endsWith("second[stdout] info: second-line"), 20);
+            assertThat(p.awaitOut(l -> l.contains("config reloaded"), 5))
+                    .contains("kept [sink console, source first]").contains("started [source second]");
+            Files.writeString(f, "sources: { broken: { type: exec } }\n");
+            signal("HUP", p.process.pid());
+            assertThat(p.awaitOut(l -> l.contains("reload refused"), 20)).contains("missing required key 'command'");
+            assertThat(p.process.isAlive()).isTrue();
+            signal("TERM", p.process.pid());
+            assertThat(p.waitFor(15)).isZero();
+        }
+    }
+
+    private static void signal(String sig, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor()).isZero();
+    }
+
+    @Test
     void runRefusesAnInvalidConfigWithTheSameErrorsAsCheck() throws Exception {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "journal: { max_lines: -1 }\n");

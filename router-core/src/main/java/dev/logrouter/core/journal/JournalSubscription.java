@@ -109,6 +109,8 @@ final class JournalSubscription implements Subscription, Runnable {
         }
         long r = requested.get();
         long emitted = 0;
+        // the producer writes tail on every append: read it only when the cached value is used up
+        long tail = journal.tail();
         while (true) {
             if (cancelled) {
                 finish();
@@ -121,7 +123,10 @@ final class JournalSubscription implements Subscription, Runnable {
                     break;
                 }
             }
-            if (lost > 0 && (position >= journal.tail() || isHeld(position))) {
+            if (position >= tail) {
+                tail = journal.tail();
+            }
+            if (lost > 0 && (position >= tail || isHeld(position))) {
                 // one gap record for every run of missed records, just before the next record
                 actual.onNext(LogRecord.gap(LogRecord.now(), "journal reader", lost));
                 lost = 0;
@@ -134,7 +139,7 @@ final class JournalSubscription implements Subscription, Runnable {
                 actual.onComplete();
                 return;
             }
-            if (position >= journal.tail()) {
+            if (position >= tail) {
                 if (completeRequested) {
                     done = true;
                     finish();
@@ -145,7 +150,8 @@ final class JournalSubscription implements Subscription, Runnable {
                 if (parked.compareAndSet(false, true)) {
                     journal.waiting.incrementAndGet();
                 }
-                if (journal.tail() > position) {
+                tail = journal.tail();
+                if (tail > position) {
                     if (parked.compareAndSet(true, false)) {
                         journal.waiting.decrementAndGet();
                     }

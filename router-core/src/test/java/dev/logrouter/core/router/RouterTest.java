@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +29,7 @@ class RouterTest {
     /** Collects what it is given, as fast as it comes. */
     static final class CollectingSink implements LogSink {
         final String name;
-        final List<LogRecord> got = new CopyOnWriteArrayList<>();
+        final List<LogRecord> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
         CollectingSink(String name) {
             this.name = name;
@@ -103,14 +102,14 @@ class RouterTest {
             sinks.put(web, BufferSpec.DEFAULT);
             sinks.put(all, BufferSpec.DEFAULT);
             router.startSinks(sinks, List.of(to("web*", "web", "all"), to(null, "all")));
-            SourceCounters a = router.attach(source("a", "web-1", 100));
+            SourceCounters a = router.attach(source("a", "web-1", 100)).counters();
             router.attach(source("b", "db", 50));
             waitFor(() -> all.got.size() == 150 && web.got.size() == 100);
-            assertThat(web.got).allMatch(r -> r.service().equals("web-1"));
+            assertThat(List.copyOf(web.got)).allMatch(r -> r.service().equals("web-1"));
             assertThat(a.records()).isEqualTo(100);
             assertThat(a.state()).isEqualTo("stopped");
             assertThat(j.stats().appended()).isEqualTo(150);
-            assertThat(all.got).extracting(LogRecord::cursor).doesNotHaveDuplicates();
+            assertThat(List.copyOf(all.got)).extracting(LogRecord::cursor).doesNotHaveDuplicates();
         }
     }
 
@@ -131,6 +130,7 @@ class RouterTest {
             assertThat(stuck.depth()).isEqualTo(100);
             assertThat(stuck.dropped()).isEqualTo(n - 100 - stuck.delivered());
             assertThat(j.stats().appended()).isEqualTo(n);
+            router.shutdown(Duration.ofMillis(100));
         }
     }
 
