@@ -143,6 +143,18 @@ class WriteCommandTest {
     }
 
     @Test
+    void staleSocketFileIsAClearErrorWithExit1() throws Exception {
+        Path stale = dir.resolve("stale.sock");
+        try (org.newsclub.net.unix.AFUNIXDatagramChannel ch = org.newsclub.net.unix.AFUNIXDatagramChannel.open()) {
+            ch.bind(org.newsclub.net.unix.AFUNIXSocketAddress.of(stale));
+        }
+        Run r = logrouter("write", "--socket", stale.toString(), "--", "echo", "hi");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("stale.sock").contains("cannot");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void commandThatCannotStartExits127() throws Exception {
         Run r = logrouter("write", "--socket", sock.toString(), "--", "/nonexistent/program");
         assertThat(r.exit()).isEqualTo(127);
