@@ -65,7 +65,7 @@ final class FdSocketSession {
         channel.setAncillaryReceiveBufferSize(ANCILLARY_BYTES);
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fdsocket-" + spec.name(), true),
                 EpollIoHandler.newFactory());
-        loop = (IoEventLoop) group.next();
+        loop = group.next();
         long idle = spec.idleFlush().toNanos();
         if (idle > 0) {
             long period = Math.max(1, idle / 2);

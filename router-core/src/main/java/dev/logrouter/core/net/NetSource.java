@@ -176,6 +176,8 @@ public final class NetSource implements LogSource {
                 .bindNow(Duration.ofSeconds(10));
     }
 
+    // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
+    @SuppressWarnings("deprecation")
     private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         return UdpServer.create()

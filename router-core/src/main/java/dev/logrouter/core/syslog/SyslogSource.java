@@ -158,11 +158,13 @@ public final class SyslogSource implements LogSource {
         int max = spec.maxMessageBytes();
         Thread t = new Thread(() -> {
             // one byte more than allowed tells a datagram that was cut from one that fits exactly
-            ByteBuffer buf = ByteBuffer.allocate(max + 1);
+            ByteBuffer buf = ByteBuffer.allocateDirect(max + 1);
+            byte[] heap = new byte[max + 1];
             while (true) {
                 buf.clear();
                 try {
-                    ch.receive(buf);
+                    // read, not receive: the sender's address is not needed and costs an object per datagram
+                    ch.read(buf);
                 } catch (ClosedChannelException e) {
                     return;
                 } catch (IOException e) {
@@ -180,7 +182,8 @@ public final class SyslogSource implements LogSource {
                 }
                 // the kernel discards the rest of a cut datagram, so its size is unknown: counted as truncated
                 boolean cut = n > max;
-                deliver(sink, buf.array(), 0, Math.min(n, max), cut);
+                buf.get(0, heap, 0, n);
+                deliver(sink, heap, 0, Math.min(n, max), cut);
             }
         }, "syslog-" + spec.name() + "-unix");
         t.setDaemon(true);
@@ -200,6 +203,8 @@ public final class SyslogSource implements LogSource {
         };
     }
 
+    // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
+    @SuppressWarnings("deprecation")
     private Connection startUdp(FluxSink<LogRecord> sink) {
         InetSocketAddress addr = ListenAddress.parse(spec.udp());
         int max = spec.maxMessageBytes();
