@@ -13,6 +13,7 @@ public final class ComponentTypes {
 
     public static final List<SourceType<?>> SOURCES = List.of(
             new ExecSourceType(),
+            new KmsgSourceType(),
             new FdSocketSourceType(),
             new SyslogSourceType(),
             new TcpSourceType(),
