@@ -93,6 +93,12 @@ final class FdSocketSession {
                     return;
                 }
                 sink.next(source.selfLog(Level.ERR, "fd socket " + spec.name() + ": receive failed: " + e));
+                // a persistent error must not turn into a busy loop of error records
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    return;
+                }
                 continue;
             }
             source.datagrams.incrementAndGet();

@@ -171,6 +171,12 @@ public final class SyslogSource implements LogSource {
                     if (!ch.isOpen()) {
                         return;
                     }
+                    // not expected on a bound datagram socket; never spin on it
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
                     continue;
                 }
                 int n = buf.position();
