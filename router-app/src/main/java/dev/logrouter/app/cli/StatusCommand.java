@@ -77,6 +77,13 @@ final class StatusCommand implements Callable<Integer> {
                 Long.toString(s.errors()), Long.toString(s.dropped()), s.lastError() == null ? "-" : s.lastError()});
         }
         table(sb, src);
+        for (StatusReport.Source s : r.sources()) {
+            if (s.counters() != null && !s.counters().isEmpty()) {
+                StringBuilder line = new StringBuilder("  ").append(s.name()).append(':');
+                s.counters().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+                sb.append(line).append('\n');
+            }
+        }
         sb.append('\n');
         List<String[]> snk = new ArrayList<>();
         snk.add(new String[] {"SINK", "TYPE", "CONNECTION", "IN", "OUT", "WRITTEN", "DROPPED", "DEPTH", "RECONNECTS",

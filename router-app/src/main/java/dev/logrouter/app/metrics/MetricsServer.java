@@ -124,7 +124,7 @@ public final class MetricsServer implements AutoCloseable {
         for (StatusReport.Source s : r.sources()) {
             String key = "source:" + s.name();
             present.add(key);
-            perComponent.computeIfAbsent(key, k -> registerSource(s.name(), s.type()));
+            perComponent.computeIfAbsent(key, k -> registerSource(s.name(), s.type(), s.counters()));
         }
         for (StatusReport.Sink s : r.sinks()) {
             String key = "sink:" + s.name();
@@ -158,9 +158,17 @@ public final class MetricsServer implements AutoCloseable {
         return null;
     }
 
-    private List<Meter> registerSource(String name, String type) {
+    private List<Meter> registerSource(String name, String type, Map<String, Long> ownCounters) {
         Tags tags = Tags.of("source", name, "type", type);
         List<Meter> m = new ArrayList<>();
+        for (String counter : ownCounters.keySet()) {
+            m.add(gauge("logrouter.source.counter", "A source's own counter (see logrouter status)",
+                    tags.and("counter", counter), () -> {
+                        StatusReport.Source s = source(name);
+                        Long v = s == null || s.counters() == null ? null : s.counters().get(counter);
+                        return v == null ? 0 : v;
+                    }));
+        }
         m.add(counter("logrouter.source.records", "Records read by the source", tags, () -> {
             StatusReport.Source s = source(name);
             return s == null ? 0 : s.records();

@@ -39,9 +39,11 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
      * @param errors    errors seen
      * @param dropped   records the source itself dropped
      * @param lastError last error text or null
+     * @param counters  the source's own counters (bad input ignored, parse errors...), see
+     *                  {@code LogSource.counters()}
      */
     public record Source(String name, String type, String state, long records, long bytes, long errors,
-                         long dropped, String lastError) {
+                         long dropped, String lastError, java.util.Map<String, Long> counters) {
     }
 
     /**
@@ -95,7 +97,7 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
         for (Router.SourceBinding b : router.sources()) {
             SourceCounters c = b.counters();
             sources.add(new Source(c.name(), c.type(), c.state(), c.records(), c.bytes(), c.errors(), c.dropped(),
-                    c.lastError()));
+                    c.lastError(), b.source().counters()));
         }
         List<Sink> sinks = new ArrayList<>();
         for (Router.SinkBinding b : router.sinks()) {

@@ -250,6 +250,35 @@ class ClientCommandsTest {
     }
 
     @Test
+    void statusShowsASourcesOwnCountersOfBadInput() throws Exception {
+        Path intake = dir.resolve("intake");
+        RouterConfig c = new ConfigLoader(Map.of(ConfigLoader.RUNTIME_DIR_VARIABLE, intake.toString()))
+                .parse("sources:\n  services: { type: fd_socket, path: " + intake.resolve("log.sock") + " }\n",
+                        "intake.yaml");
+        Daemon d = Daemon.start(c);
+        try {
+            // a memlogd client that forgets the fd: ignored and counted
+            try (org.newsclub.net.unix.AFUNIXDatagramChannel client = org.newsclub.net.unix.AFUNIXDatagramChannel.open()) {
+                client.send(java.nio.ByteBuffer.wrap("no-fd".getBytes(StandardCharsets.UTF_8)),
+                        org.newsclub.net.unix.AFUNIXSocketAddress.of(intake.resolve("log.sock")));
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!d.router().sources().get(0).source().counters().get("ignored_no_fd").equals(1L)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(run("status", "--socket", c.query().socket().toString(), "--json")).isZero();
+            StatusReport r = StatusReport.parse(out().trim());
+            assertThat(r.sources().get(0).counters()).containsEntry("ignored_no_fd", 1L).containsEntry("datagrams", 1L);
+            stdout.reset();
+            assertThat(run("status", "--socket", c.query().socket().toString())).isZero();
+            assertThat(out()).containsPattern("(?m)^  services: datagrams=1 .*ignored_no_fd=1");
+        } finally {
+            d.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void missingSocketAndRefusedAccessHaveClearMessagesAndExitCodes() throws Exception {
         assertThat(run("read", "--socket", dir.resolve("nope.sock").toString())).isEqualTo(3);
         assertThat(stderr.toString()).contains("does not exist: is logrouter running?");

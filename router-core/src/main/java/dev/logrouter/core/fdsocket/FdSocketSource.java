@@ -1,5 +1,6 @@
 package dev.logrouter.core.fdsocket;
 
+import java.util.LinkedHashMap;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.LogSource;
@@ -87,6 +88,21 @@ public final class FdSocketSource implements LogSource {
         return new FdSocketStats(datagrams.get(), received, Math.max(0, received - closed - rejectedFds.get()), closed,
                 ignoredNoFd.get(), ignoredEmptyName.get(), rejectedFds.get(), readErrors.get(), bytes.get(),
                 lines.get());
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        FdSocketStats s = stats();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("datagrams", s.datagrams());
+        m.put("fds_received", s.fdsReceived());
+        m.put("fds_open", s.fdsOpen());
+        m.put("fds_closed", s.fdsClosed());
+        m.put("ignored_no_fd", s.ignoredNoFd());
+        m.put("ignored_empty_name", s.ignoredEmptyName());
+        m.put("rejected_fds", s.rejectedFds());
+        m.put("read_errors", s.readErrors());
+        return m;
     }
 
     @Override

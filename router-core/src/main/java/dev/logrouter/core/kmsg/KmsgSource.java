@@ -115,6 +115,16 @@ public final class KmsgSource implements LogSource {
     }
 
     /** Kernel records read (all subscriptions). */
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("records_read", recordsRead());
+        m.put("malformed", malformed());
+        m.put("lost", lost());
+        m.put("overwritten_events", overwrittenEvents());
+        return m;
+    }
+
     public long recordsRead() {
         return read.get();
     }

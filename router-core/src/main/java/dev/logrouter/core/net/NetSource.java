@@ -1,5 +1,6 @@
 package dev.logrouter.core.net;
 
+import java.util.LinkedHashMap;
 import dev.logrouter.core.framing.LineFramer;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
@@ -74,6 +75,17 @@ public final class NetSource implements LogSource {
     /** The bound address while subscribed (port 0 in the spec picks a free one), else null. */
     public InetSocketAddress address() {
         return bound;
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        NetSourceStats s = stats();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("json_errors", s.jsonErrors());
+        m.put("partial_lines", s.partialLines());
+        m.put("connections", s.connections());
+        m.put("rejected_connections", s.rejectedConnections());
+        return m;
     }
 
     public NetSourceStats stats() {

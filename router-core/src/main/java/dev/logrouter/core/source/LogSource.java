@@ -3,6 +3,7 @@ package dev.logrouter.core.source;
 import dev.logrouter.core.record.LogRecord;
 import org.slf4j.Marker;
 import org.slf4j.MarkerFactory;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 
 /**
@@ -31,4 +32,12 @@ public interface LogSource {
 
     /** The records; see the interface comment. */
     Flux<LogRecord> records();
+
+    /**
+     * Counters of this source's own, by name in a fixed order (bad input ignored, parse errors,
+     * connections...), shown by {@code status} and exported as metrics; empty by default.
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.logrouter.core.syslog;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.logrouter.core.fdsocket.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
@@ -80,6 +82,19 @@ public final class SyslogSource implements LogSource {
 
     public SyslogSpec spec() {
         return spec;
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        SyslogStats s = stats();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("messages", s.messages());
+        m.put("parse_errors", s.parseErrors());
+        m.put("truncated", s.truncated());
+        m.put("dropped_bytes", s.droppedBytes());
+        m.put("connections", s.connections());
+        m.put("rejected_connections", s.rejectedConnections());
+        return m;
     }
 
     public SyslogStats stats() {
