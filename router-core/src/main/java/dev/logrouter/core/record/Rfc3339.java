@@ -21,8 +21,20 @@ public final class Rfc3339 {
 
     /** Appends the formatted epoch nanoseconds to {@code sb}. */
     public static void append(StringBuilder sb, long epochNanos) {
+        append(sb, epochNanos, 9);
+    }
+
+    /**
+     * Appends the time with at most {@code maxFractionDigits} digits of the second's fraction
+     * (truncated, trailing zeros removed); RFC 5424 syslog allows at most 6.
+     */
+    public static void append(StringBuilder sb, long epochNanos, int maxFractionDigits) {
+        if (maxFractionDigits < 0 || maxFractionDigits > 9) {
+            throw new IllegalArgumentException("fraction digits must be 0..9, was " + maxFractionDigits);
+        }
         long secs = Math.floorDiv(epochNanos, 1_000_000_000L);
         int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
+        nanos = nanos - nanos % pow10(9 - maxFractionDigits);
         LocalDateTime t = LocalDateTime.ofEpochSecond(secs, 0, ZoneOffset.UTC);
         int year = t.getYear();
         if (year < 1000) {
@@ -52,6 +64,14 @@ public final class Rfc3339 {
             sb.append(n);
         }
         sb.append('Z');
+    }
+
+    private static int pow10(int n) {
+        int p = 1;
+        for (int i = 0; i < n; i++) {
+            p *= 10;
+        }
+        return p;
     }
 
     private static void two(StringBuilder sb, int v) {
