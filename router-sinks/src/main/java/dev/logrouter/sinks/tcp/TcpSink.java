@@ -1,0 +1,389 @@
+package dev.logrouter.sinks.tcp;
+
+import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.sinks.encode.EncodedBuffer;
+import dev.logrouter.sinks.encode.FramedEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+import reactor.netty.tcp.TcpClient;
+import reactor.util.retry.Retry;
+
+/**
+ * Writes records, newline-framed, to one TCP (optionally TLS) receiver over a single long-lived
+ * connection made with {@link TcpClient#newConnection()}.
+ *
+ * <p>Batching: records are grouped into batches of up to {@code batch_events}, a batch is written
+ * after at most {@code flush_interval} and a batch is one write of whole frames, so the byte stream
+ * is cut only between records. Backpressure: one batch is written at a time and the next is requested
+ * only when the receiver has taken the previous one (or it is buffered by the kernel); while the
+ * receiver is slow or down, records wait in the router's {@code SinkBuffer} for this sink, which
+ * applies {@code when_full} and counts drops. Nothing is replayed to a second subscriber: each
+ * {@link #write} call opens its own connection.
+ *
+ * <p>Failures: a failed connect or write is retried forever with jittered exponential backoff
+ * ({@code backoff_min}..{@code backoff_max}). The most recent {@code resend_bytes} of written records
+ * stay in a re-send window; when a connection breaks (reset, write error, write timeout, or a close
+ * right after a write) the window is written again on the next connection before anything new
+ * (at-least-once; the re-sent records carry their original cursor and are counted in
+ * {@link SinkState#resent()}). A receiver that closes an idle connection (Filebeat does after 300 s)
+ * read everything before closing, so the sink just reconnects when it next has data, quietly and
+ * without re-sending. A write timeout aborts the connection with a reset, so the receiver never sees
+ * an orderly end after a cut frame.
+ */
+public final class TcpSink implements LogSink {
+
+    /** A peer close this long after our last write counts as idle: it read everything we wrote. */
+    private static final long IDLE_CLOSE_NANOS = Duration.ofMillis(250).toNanos();
+
+    private final TcpSinkSpec spec;
+    private final TcpClient client;
+    private final Scheduler timer = Schedulers.parallel();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong resent = new AtomicLong();
+    private volatile String connection = "idle";
+    private volatile String lastError;
+
+    /**
+     * @throws IllegalArgumentException when the TLS files cannot be read or used
+     */
+    public TcpSink(TcpSinkSpec spec) {
+        this.spec = spec;
+        TcpClient c = TcpClient.newConnection()
+                .host(spec.endpoint().host())
+                .port(spec.endpoint().port())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        spec.connectTimeout().toMillis()))
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.TCP_NODELAY, true);
+        if (spec.tls() != null) {
+            SslContext ctx = sslContext(spec.tls());
+            boolean verify = spec.tls().verify();
+            c = c.secure(s -> s.sslContext(ctx).handlerConfigurator(h -> {
+                SSLEngine e = h.engine();
+                SSLParameters p = e.getSSLParameters();
+                // Check that the certificate names the host we dialled, not just that a CA signed it.
+                p.setEndpointIdentificationAlgorithm(verify ? "HTTPS" : null);
+                e.setSSLParameters(p);
+            }));
+        }
+        this.client = c;
+    }
+
+    static SslContext sslContext(TlsSpec t) {
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient();
+            if (!t.verify()) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            } else if (t.caFile() != null) {
+                b.trustManager(t.caFile().toFile());
+            }
+            if (t.certFile() != null) {
+                b.keyManager(t.certFile().toFile(), t.keyFile().toFile());
+            }
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("tls: cannot use ca/cert/key files: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public String type() {
+        return "tcp";
+    }
+
+    public TcpSinkSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public SinkState state() {
+        return new SinkState(connection, written.get(), dropped.get(), reconnects.get(), lastError, resent.get());
+    }
+
+    @Override
+    public Mono<Void> write(Flux<LogRecord> records) {
+        return Mono.defer(() -> {
+            Session s = new Session();
+            return records
+                    .bufferTimeout(spec.batchEvents(), spec.flushInterval(), timer, true)
+                    .concatMap(s::send, 1)
+                    .doOnDiscard(List.class, l -> dropped.addAndGet(l.size()))
+                    .doOnDiscard(LogRecord.class, r -> dropped.incrementAndGet())
+                    .then()
+                    .doFinally(s::close);
+        });
+    }
+
+    /** A record in the re-send window. */
+    private static final class Entry {
+        final LogRecord record;
+        /** Generation of the connection it was last written to; 0 = never written. */
+        long gen;
+        int size;
+        boolean written;
+
+        Entry(LogRecord record) {
+            this.record = record;
+        }
+    }
+
+    /** One connection and how it ended. */
+    private static final class Link {
+        static final int OPEN = 0;
+        static final int PEER_CLOSED = 1;
+        static final int FAILED = 2;
+
+        final Connection conn;
+        final long gen;
+        volatile int end = OPEN;
+        volatile long endNanos;
+        volatile long lastWriteNanos;
+
+        Link(Connection conn, long gen) {
+            this.conn = conn;
+            this.gen = gen;
+        }
+
+        void fail() {
+            if (end == OPEN) {
+                endNanos = System.nanoTime();
+                end = FAILED;
+            }
+        }
+
+        /** True when bytes written on it may not have reached the receiving application. */
+        boolean mayHaveLost() {
+            return end != PEER_CLOSED || endNanos - lastWriteNanos < IDLE_CLOSE_NANOS;
+        }
+    }
+
+    /**
+     * The state of one {@link #write} call. {@code concatMap} runs one {@link #send} at a time, so
+     * the window and encoder are only touched by one thread at a time.
+     */
+    private final class Session {
+        final ArrayDeque<Entry> window = new ArrayDeque<>();
+        long windowBytes;
+        final FramedEncoder encoder = spec.encoder().newFramedEncoder();
+        final EncodedBuffer buf = new EncodedBuffer(64 * 1024);
+        final ReconnectBackoff backoff = new ReconnectBackoff(spec.backoffMin(), spec.backoffMax(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        volatile Link link;
+        long gen;
+
+        Mono<Void> send(List<LogRecord> batch) {
+            for (LogRecord r : batch) {
+                window.addLast(new Entry(r));
+            }
+            return Mono.defer(this::attempt)
+                    .retryWhen(Retry.from(signals -> signals.concatMap(rs -> {
+                        lastError = describe(rs.failure());
+                        connection = "down";
+                        return Mono.delay(backoff.next(), timer);
+                    })))
+                    .doOnSuccess(v -> trim());
+        }
+
+        private Mono<Void> attempt() {
+            Link l = link;
+            if (l != null && (l.end != Link.OPEN || l.conn.isDisposed())) {
+                lost(l);
+                l = null;
+            }
+            if (l == null) {
+                connection = "connecting";
+                return client.connect().flatMap(c -> writePending(connected(c)));
+            }
+            return writePending(l);
+        }
+
+        private Link connected(Connection c) {
+            Link l = new Link(c, ++gen);
+            if (gen > 1) {
+                reconnects.incrementAndGet();
+            }
+            backoff.reset();
+            connection = "up";
+            link = l;
+            // Inbound tells how the connection ends: EOF = orderly close by the receiver, error = reset.
+            c.inbound().receive().then().subscribe(null, err -> {
+                l.fail();
+                lastError = describe(err);
+                c.dispose();
+            }, () -> {
+                if (l.end == Link.OPEN) {
+                    l.endNanos = System.nanoTime();
+                    l.end = Link.PEER_CLOSED;
+                }
+                c.dispose();
+            });
+            return l;
+        }
+
+        /** The connection is gone: decide whether what it carried must be written again. */
+        private void lost(Link l) {
+            link = null;
+            if (l.end == Link.OPEN) {
+                l.fail();
+            }
+            if (l.mayHaveLost()) {
+                return; // every entry has gen < next gen, so all are written again
+            }
+            // Idle close: the receiver had everything; keep only what was never written.
+            connection = "idle";
+            window.removeIf(e -> {
+                if (e.gen != 0) {
+                    windowBytes -= e.size;
+                    return true;
+                }
+                return false;
+            });
+        }
+
+        private Mono<Void> writePending(Link l) {
+            buf.reset();
+            int firstWrites = 0;
+            for (java.util.Iterator<Entry> it = window.iterator(); it.hasNext(); ) {
+                Entry e = it.next();
+                if (e.gen == l.gen) {
+                    continue;
+                }
+                int size;
+                try {
+                    size = encoder.append(e.record, buf);
+                } catch (RuntimeException bad) {
+                    // A record the encoder cannot represent is counted, never sent half-done.
+                    dropped.incrementAndGet();
+                    lastError = "cannot encode record " + e.record.cursor() + ": " + bad.getMessage();
+                    if (e.gen != 0) {
+                        windowBytes -= e.size;
+                    }
+                    it.remove();
+                    continue;
+                }
+                if (e.gen != 0) {
+                    resent.incrementAndGet();
+                    windowBytes -= e.size;
+                } else {
+                    firstWrites++;
+                }
+                e.gen = l.gen;
+                e.size = size;
+                windowBytes += size;
+            }
+            if (buf.size() == 0) {
+                return Mono.empty();
+            }
+            Channel ch = l.conn.channel();
+            ByteBuf out = ch.alloc().buffer(buf.size());
+            out.writeBytes(buf.array(), 0, buf.size());
+            int newlyWritten = firstWrites;
+            return Mono.<Void>create(sink -> ch.writeAndFlush(out).addListener(f -> {
+                        if (f.isSuccess()) {
+                            sink.success();
+                        } else {
+                            sink.error(f.cause());
+                        }
+                    }))
+                    .timeout(spec.writeTimeout(), timer)
+                    .doOnSuccess(v -> {
+                        l.lastWriteNanos = System.nanoTime();
+                        written.addAndGet(newlyWritten);
+                        markWritten(l);
+                    })
+                    .doOnError(err -> abort(l, err));
+        }
+
+        private void markWritten(Link l) {
+            for (Entry e : window) {
+                if (e.gen == l.gen) {
+                    e.written = true;
+                }
+            }
+        }
+
+        /** Ends a connection after a failed or stuck write, with a reset rather than an orderly close. */
+        private void abort(Link l, Throwable err) {
+            l.fail();
+            if (err instanceof TimeoutException) {
+                lastError = "write timeout after " + spec.writeTimeout().toMillis() + "ms";
+            }
+            Channel ch = l.conn.channel();
+            if (ch.isOpen()) {
+                try {
+                    ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                } catch (RuntimeException ignored) {
+                    // some transports refuse SO_LINGER; an orderly close is still a close
+                }
+            }
+            l.conn.dispose();
+        }
+
+        /** After a successful write: keep only the newest {@code resend_bytes} of written records. */
+        private void trim() {
+            while (!window.isEmpty() && window.peekFirst().written && windowBytes > spec.resendBytes()) {
+                windowBytes -= window.pollFirst().size;
+            }
+        }
+
+        void close(SignalType sig) {
+            long never = 0;
+            for (Entry e : window) {
+                if (!e.written) {
+                    never++;
+                }
+            }
+            if (never > 0) {
+                dropped.addAndGet(never);
+            }
+            window.clear();
+            Link l = link;
+            link = null;
+            if (l != null) {
+                l.end = Link.FAILED;
+                l.conn.dispose();
+            }
+            connection = sig == SignalType.ON_COMPLETE ? "closed" : "stopped";
+        }
+    }
+
+    static String describe(Throwable t) {
+        if (t == null) {
+            return null;
+        }
+        String m = t.getMessage();
+        Throwable c = t.getCause();
+        if ((m == null || m.isBlank()) && c != null) {
+            return describe(c);
+        }
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}
