@@ -142,13 +142,12 @@ public final class TcpSink implements LogSink {
         });
     }
 
-    /** A record in the re-send window. */
+    /** A record waiting to be written or kept for re-sending. */
     private static final class Entry {
         final LogRecord record;
-        /** Generation of the connection it was last written to; 0 = never written. */
-        long gen;
+        /** Written (or attempted) at least once: writing it again counts as a re-send. */
+        boolean attempted;
         int size;
-        boolean written;
 
         Entry(LogRecord record) {
             this.record = record;
@@ -187,9 +186,12 @@ public final class TcpSink implements LogSink {
 
     /**
      * The state of one {@link #write} call. {@code concatMap} runs one {@link #send} at a time, so
-     * the window and encoder are only touched by one thread at a time.
+     * the queues and the encoder are only touched by one thread at a time.
      */
     private final class Session {
+        /** Records to write on the current connection, oldest first. */
+        final ArrayDeque<Entry> pending = new ArrayDeque<>();
+        /** Records written on the current connection, newest last, kept for re-sending. */
         final ArrayDeque<Entry> window = new ArrayDeque<>();
         long windowBytes;
         final FramedEncoder encoder = spec.encoder().newFramedEncoder();
@@ -201,15 +203,14 @@ public final class TcpSink implements LogSink {
 
         Mono<Void> send(List<LogRecord> batch) {
             for (LogRecord r : batch) {
-                window.addLast(new Entry(r));
+                pending.addLast(new Entry(r));
             }
             return Mono.defer(this::attempt)
                     .retryWhen(Retry.from(signals -> signals.concatMap(rs -> {
                         lastError = describe(rs.failure());
                         connection = "down";
                         return Mono.delay(backoff.next(), timer);
-                    })))
-                    .doOnSuccess(v -> trim());
+                    })));
         }
 
         private Mono<Void> attempt() {
@@ -255,49 +256,37 @@ public final class TcpSink implements LogSink {
                 l.fail();
             }
             if (l.mayHaveLost()) {
-                return; // every entry has gen < next gen, so all are written again
-            }
-            // Idle close: the receiver had everything; keep only what was never written.
-            connection = "idle";
-            window.removeIf(e -> {
-                if (e.gen != 0) {
-                    windowBytes -= e.size;
-                    return true;
+                // Re-send the window first, in order, then what was waiting.
+                while (!window.isEmpty()) {
+                    pending.addFirst(window.pollLast());
                 }
-                return false;
-            });
+            } else {
+                connection = "idle"; // idle close: the receiver had everything
+                window.clear();
+            }
+            windowBytes = 0;
         }
 
         private Mono<Void> writePending(Link l) {
             buf.reset();
             int firstWrites = 0;
-            for (java.util.Iterator<Entry> it = window.iterator(); it.hasNext(); ) {
+            for (java.util.Iterator<Entry> it = pending.iterator(); it.hasNext(); ) {
                 Entry e = it.next();
-                if (e.gen == l.gen) {
-                    continue;
-                }
-                int size;
                 try {
-                    size = encoder.append(e.record, buf);
+                    e.size = encoder.append(e.record, buf);
                 } catch (RuntimeException bad) {
                     // A record the encoder cannot represent is counted, never sent half-done.
                     dropped.incrementAndGet();
                     lastError = "cannot encode record " + e.record.cursor() + ": " + bad.getMessage();
-                    if (e.gen != 0) {
-                        windowBytes -= e.size;
-                    }
                     it.remove();
                     continue;
                 }
-                if (e.gen != 0) {
+                if (e.attempted) {
                     resent.incrementAndGet();
-                    windowBytes -= e.size;
                 } else {
+                    e.attempted = true;
                     firstWrites++;
                 }
-                e.gen = l.gen;
-                e.size = size;
-                windowBytes += size;
             }
             if (buf.size() == 0) {
                 return Mono.empty();
@@ -317,16 +306,20 @@ public final class TcpSink implements LogSink {
                     .doOnSuccess(v -> {
                         l.lastWriteNanos = System.nanoTime();
                         written.addAndGet(newlyWritten);
-                        markWritten(l);
+                        keep();
                     })
                     .doOnError(err -> abort(l, err));
         }
 
-        private void markWritten(Link l) {
-            for (Entry e : window) {
-                if (e.gen == l.gen) {
-                    e.written = true;
-                }
+        /** After a successful write: move it to the window, keep only the newest {@code resend_bytes}. */
+        private void keep() {
+            Entry e;
+            while ((e = pending.pollFirst()) != null) {
+                window.addLast(e);
+                windowBytes += e.size;
+            }
+            while (windowBytes > spec.resendBytes() && (e = window.pollFirst()) != null) {
+                windowBytes -= e.size;
             }
         }
 
@@ -347,23 +340,18 @@ public final class TcpSink implements LogSink {
             l.conn.dispose();
         }
 
-        /** After a successful write: keep only the newest {@code resend_bytes} of written records. */
-        private void trim() {
-            while (!window.isEmpty() && window.peekFirst().written && windowBytes > spec.resendBytes()) {
-                windowBytes -= window.pollFirst().size;
-            }
-        }
-
         void close(SignalType sig) {
+            // Records never handed to a connection are lost when the sink is stopped early.
             long never = 0;
-            for (Entry e : window) {
-                if (!e.written) {
+            for (Entry e : pending) {
+                if (!e.attempted) {
                     never++;
                 }
             }
             if (never > 0) {
                 dropped.addAndGet(never);
             }
+            pending.clear();
             window.clear();
             Link l = link;
             link = null;

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LineReceiver implements AutoCloseable {
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
@@ -78,7 +78,9 @@ final class LineReceiver implements AutoCloseable {
     }
 
     List<String> lines() {
-        return new ArrayList<>(lines);
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
     }
 
     int lineCount() {

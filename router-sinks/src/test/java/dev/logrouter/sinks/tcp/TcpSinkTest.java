@@ -68,6 +68,15 @@ class TcpSinkTest {
     }
 
     static void await(BooleanSupplier cond, Duration max, String what) throws InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            await0(cond, max, what);
+        } finally {
+            System.out.println("waited " + (System.nanoTime() - t0) / 1_000_000 + "ms for " + what);
+        }
+    }
+
+    static void await0(BooleanSupplier cond, Duration max, String what) throws InterruptedException {
         long end = System.nanoTime() + max.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > end) {
