@@ -1,0 +1,47 @@
+package dev.logrouter.app.cli;
+
+import dev.logrouter.app.config.ConfigException;
+import dev.logrouter.app.config.ConfigProblem;
+import dev.logrouter.app.config.RouterConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code logrouter check}: validates a config; exit 0, or 1 with one {@code FILE:LINE:COL: message} per error. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Validate a config file.",
+            "Exit 0 when valid; otherwise exit 1 and print FILE:LINE:COL: message for every error."})
+final class CheckCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            RouterConfig c = config.load();
+            out.printf("%s: ok (%d sources, %d sinks, %d routes)%n", c.file(), c.sources().size(), c.sinks().size(),
+                    c.routes().size());
+            out.flush();
+            return 0;
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                err.println(p.format(e.file()));
+            }
+            err.flush();
+            return 1;
+        } catch (IOException e) {
+            err.println(config.file() + ":1:1: cannot read: " + e);
+            err.flush();
+            return 1;
+        }
+    }
+}

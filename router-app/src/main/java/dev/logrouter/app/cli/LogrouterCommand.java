@@ -1,0 +1,31 @@
+package dev.logrouter.app.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code logrouter} command; each subcommand is a class in this package. */
+@Command(name = "logrouter",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Reactive streaming log router for Linux hosts.",
+        subcommands = {
+            RunCommand.class,
+            CheckCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class LogrouterCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** A command line with the project's conventions (exit codes, case-sensitive options). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new LogrouterCommand());
+    }
+}
