@@ -195,4 +195,27 @@ class EncodersTest {
         LogRecord r = service("a\tb");
         assertThat(encode(t, r)).isEqualTo(t.encode(r)).isEqualTo("2024-07-02T19:22:51.974497577Z web[stderr] warning: a\\tb");
     }
+
+    @Test
+    void cachedTimeFormatterMatchesThePlainOneAcrossSeconds() {
+        Rfc3339.Cached cached = new Rfc3339.Cached();
+        char[] out = new char[48];
+        java.util.Random rnd = new java.util.Random(42);
+        long t = T;
+        for (int i = 0; i < 20_000; i++) {
+            t += rnd.nextInt(3) == 0 ? rnd.nextInt(2_000_000_000) : rnd.nextInt(1000) * 1000L;
+            if (i % 1000 == 0) {
+                t = t / 1_000_000_000L * 1_000_000_000L; // whole seconds too
+            }
+            for (int digits : new int[] {9, 6, 3, 0}) {
+                StringBuilder plain = new StringBuilder();
+                Rfc3339.append(plain, t, digits);
+                assertThat(new String(out, 0, cached.format(t, digits, out))).isEqualTo(plain.toString());
+            }
+        }
+        StringBuilder old = new StringBuilder();
+        Rfc3339.append(old, -1_500_000_000L, 9);
+        assertThat(old).hasToString("1969-12-31T23:59:58.5Z");
+        assertThat(new String(out, 0, cached.format(-1_500_000_000L, 9, out))).isEqualTo("1969-12-31T23:59:58.5Z");
+    }
 }
