@@ -1,9 +1,6 @@
 package dev.logrouter.app.cli;
 
-import dev.logrouter.app.config.ConfigException;
-import dev.logrouter.app.config.ConfigProblem;
 import dev.logrouter.app.config.RouterConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,24 +21,14 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            RouterConfig c = config.load();
-            out.printf("%s: ok (%d sources, %d sinks, %d routes)%n", c.file(), c.sources().size(), c.sinks().size(),
-                    c.routes().size());
-            out.flush();
-            return 0;
-        } catch (ConfigException e) {
-            for (ConfigProblem p : e.problems()) {
-                err.println(p.format(e.file()));
-            }
-            err.flush();
-            return 1;
-        } catch (IOException e) {
-            err.println(config.file() + ":1:1: cannot read: " + e);
-            err.flush();
+        RouterConfig c = config.loadOrReport(spec.commandLine().getErr());
+        if (c == null) {
             return 1;
         }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%s: ok (%d sources, %d sinks, %d routes)%n", c.file(), c.sources().size(), c.sinks().size(),
+                c.routes().size());
+        out.flush();
+        return 0;
     }
 }

@@ -2,8 +2,10 @@ package dev.logrouter.app.cli;
 
 import dev.logrouter.app.config.ConfigException;
 import dev.logrouter.app.config.ConfigLoader;
+import dev.logrouter.app.config.ConfigProblem;
 import dev.logrouter.app.config.RouterConfig;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -21,5 +23,24 @@ public final class ConfigOption {
     /** Loads the file, or the built-in default. */
     public RouterConfig load() throws ConfigException, IOException {
         return ConfigLoader.fromSystem().load(file);
+    }
+
+    /**
+     * Loads the config, or prints every problem as {@code FILE:LINE:COL: message} to {@code err}.
+     *
+     * @return the config, or {@code null} when it is invalid or unreadable
+     */
+    public RouterConfig loadOrReport(PrintWriter err) {
+        try {
+            return load();
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                err.println(p.format(e.file()));
+            }
+        } catch (IOException e) {
+            err.println(file + ":1:1: cannot read: " + e);
+        }
+        err.flush();
+        return null;
     }
 }

@@ -1,14 +1,14 @@
 package dev.logrouter.app.cli;
 
 import dev.logrouter.app.config.ConfigException;
-import dev.logrouter.app.config.ConfigProblem;
 import dev.logrouter.app.config.RouterConfig;
 import dev.logrouter.app.daemon.Daemon;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -20,7 +20,9 @@ import sun.misc.Signal;
 /** {@code logrouter run}: the daemon, until SIGTERM or SIGINT. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the router in the foreground until SIGTERM or SIGINT.",
-            "On a signal it stops its sources, drains its sinks and exits 0."})
+            "On SIGTERM/SIGINT it stops its sources, drains its sinks and exits 0.",
+            "On SIGHUP it reloads the config: the journal and unchanged sources and sinks keep running;",
+            "an invalid config is reported and the running one stays."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -35,33 +37,31 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** SIGHUP: re-reads the same config; an invalid one is logged and changes nothing. */
+    private void reload(Daemon daemon, Duration drain) {
+        LOG.info("received SIGHUP, reloading {}", config.file() == null ? "the built-in default config" : config.file());
+        try {
+            daemon.reload(config.load(), drain);
+        } catch (ConfigException e) {
+            LOG.error("reload refused, keeping the running config: {}", e.getMessage().replace('\n', ';'));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("reload failed, keeping the running config: {}", e.toString());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        RouterConfig c;
-        try {
-            c = config.load();
-        } catch (ConfigException e) {
-            for (ConfigProblem p : e.problems()) {
-                err.println(p.format(e.file()));
-            }
-            err.flush();
-            return 1;
-        } catch (IOException e) {
-            err.println("logrouter: cannot read config " + config.file() + ": " + e);
-            err.flush();
+        RouterConfig c = config.loadOrReport(err);
+        if (c == null) {
             return 1;
         }
         Duration drain = Duration.parse("PT" + drainTimeout.toUpperCase(java.util.Locale.ROOT));
-        CountDownLatch stop = new CountDownLatch(1);
-        for (String sig : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(sig), s -> {
-                LOG.info("received SIG{}, shutting down", s.getName());
-                stop.countDown();
-            });
+        // signal handlers only queue the signal; the main thread acts on it
+        BlockingQueue<String> signals = new LinkedBlockingQueue<>();
+        for (String sig : new String[] {"TERM", "INT", "HUP"}) {
+            Signal.handle(new Signal(sig), s -> signals.add(s.getName()));
         }
-        Signal.handle(new Signal("HUP"), s ->
-                LOG.warn("received SIGHUP: configuration reload is not supported by this version; restart to apply changes"));
         Daemon daemon;
         try {
             daemon = Daemon.start(c);
@@ -70,7 +70,14 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        stop.await();
+        while (true) {
+            String sig = signals.take();
+            if (!"HUP".equals(sig)) {
+                LOG.info("received SIG{}, shutting down", sig);
+                break;
+            }
+            reload(daemon, drain);
+        }
         daemon.stop(drain);
         return 0;
     }

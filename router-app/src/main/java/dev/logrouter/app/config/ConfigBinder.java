@@ -44,7 +44,7 @@ public final class ConfigBinder {
      *
      * @return the record, or {@code null} when a problem prevented building it (problems were added)
      */
-    public <R extends Record> R bindRecord(ConfigNode node, Class<R> type, String path, Set<String> ignoredKeys) {
+    public <R extends Record> R bindRecord(ConfigNode node, Class<R> type, String path, List<String> ignoredKeys) {
         if (node.kind() == ConfigNode.Kind.NULL) {
             node = ConfigNode.map(node.position(), new LinkedHashMap<>());
         }
@@ -60,8 +60,8 @@ public final class ConfigBinder {
         int before = problems.size();
         for (ConfigNode.Entry e : node.entries().values()) {
             if (!byKey.containsKey(e.key()) && !ignoredKeys.contains(e.key())) {
-                Set<String> allowed = new LinkedHashSet<>(byKey.keySet());
-                allowed.addAll(ignoredKeys);
+                Set<String> allowed = new LinkedHashSet<>(ignoredKeys);
+                allowed.addAll(byKey.keySet());
                 problem(e.keyPosition(), join(path, e.key()), "unknown key '" + e.key() + "'"
                         + (allowed.isEmpty() ? " (no keys allowed here)" : " (allowed: " + String.join(", ", allowed) + ")"));
             }
@@ -101,7 +101,7 @@ public final class ConfigBinder {
     public Object bind(ConfigNode node, Type type, String path) {
         Class<?> raw = rawClass(type);
         if (Record.class.isAssignableFrom(raw) && raw != ByteSize.class) {
-            return bindRecord(node, raw.asSubclass(Record.class), path, Set.of());
+            return bindRecord(node, raw.asSubclass(Record.class), path, List.of());
         }
         if (raw == List.class) {
             Type item = ((ParameterizedType) type).getActualTypeArguments()[0];

@@ -129,13 +129,13 @@ public final class ConfigLoader {
             }
         }
         ConfigNode journalNode = root.get("journal");
-        JournalConfig journal = journalNode == null ? null : b.bindRecord(journalNode, JournalConfig.class, "journal", Set.of());
+        JournalConfig journal = journalNode == null ? null : b.bindRecord(journalNode, JournalConfig.class, "journal", List.of());
 
         List<SourceDef> sources = new ArrayList<>();
         forEachNamed(root.get("sources"), "sources", b, (name, node, path) -> {
             SourceType<?> type = typeOf(node, path, b, ComponentTypes.SOURCES_BY_TYPE, "source");
             if (type != null) {
-                Record cfg = b.bindRecord(node, type.configClass(), path, Set.of("type"));
+                Record cfg = b.bindRecord(node, type.configClass(), path, List.of("type"));
                 if (cfg != null) {
                     sources.add(new SourceDef(name, type, cfg));
                 }
@@ -148,10 +148,10 @@ public final class ConfigLoader {
             sinkNames.add(name);
             SinkType<?> type = typeOf(node, path, b, ComponentTypes.SINKS_BY_TYPE, "sink");
             if (type != null) {
-                Record cfg = b.bindRecord(node, type.configClass(), path, Set.of("type", "buffer"));
+                Record cfg = b.bindRecord(node, type.configClass(), path, List.of("type", "buffer"));
                 ConfigNode bufferNode = node.get("buffer");
                 BufferConfig buffer = bufferNode == null ? null
-                        : b.bindRecord(bufferNode, BufferConfig.class, path + ".buffer", Set.of());
+                        : b.bindRecord(bufferNode, BufferConfig.class, path + ".buffer", List.of());
                 if (cfg != null) {
                     sinks.add(new SinkDef(name, type, cfg, buffer == null ? BufferSpec.DEFAULT : buffer.toSpec()));
                 }
@@ -177,7 +177,7 @@ public final class ConfigLoader {
                     String path = "routes[" + i + "]";
                     checkNames(r.get("from"), sourceNames, path + ".from", "source", b);
                     checkNames(r.get("to"), sinkNames, path + ".to", "sink", b);
-                    RouteConfig rc = b.bindRecord(r, RouteConfig.class, path, Set.of());
+                    RouteConfig rc = b.bindRecord(r, RouteConfig.class, path, List.of());
                     if (rc != null) {
                         routes.add(rc.toSpec());
                     }
@@ -186,7 +186,7 @@ public final class ConfigLoader {
         }
 
         ConfigNode queryNode = root.get("query");
-        QueryConfig query = queryNode == null ? null : b.bindRecord(queryNode, QueryConfig.class, "query", Set.of());
+        QueryConfig query = queryNode == null ? null : b.bindRecord(queryNode, QueryConfig.class, "query", List.of());
         if (query == null) {
             query = new QueryConfig(null, null, null, null);
         }
@@ -194,7 +194,7 @@ public final class ConfigLoader {
             query = new QueryConfig(runtimeDir.resolve("query.sock"), query.mode(), query.allowUids(), query.allowGids());
         }
         ConfigNode metricsNode = root.get("metrics");
-        MetricsConfig metrics = metricsNode == null ? null : b.bindRecord(metricsNode, MetricsConfig.class, "metrics", Set.of());
+        MetricsConfig metrics = metricsNode == null ? null : b.bindRecord(metricsNode, MetricsConfig.class, "metrics", List.of());
 
         if (!problems.isEmpty()) {
             return null;

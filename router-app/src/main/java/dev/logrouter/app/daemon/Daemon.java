@@ -7,8 +7,8 @@ import dev.logrouter.app.config.SourceDef;
 import dev.logrouter.app.selflog.JournalAppender;
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.router.Router;
-import dev.logrouter.core.sink.BufferSpec;
-import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.router.Router.SinkBinding;
+import dev.logrouter.core.router.Router.SourceBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,23 +23,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running router built from a {@link RouterConfig}: journal, sinks with their buffers, routes,
- * sources, and the router's own log. {@link #stop} stops sources first, then drains sinks.
+ * sources, and the router's own log. {@link #reload} applies a new config in place; {@link #stop}
+ * stops sources first, then drains sinks.
  */
 public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
-    private final RouterConfig config;
     private final Journal journal;
     private final Router router;
+    private final RouterEnv env;
+    private volatile RouterConfig config;
+    private final Map<String, Running<SourceDef, SourceBinding>> sources = new LinkedHashMap<>();
+    private final Map<String, Running<SinkDef, SinkBinding>> sinks = new LinkedHashMap<>();
     /** Started after sources and sinks, closed first on stop (query socket, metrics...). */
     private final List<AutoCloseable> services = new ArrayList<>();
     private boolean stopped;
+
+    /** A config entry with what runs for it. */
+    private record Running<D, B>(D def, B binding) {
+    }
+
+    /** What a reload changed, by name. */
+    public record ReloadResult(List<String> kept, List<String> started, List<String> stopped, List<String> notApplied) {
+    }
 
     private Daemon(RouterConfig config, Journal journal, Router router) {
         this.config = config;
         this.journal = journal;
         this.router = router;
+        this.env = new RouterEnv(config.runtimeDir(), journal);
     }
 
     /** Builds and starts everything the config describes. */
@@ -50,14 +63,8 @@ public final class Daemon implements AutoCloseable {
         JournalAppender.attach(router);
         Daemon d = new Daemon(config, journal, router);
         try {
-            RouterEnv env = new RouterEnv(config.runtimeDir(), journal);
-            Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
-            for (SinkDef s : config.sinks()) {
-                sinks.put(s.create(env), s.buffer());
-            }
-            router.startSinks(sinks, config.routes());
-            for (SourceDef s : config.sources()) {
-                router.attach(s.create(env));
+            synchronized (d) {
+                d.apply(config, Duration.ofSeconds(1));
             }
         } catch (RuntimeException e) {
             d.stop(Duration.ofSeconds(1));
@@ -94,6 +101,93 @@ public final class Daemon implements AutoCloseable {
     /** Registers something to close on {@link #stop}, before sources and sinks stop. */
     public synchronized void addService(AutoCloseable service) {
         services.add(service);
+    }
+
+    /**
+     * Applies a new config without a restart. The journal and its contents stay; sources and sinks
+     * whose config is unchanged keep running untouched (connections, processes, positions); new ones
+     * start, removed ones stop (sinks drain within {@code drain}), changed ones are replaced. Journal
+     * bounds, the query socket and the metrics endpoint are not changed by a reload and are reported
+     * in {@link ReloadResult#notApplied()}.
+     */
+    public synchronized ReloadResult reload(RouterConfig next, Duration drain) {
+        if (stopped) {
+            throw new IllegalStateException("router is stopped");
+        }
+        List<String> notApplied = new ArrayList<>();
+        if (!next.journal().equals(config.journal())) {
+            notApplied.add("journal");
+        }
+        if (!next.query().equals(config.query())) {
+            notApplied.add("query");
+        }
+        if (next.metrics() == null ? config.metrics() != null : !next.metrics().equals(config.metrics())) {
+            notApplied.add("metrics");
+        }
+        ReloadResult r = apply(next, drain);
+        RouterConfig applied = new RouterConfig(next.file(), config.runtimeDir(), config.journal(), next.sources(),
+                next.sinks(), next.routes(), config.query(), config.metrics());
+        config = applied;
+        ReloadResult result = new ReloadResult(r.kept(), r.started(), r.stopped(), notApplied);
+        LOG.info("config reloaded from {}: kept {}, started {}, stopped {}{}", next.file(), result.kept(),
+                result.started(), result.stopped(),
+                notApplied.isEmpty() ? "" : "; restart to apply changes to " + notApplied);
+        return result;
+    }
+
+    /** Brings sinks, routes and sources from what runs now to what {@code next} describes. */
+    private ReloadResult apply(RouterConfig next, Duration drain) {
+        List<String> kept = new ArrayList<>();
+        List<String> started = new ArrayList<>();
+        List<String> stoppedNames = new ArrayList<>();
+
+        Map<String, Running<SinkDef, SinkBinding>> nextSinks = new LinkedHashMap<>();
+        List<SinkBinding> bindings = new ArrayList<>();
+        for (SinkDef def : next.sinks()) {
+            Running<SinkDef, SinkBinding> now = sinks.get(def.name());
+            Running<SinkDef, SinkBinding> r = now != null && now.def().equals(def) ? now
+                    : new Running<>(def, router.bindSink(def.create(env), def.buffer()));
+            (r == now ? kept : started).add("sink " + def.name());
+            nextSinks.put(def.name(), r);
+            bindings.add(r.binding());
+        }
+        router.route(bindings, next.routes());
+        for (Running<SinkDef, SinkBinding> old : sinks.values()) {
+            if (nextSinks.get(old.def().name()) != old) {
+                router.unbindSink(old.binding(), drain);
+                stoppedNames.add("sink " + old.def().name());
+            }
+        }
+        sinks.clear();
+        sinks.putAll(nextSinks);
+
+        Map<String, Running<SourceDef, SourceBinding>> nextSources = new LinkedHashMap<>();
+        for (SourceDef def : next.sources()) {
+            Running<SourceDef, SourceBinding> now = sources.get(def.name());
+            if (now != null && now.def().equals(def)) {
+                nextSources.put(def.name(), now);
+                kept.add("source " + def.name());
+            }
+        }
+        // stop removed and changed sources before starting their replacements: they may hold a
+        // socket path or a device the new one needs
+        for (Running<SourceDef, SourceBinding> old : sources.values()) {
+            if (nextSources.get(old.def().name()) != old) {
+                router.detach(old.binding());
+                stoppedNames.add("source " + old.def().name());
+            }
+        }
+        for (SourceDef def : next.sources()) {
+            if (!nextSources.containsKey(def.name())) {
+                nextSources.put(def.name(), new Running<>(def, router.attach(def.create(env))));
+                started.add("source " + def.name());
+            }
+        }
+        sources.clear();
+        for (SourceDef def : next.sources()) {
+            sources.put(def.name(), nextSources.get(def.name()));
+        }
+        return new ReloadResult(kept, started, stoppedNames, List.of());
     }
 
     /** Stops sources, drains sinks within {@code deadline}, closes services. Idempotent. */

@@ -25,6 +25,8 @@ final class JournalSubscription implements Subscription, Runnable {
     private boolean done;
     /** Next cursor to deliver; touched only inside the drain loop. */
     private long position;
+    /** Records missed and not yet announced by a gap record; touched only inside the drain loop. */
+    private long lost;
 
     JournalSubscription(Journal journal, Subscriber<? super LogRecord> actual, long start, long end,
                         Scheduler.Worker worker) {
@@ -107,41 +109,12 @@ final class JournalSubscription implements Subscription, Runnable {
         }
         long r = requested.get();
         long emitted = 0;
+        // the producer writes tail on every append: read it only when the cached value is used up
+        long tail = journal.tail();
         while (true) {
             if (cancelled) {
                 finish();
                 return;
-            }
-            if (position >= end) {
-                done = true;
-                finish();
-                actual.onComplete();
-                return;
-            }
-            long t = journal.tail();
-            if (position >= t) {
-                if (completeRequested) {
-                    done = true;
-                    finish();
-                    actual.onComplete();
-                    return;
-                }
-                if (end != Long.MAX_VALUE) {
-                    // a dump can end before its snapshot end when nothing more will come; cannot happen
-                    // since end <= tail at subscription, kept for safety
-                    return;
-                }
-                // caught up: park, then re-check tail so an append racing with parking is not missed
-                if (parked.compareAndSet(false, true)) {
-                    journal.waiting.incrementAndGet();
-                }
-                if (journal.tail() > position) {
-                    if (parked.compareAndSet(true, false)) {
-                        journal.waiting.decrementAndGet();
-                    }
-                    continue;
-                }
-                break;
             }
             if (emitted == r) {
                 r = requested.addAndGet(-emitted);
@@ -150,18 +123,53 @@ final class JournalSubscription implements Subscription, Runnable {
                     break;
                 }
             }
+            if (position >= tail) {
+                tail = journal.tail();
+            }
+            if (lost > 0 && (position >= tail || isHeld(position))) {
+                // one gap record for every run of missed records, just before the next record
+                actual.onNext(LogRecord.gap(LogRecord.now(), "journal reader", lost));
+                lost = 0;
+                emitted++;
+                continue;
+            }
+            if (position >= end) {
+                done = true;
+                finish();
+                actual.onComplete();
+                return;
+            }
+            if (position >= tail) {
+                if (completeRequested) {
+                    done = true;
+                    finish();
+                    actual.onComplete();
+                    return;
+                }
+                // caught up: park, then re-check tail so an append racing with parking is not missed
+                if (parked.compareAndSet(false, true)) {
+                    journal.waiting.incrementAndGet();
+                }
+                tail = journal.tail();
+                if (tail > position) {
+                    if (parked.compareAndSet(true, false)) {
+                        journal.waiting.decrementAndGet();
+                    }
+                    continue;
+                }
+                break;
+            }
             LogRecord rec = journal.slot(position);
             if (rec == null || rec.cursor() != position) {
                 long h = journal.head();
                 if (h > position) {
-                    long lost = h - position;
-                    journal.readerGaps.addAndGet(lost);
-                    position = h;
-                    actual.onNext(LogRecord.gap(LogRecord.now(), "journal reader", lost));
-                    emitted++;
+                    long missed = Math.min(h, end) - position;
+                    journal.readerGaps.addAndGet(missed);
+                    lost += missed;
+                    position = Math.min(h, end);
                     continue;
                 }
-                // slot is being written: the append publishing tail has not finished its release yet
+                // the append that published this cursor is still releasing its slot
                 Thread.onSpinWait();
                 continue;
             }
@@ -172,6 +180,12 @@ final class JournalSubscription implements Subscription, Runnable {
         if (emitted != 0) {
             requested.addAndGet(-emitted);
         }
+    }
+
+    /** True when the record at {@code cursor} is still in the ring. */
+    private boolean isHeld(long cursor) {
+        LogRecord rec = journal.slot(cursor);
+        return rec != null && rec.cursor() == cursor;
     }
 
     private void finish() {

@@ -75,6 +75,15 @@ public record LogRecord(long cursor, long time, String source, String service, S
                 Collections.unmodifiableMap(f), Kind.GAP);
     }
 
+    private static boolean isLatin1(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Current wall-clock time in epoch nanoseconds (microsecond resolution or better). */
     public static long now() {
         Instant i = Instant.now();
@@ -116,11 +125,13 @@ public record LogRecord(long cursor, long time, String source, String service, S
     }
 
     /**
-     * Approximate retained heap size in bytes, used by byte-bounded buffers. Shared strings
-     * (source/service/stream) are not counted; they are interned per source.
+     * Approximate retained heap size in bytes, used by byte-bounded buffers: the record object, its
+     * message (one byte per character when every character is Latin-1, as Java stores it, else two)
+     * and its fields. Shared strings (source/service/stream) are not counted; they are shared per
+     * source.
      */
     public long estimatedBytes() {
-        long size = 56 + 24 + 16 + msg.length();
+        long size = 56 + 24 + 16 + 8 + (long) msg.length() * (isLatin1(msg) ? 1 : 2);
         if (!fields.isEmpty()) {
             size += 64;
             for (Map.Entry<String, Object> e : fields.entrySet()) {

@@ -30,6 +30,10 @@ import reactor.core.scheduler.Schedulers;
  * every sink that a route selects (once per sink). Ingest runs on the producing source's thread and
  * never waits on a reader or a sink, except a sink configured {@code when_full: block}, which slows
  * only the sources whose records are routed to it.
+ *
+ * <p>Sinks and routes can be replaced while records flow ({@link #bindSink}, {@link #route},
+ * {@link #unbindSink}): the routes and the sinks they address are swapped as one, so a record is
+ * routed either entirely by the old or entirely by the new table.
  */
 public final class Router implements AutoCloseable {
 
@@ -37,9 +41,13 @@ public final class Router implements AutoCloseable {
 
     private final Journal journal;
     private final Scheduler sinkScheduler;
-    private volatile RouteTable table;
-    private volatile SinkBinding[] bindings;
+    private volatile Routing routing;
     private final List<SourceBinding> sources = new CopyOnWriteArrayList<>();
+    private boolean shutDown;
+
+    /** A route table and the sinks its masks index. */
+    private record Routing(RouteTable table, SinkBinding[] bindings) {
+    }
 
     /** A sink with its buffer and its running subscription. */
     public record SinkBinding(LogSink sink, SinkBuffer buffer, Disposable subscription, Mono<Void> finished) {
@@ -52,8 +60,7 @@ public final class Router implements AutoCloseable {
     public Router(Journal journal) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.sinkScheduler = Schedulers.newBoundedElastic(64, Integer.MAX_VALUE, "sink", 60, true);
-        this.table = RouteTable.compile(List.of(), List.of());
-        this.bindings = new SinkBinding[0];
+        this.routing = new Routing(RouteTable.compile(List.of(), List.of()), new SinkBinding[0]);
     }
 
     public Journal journal() {
@@ -63,33 +70,60 @@ public final class Router implements AutoCloseable {
     /**
      * Starts sinks and installs routes. Call before {@link #attach} so no record misses a route.
      *
-     * @param sinks   sinks with their buffer specs, in a fixed order
-     * @param routes  routes naming those sinks
+     * @param sinks  sinks with their buffer specs, in a fixed order
+     * @param routes routes naming those sinks
      */
     public void startSinks(Map<LogSink, BufferSpec> sinks, List<RouteSpec> routes) {
-        List<String> names = new ArrayList<>();
         List<SinkBinding> list = new ArrayList<>();
         for (Map.Entry<LogSink, BufferSpec> e : sinks.entrySet()) {
-            LogSink sink = e.getKey();
-            names.add(sink.name());
-            SinkBuffer buffer = new SinkBuffer(sink.name(), e.getValue(), true, sinkScheduler);
-            Mono<Void> finished = sink.write(buffer.flux())
-                    .onErrorResume(err -> {
-                        selfLog(Level.ERR, "sink " + sink.name() + " failed: " + err);
-                        return Mono.empty();
-                    })
-                    .cache();
-            Disposable d = finished.subscribe();
-            list.add(new SinkBinding(sink, buffer, d, finished));
+            list.add(bindSink(e.getKey(), e.getValue()));
         }
-        RouteTable t = RouteTable.compile(routes, names);
-        this.bindings = list.toArray(new SinkBinding[0]);
-        this.table = t;
+        route(list, routes);
+    }
+
+    /** Gives a sink its buffer and starts it; it receives records once a {@link #route} names it. */
+    public SinkBinding bindSink(LogSink sink, BufferSpec spec) {
+        SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler);
+        Mono<Void> finished = sink.write(buffer.flux())
+                .onErrorResume(err -> {
+                    selfLog(Level.ERR, "sink " + sink.name() + " failed: " + err);
+                    return Mono.empty();
+                })
+                .cache();
+        Disposable d = finished.subscribe();
+        return new SinkBinding(sink, buffer, d, finished);
+    }
+
+    /**
+     * Installs {@code routes} over {@code sinks} in one step.
+     *
+     * @throws IllegalArgumentException when a route names a sink not in {@code sinks}
+     */
+    public void route(List<SinkBinding> sinks, List<RouteSpec> routes) {
+        List<String> names = new ArrayList<>(sinks.size());
+        for (SinkBinding b : sinks) {
+            names.add(b.sink().name());
+        }
+        this.routing = new Routing(RouteTable.compile(routes, names), sinks.toArray(new SinkBinding[0]));
+    }
+
+    /**
+     * Stops a sink that no route uses any more: it drains what it holds within {@code deadline},
+     * then is cancelled (what it still held counts as dropped).
+     */
+    public void unbindSink(SinkBinding b, Duration deadline) {
+        b.buffer().close();
+        try {
+            b.finished().block(deadline);
+        } catch (RuntimeException timeout) {
+            b.subscription().dispose();
+        }
     }
 
     /** Subscribes to a source; its records are ingested on the thread that emits them. */
-    public SourceCounters attach(LogSource source) {
+    public SourceBinding attach(LogSource source) {
         SourceCounters counters = new SourceCounters(source.name(), source.type());
+        counters.state("running");
         Disposable d = source.records().subscribe(
                 r -> {
                     counters.record(r.msg().length());
@@ -101,11 +135,16 @@ public final class Router implements AutoCloseable {
                     selfLog(Level.ERR, "source " + source.name() + " failed: " + err);
                 },
                 () -> counters.state("stopped"));
-        if ("starting".equals(counters.state())) {
-            counters.state("running");
-        }
-        sources.add(new SourceBinding(source, counters, d));
-        return counters;
+        SourceBinding binding = new SourceBinding(source, counters, d);
+        sources.add(binding);
+        return binding;
+    }
+
+    /** Stops a source and forgets it. */
+    public void detach(SourceBinding binding) {
+        binding.subscription().dispose();
+        binding.counters().state("stopped");
+        sources.remove(binding);
     }
 
     /**
@@ -117,9 +156,10 @@ public final class Router implements AutoCloseable {
         INGESTING.set(Boolean.TRUE);
         try {
             LogRecord r = journal.append(draft);
-            long mask = table.match(r);
+            Routing current = routing;
+            long mask = current.table().match(r);
             if (mask != 0) {
-                SinkBinding[] b = bindings;
+                SinkBinding[] b = current.bindings();
                 while (mask != 0) {
                     int i = Long.numberOfTrailingZeros(mask);
                     mask &= mask - 1;
@@ -150,19 +190,25 @@ public final class Router implements AutoCloseable {
     }
 
     public List<SinkBinding> sinks() {
-        return List.of(bindings);
+        return List.of(routing.bindings());
     }
 
     /**
      * Stops sources, then lets every sink drain what is buffered within {@code deadline}; sinks still
-     * busy after it are cancelled and what they held is counted as dropped.
+     * busy after it are cancelled and what they held is counted as dropped. Idempotent.
      */
     public void shutdown(Duration deadline) {
+        synchronized (this) {
+            if (shutDown) {
+                return;
+            }
+            shutDown = true;
+        }
         for (SourceBinding s : sources) {
             s.subscription().dispose();
             s.counters().state("stopped");
         }
-        SinkBinding[] b = bindings;
+        SinkBinding[] b = routing.bindings();
         List<Mono<Void>> all = new ArrayList<>();
         for (SinkBinding s : b) {
             s.buffer().close();
@@ -180,12 +226,13 @@ public final class Router implements AutoCloseable {
     /** Sink names in route-mask order with their buffers; for status. */
     public Map<String, SinkBuffer> buffers() {
         Map<String, SinkBuffer> m = new LinkedHashMap<>();
-        for (SinkBinding s : bindings) {
+        for (SinkBinding s : routing.bindings()) {
             m.put(s.sink().name(), s.buffer());
         }
         return m;
     }
 
+    /** {@link #shutdown} with a 5 s deadline unless already shut down, then releases threads. */
     @Override
     public void close() {
         shutdown(Duration.ofSeconds(5));

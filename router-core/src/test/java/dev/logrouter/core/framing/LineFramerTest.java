@@ -2,9 +2,11 @@ package dev.logrouter.core.framing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LineFramerTest {
@@ -22,23 +24,183 @@ class LineFramerTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static void feed(LineFramer f, String s) {
+        byte[] d = b(s);
+        f.feed(d, 0, d.length);
+    }
+
     @Test
     void splitsOnLfAndCrLf() {
         LineFramer f = framer(1024);
-        byte[] d = b("one\ntwo\r\nthree\n");
-        f.feed(d, 0, d.length);
-        assertThat(lines).containsExactly(new Line("one", false), new Line("two", false), new Line("three", false));
+        feed(f, "one\ntwo\r\nthree\n\n");
+        assertThat(lines).containsExactly(new Line("one", false), new Line("two", false), new Line("three", false),
+                new Line("", false));
         assertThat(f.hasPending()).isFalse();
     }
 
     @Test
     void crLfSplitAcrossChunks() {
         LineFramer f = framer(1024);
-        byte[] a = b("abc\r");
-        byte[] c = b("\ndef\n");
-        f.feed(a, 0, a.length);
+        feed(f, "abc\r");
         assertThat(lines).isEmpty();
-        f.feed(c, 0, c.length);
+        feed(f, "\ndef\n");
         assertThat(lines).containsExactly(new Line("abc", false), new Line("def", false));
+    }
+
+    @Test
+    void loneCarriageReturnStaysInTheLine() {
+        LineFramer f = framer(1024);
+        feed(f, "a\rb\n");
+        feed(f, "c\r");
+        feed(f, "d\n");
+        assertThat(lines).containsExactly(new Line("a\rb", false), new Line("c\rd", false));
+    }
+
+    @Test
+    void lineSpanningManyChunksIsJoined() {
+        LineFramer f = framer(1024);
+        for (char c : "hello world".toCharArray()) {
+            feed(f, String.valueOf(c));
+        }
+        assertThat(lines).isEmpty();
+        feed(f, "\n");
+        assertThat(lines).containsExactly(new Line("hello world", false));
+    }
+
+    @Test
+    void longLineIsSplitIntoPartialPiecesWithNothingLost() {
+        LineFramer f = framer(10);
+        feed(f, "0123456789abcdefghijXYZ\nnext\n");
+        assertThat(lines).containsExactly(new Line("0123456789", true), new Line("abcdefghij", true),
+                new Line("XYZ", false), new Line("next", false));
+    }
+
+    @Test
+    void longLineAcrossChunksIsSplitTheSameWay() {
+        LineFramer f = framer(10);
+        feed(f, "01234567");
+        feed(f, "89abcdefghijX");
+        feed(f, "YZ\n");
+        assertThat(lines).containsExactly(new Line("0123456789", true), new Line("abcdefghij", true),
+                new Line("XYZ", false));
+    }
+
+    @Test
+    void lineOfExactlyMaxBytesIsOneRecord() {
+        LineFramer f = framer(10);
+        feed(f, "0123456789\n");
+        assertThat(lines).containsExactly(new Line("0123456789", false));
+    }
+
+    @Test
+    void cutNeverSplitsAUtf8Sequence() {
+        LineFramer f = framer(10);
+        // 8 ASCII bytes then a 3-byte euro sign: the piece is cut before the euro sign
+        feed(f, "abcdefgh\u20acij\n");
+        assertThat(lines).containsExactly(new Line("abcdefgh", true), new Line("\u20acij", false));
+        lines.clear();
+        LineFramer g = framer(10);
+        feed(g, "abcdefgh");
+        feed(g, "\u20acij\n");
+        assertThat(lines).containsExactly(new Line("abcdefgh", true), new Line("\u20acij", false));
+    }
+
+    @Test
+    void invalidUtf8BecomesReplacementCharacter() {
+        LineFramer f = framer(100);
+        byte[] d = {'a', (byte) 0xff, 'b', (byte) 0xc3, '\n'};
+        f.feed(d, 0, d.length);
+        assertThat(lines).containsExactly(new Line("a\ufffdb\ufffd", false));
+    }
+
+    @Test
+    void nulAndControlBytesAreKept() {
+        LineFramer f = framer(100);
+        byte[] d = {'a', 0, 'b', 0x1b, '[', 'm', 0x07, '\n'};
+        f.feed(d, 0, d.length);
+        assertThat(lines).containsExactly(new Line("a\0b\u001b[m\u0007", false));
+    }
+
+    @Test
+    void flushEmitsPendingLineAsPartial() {
+        LineFramer f = framer(100);
+        feed(f, "done\nno newline");
+        assertThat(f.hasPending()).isTrue();
+        f.flush();
+        assertThat(lines).containsExactly(new Line("done", false), new Line("no newline", true));
+        assertThat(f.hasPending()).isFalse();
+        f.flush();
+        assertThat(lines).hasSize(2);
+    }
+
+    @Test
+    void flushKeepsATrailingCarriageReturn() {
+        LineFramer f = framer(100);
+        feed(f, "x\r");
+        f.flush();
+        assertThat(lines).containsExactly(new Line("x\r", true));
+    }
+
+    @Test
+    void byteBufferFeedsDirectAndHeapBuffers() {
+        LineFramer f = framer(100);
+        ByteBuffer heap = ByteBuffer.wrap(b("heap\n"));
+        f.feed(heap);
+        ByteBuffer direct = ByteBuffer.allocateDirect(16);
+        direct.put(b("direct\n")).flip();
+        f.feed(direct);
+        assertThat(heap.hasRemaining()).isFalse();
+        assertThat(direct.hasRemaining()).isFalse();
+        assertThat(lines).containsExactly(new Line("heap", false), new Line("direct", false));
+    }
+
+    @Test
+    void randomChunkingGivesTheSameLines() {
+        Random rnd = new Random(42);
+        StringBuilder sb = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            String line = "line-" + i + "-" + "x".repeat(rnd.nextInt(50)) + (i % 7 == 0 ? "\u00e9\u20ac" : "");
+            expected.add(line);
+            sb.append(line).append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        byte[] all = b(sb.toString());
+        LineFramer f = framer(4096);
+        int pos = 0;
+        while (pos < all.length) {
+            int n = Math.min(all.length - pos, 1 + rnd.nextInt(97));
+            f.feed(all, pos, n);
+            pos += n;
+        }
+        f.flush();
+        assertThat(lines).extracting(Line::text).containsExactlyElementsOf(expected);
+        assertThat(lines).noneMatch(Line::partial);
+    }
+
+    @Test
+    void hundredMegabyteLineWithoutNewlineIsKeptWhole() {
+        int max = 64 * 1024;
+        long[] pieces = {0};
+        long[] chars = {0};
+        boolean[] allPartial = {true};
+        LineFramer f = new LineFramer(max, (l, p) -> {
+            pieces[0]++;
+            chars[0] += l.length();
+            allPartial[0] &= p;
+            assertThat(l.length()).isLessThanOrEqualTo(max);
+        });
+        byte[] chunk = new byte[64 * 1024 + 7];
+        java.util.Arrays.fill(chunk, (byte) 'z');
+        long total = 100L * 1024 * 1024;
+        long fed = 0;
+        while (fed < total) {
+            int n = (int) Math.min(chunk.length, total - fed);
+            f.feed(chunk, 0, n);
+            fed += n;
+        }
+        f.flush();
+        assertThat(chars[0]).isEqualTo(total);
+        assertThat(pieces[0]).isEqualTo((total + max - 1) / max);
+        assertThat(allPartial[0]).isTrue();
     }
 }

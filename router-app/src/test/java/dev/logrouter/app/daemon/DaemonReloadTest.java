@@ -1,0 +1,131 @@
+package dev.logrouter.app.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logrouter.app.config.ConfigLoader;
+import dev.logrouter.app.config.RouterConfig;
+import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.router.Router.SinkBinding;
+import dev.logrouter.core.router.Router.SourceBinding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonReloadTest {
+
+    @TempDir
+    Path dir;
+
+    private RouterConfig config(String yaml) throws Exception {
+        return new ConfigLoader(Map.of("LOGROUTER_RUNTIME_DIR", dir.resolve("run").toString())).parse(yaml, "test.yaml");
+    }
+
+    private String loop(String name) {
+        Path pid = dir.resolve(name + ".pid");
+        return "{ type: exec, command: [sh, -c, 'echo $$$$ > " + pid + "; while true; do echo " + name
+                + "; sleep 0.05; done'] }";
+    }
+
+    private long pidOf(String name) throws Exception {
+        Path pid = dir.resolve(name + ".pid");
+        waitFor(() -> Files.exists(pid) && !readQuietly(pid).isBlank());
+        return Long.parseLong(Files.readString(pid).trim());
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    @Test
+    void reloadKeepsJournalAndUnchangedPartsAndReplacesTheRest() throws Exception {
+        RouterConfig first = config("""
+                sources:
+                  keep: %s
+                  drop: %s
+                sinks:
+                  out: { type: console }
+                routes:
+                  - { service: keep, to: [out] }
+                """.formatted(loop("keep"), loop("drop")));
+        try (Daemon d = Daemon.start(first)) {
+            long keepPid = pidOf("keep");
+            long dropPid = pidOf("drop");
+            waitFor(() -> countService(d, "drop") > 0 && countService(d, "keep") > 0);
+            SourceBinding keepBinding = binding(d, "keep");
+            SinkBinding outBinding = d.router().sinks().get(0);
+            long cursorBefore = d.journal().stats().nextCursor();
+
+            Daemon.ReloadResult r = d.reload(config("""
+                    journal: { max_lines: 10 }
+                    sources:
+                      keep: %s
+                      added: %s
+                    sinks:
+                      out: { type: console }
+                      more: { type: console, buffer: { max_events: 10 } }
+                    routes:
+                      - { to: [out, more] }
+                    """.formatted(loop("keep"), loop("added"))), Duration.ofSeconds(2));
+
+            assertThat(r.kept()).containsExactlyInAnyOrder("sink out", "source keep");
+            assertThat(r.started()).containsExactlyInAnyOrder("sink more", "source added");
+            assertThat(r.stopped()).containsExactly("source drop");
+            assertThat(r.notApplied()).containsExactly("journal");
+            assertThat(binding(d, "keep")).isSameAs(keepBinding);
+            assertThat(d.router().sinks()).extracting(b -> b.sink().name()).containsExactly("out", "more");
+            assertThat(d.router().sinks().get(0)).isSameAs(outBinding);
+            assertThat(pidOf("keep")).isEqualTo(keepPid);
+            waitFor(() -> !ProcessHandle.of(dropPid).map(ProcessHandle::isAlive).orElse(false));
+            pidOf("added");
+            waitFor(() -> countService(d, "added") > 0);
+            // the journal kept its contents and its cursor sequence
+            assertThat(d.journal().stats().nextCursor()).isGreaterThan(cursorBefore);
+            assertThat(d.journal().stats().oldestCursor()).isLessThan(cursorBefore);
+            assertThat(d.journal().spec().maxLines()).isEqualTo(5000);
+            // the new route sends everything to the new sink too
+            waitFor(() -> d.router().buffers().get("more").offered() > 0);
+        }
+    }
+
+    @Test
+    void changedSourceIsRestartedWithItsNewConfig() throws Exception {
+        try (Daemon d = Daemon.start(config("sources:\n  a: " + loop("a") + "\n"))) {
+            long before = pidOf("a");
+            Files.delete(dir.resolve("a.pid"));
+            Daemon.ReloadResult r = d.reload(config("sources:\n  a: " + loop("a").replace("sleep 0.05", "sleep 0.06")
+                    + "\n"), Duration.ofSeconds(1));
+            assertThat(r.stopped()).containsExactly("source a");
+            assertThat(r.started()).containsExactly("source a");
+            long after = pidOf("a");
+            assertThat(after).isNotEqualTo(before);
+            waitFor(() -> !ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false));
+        }
+    }
+
+    private static SourceBinding binding(Daemon d, String name) {
+        return d.router().sources().stream().filter(s -> s.source().name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static long countService(Daemon d, String service) {
+        List<LogRecord> all = d.journal().dump().collectList().block(Duration.ofSeconds(5));
+        return all.stream().filter(r -> r.service().equals(service)).count();
+    }
+
+    private static void waitFor(BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!cond.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(cond.getAsBoolean()).as("condition within 15s").isTrue();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.logrouter.core.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logrouter.core.record.LogRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+class ExecSourceTest {
+
+    private static ExecSpec spec(String script, RestartPolicy restart, Duration backoffMin, Duration backoffMax) {
+        return new ExecSpec("job", "jobsvc", List.of("sh", "-c", script), Map.of("GREETING", "hi"), null, restart,
+                backoffMin, backoffMax, 0, Duration.ofSeconds(1), Duration.ofSeconds(2));
+    }
+
+    private static boolean started(LogRecord r) {
+        return r.service().equals("logrouter") && r.msg().contains("started pid");
+    }
+
+    private static boolean exited(LogRecord r, int code) {
+        return r.service().equals("logrouter") && Integer.valueOf(code).equals(r.fields().get("exit_code"));
+    }
+
+    @Test
+    void capturesBothStreamsAndReportsTheExitCode() {
+        ExecSource src = new ExecSource(spec("echo \"$GREETING out\"; echo err >&2; exit 3", RestartPolicy.NEVER, null, null));
+        List<LogRecord> got = src.records().collectList().block(Duration.ofSeconds(10));
+        assertThat(got).first().matches(ExecSourceTest::started);
+        assertThat(got).last().matches(r -> exited(r, 3));
+        assertThat(got).filteredOn(r -> r.stream().equals("stdout")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.msg()).isEqualTo("hi out");
+                    assertThat(r.service()).isEqualTo("jobsvc");
+                    assertThat(r.source()).isEqualTo("job");
+                });
+        assertThat(got).filteredOn(r -> r.stream().equals("stderr")).extracting(LogRecord::msg).containsExactly("err");
+    }
+
+    @Test
+    void unterminatedLastLineIsKeptAsPartial() {
+        ExecSource src = new ExecSource(spec("printf 'no newline'", RestartPolicy.NEVER, null, null));
+        List<LogRecord> got = src.records().collectList().block(Duration.ofSeconds(10));
+        assertThat(got).filteredOn(r -> r.stream().equals("stdout")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.msg()).isEqualTo("no newline");
+                    assertThat(r.isPartial()).isTrue();
+                });
+    }
+
+    @Test
+    void programThatCannotStartIsReportedAndNotRestartedWithNever() {
+        ExecSource src = new ExecSource(new ExecSpec("bad", null, List.of("/nonexistent/program"), null, null,
+                RestartPolicy.NEVER, null, null, 0, null, null));
+        List<LogRecord> got = src.records().collectList().block(Duration.ofSeconds(10));
+        assertThat(got).singleElement().satisfies(r -> assertThat(r.msg()).contains("cannot start"));
+    }
+
+    @Test
+    void onFailureRestartsWithExponentialBackoffInVirtualTime() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        ExecSource src = new ExecSource(spec("echo run; exit 1", RestartPolicy.ON_FAILURE, Duration.ofSeconds(10),
+                Duration.ofSeconds(15)), vts);
+        StepVerifier.withVirtualTime(src::records, () -> vts, Long.MAX_VALUE)
+                .expectNextMatches(ExecSourceTest::started)
+                .expectNextMatches(r -> r.msg().equals("run"))
+                .expectNextMatches(r -> exited(r, 1))
+                .then(ExecSourceTest::letCompletionReachTheRestartTimer)
+                .expectNoEvent(Duration.ofSeconds(9))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNextMatches(ExecSourceTest::started)
+                .expectNextMatches(r -> r.msg().equals("run"))
+                .expectNextMatches(r -> exited(r, 1))
+                .then(ExecSourceTest::letCompletionReachTheRestartTimer)
+                // second delay doubles to 20s, capped at 15s
+                .expectNoEvent(Duration.ofSeconds(14))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNextMatches(ExecSourceTest::started)
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
+    /**
+     * The exit record and the completion that arms the restart timer come from the process's waiter
+     * thread one after the other; virtual time must not advance between them.
+     */
+    private static void letCompletionReachTheRestartTimer() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void onFailureDoesNotRestartAfterSuccess() {
+        ExecSource src = new ExecSource(spec("echo ok", RestartPolicy.ON_FAILURE, Duration.ofMillis(1), Duration.ofMillis(1)));
+        List<LogRecord> got = src.records().collectList().block(Duration.ofSeconds(10));
+        assertThat(got).filteredOn(ExecSourceTest::started).hasSize(1);
+        assertThat(got).last().matches(r -> exited(r, 0));
+    }
+
+    @Test
+    void alwaysRestartsAfterSuccessToo() {
+        ExecSource src = new ExecSource(spec("echo ok", RestartPolicy.ALWAYS, Duration.ofMillis(1), Duration.ofMillis(5)));
+        List<LogRecord> got = src.records().filter(ExecSourceTest::started).take(3).collectList()
+                .block(Duration.ofSeconds(10));
+        assertThat(got).hasSize(3);
+        assertThat(got).extracting(r -> r.fields().get("pid")).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void cancellingStopsTheProcessAndItsChildren(@TempDir Path dir) throws Exception {
+        Path pids = dir.resolve("pids");
+        ExecSource src = new ExecSource(spec("sleep 300 & echo $! > " + pids + "; echo ready; wait",
+                RestartPolicy.ALWAYS, null, null));
+        LogRecord ready = src.records().filter(r -> r.msg().equals("ready")).blockFirst(Duration.ofSeconds(10));
+        assertThat(ready).isNotNull();
+        long child = Long.parseLong(Files.readString(pids).trim());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void backoffDoublesAndIsCapped() {
+        ExecSource src = new ExecSource(spec("true", RestartPolicy.ALWAYS, Duration.ofMillis(500), Duration.ofSeconds(30)));
+        assertThat(src.backoff(0)).isEqualTo(Duration.ofMillis(500));
+        assertThat(src.backoff(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(src.backoff(3)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(src.backoff(10)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(src.backoff(100)).isEqualTo(Duration.ofSeconds(30));
+    }
+}
