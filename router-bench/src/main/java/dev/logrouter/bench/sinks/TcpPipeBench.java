@@ -53,7 +53,7 @@ public final class TcpPipeBench {
         long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         SourceCounters counters = router.attach(new ExecSource(new ExecSpec("pipe", "bench",
-                List.of("cat", file.toString()), null, null, null, null, null, 0, null, null)));
+                List.of("cat", file.toString()), null, null, null, null, null, 0, null, null))).counters();
         Map<Long, Long> threadCpu = new java.util.HashMap<>();
         Map<Long, String> threadName = new java.util.HashMap<>();
         int loops = 0;
