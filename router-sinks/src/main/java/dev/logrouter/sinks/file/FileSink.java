@@ -77,10 +77,17 @@ public final class FileSink implements LogSink {
                     .bufferTimeout(512, spec.flushInterval(), Schedulers.parallel(), true)
                     .concatMap(batch -> Mono.fromRunnable(() -> files.write(batch))
                             .subscribeOn(Schedulers.boundedElastic()), 1)
-                    .then()
-                    .doFinally(sig -> {
+                    // close (and flush) before completion is signalled, so a caller that saw the sink
+                    // complete finds every record in its file
+                    .then(Mono.<Void>fromRunnable(() -> {
                         files.closeAll();
                         connection = "closed";
+                    }))
+                    .doFinally(sig -> {
+                        if (sig != reactor.core.publisher.SignalType.ON_COMPLETE) {
+                            files.closeAll();
+                            connection = "stopped";
+                        }
                     });
         });
     }

@@ -137,8 +137,12 @@ public final class TcpSink implements LogSink {
                     .concatMap(s::send, 1)
                     .doOnDiscard(List.class, l -> dropped.addAndGet(l.size()))
                     .doOnDiscard(LogRecord.class, r -> dropped.incrementAndGet())
-                    .then()
-                    .doFinally(s::close);
+                    .then(Mono.<Void>fromRunnable(() -> s.close(SignalType.ON_COMPLETE)))
+                    .doFinally(sig -> {
+                        if (sig != SignalType.ON_COMPLETE) {
+                            s.close(sig);
+                        }
+                    });
         });
     }
 

@@ -173,6 +173,8 @@ class TcpSinkTest {
                 if (i == n / 3) {
                     await(() -> first.lineCount() > 1000, Duration.ofSeconds(10), "lines before the kill");
                     first.kill();
+                    await(() -> !"up".equals(sink.state().connection()), Duration.ofSeconds(10),
+                            "the sink to see its connection broken");
                 }
                 if (i == n / 2) {
                     second.start(port);
@@ -194,7 +196,9 @@ class TcpSinkTest {
             assertThat(st.dropped()).isZero();
             assertThat(second.fragments.get()).isZero();
             // the new connection starts with whole records: every line it got parsed above
-            assertThat(second.lineCount()).isPositive();
+            assertThat(second.lineCount()).as("second receiver: %s, first got %s lines over %s connections, %s, dropped %s",
+                    second.connections.get(), first.lineCount(), first.connections.get(), st, buffer.dropped())
+                    .isPositive();
         }
     }
 
