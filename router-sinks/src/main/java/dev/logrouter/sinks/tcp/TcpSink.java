@@ -58,7 +58,7 @@ public final class TcpSink implements LogSink {
 
     private final TcpSinkSpec spec;
     private final TcpClient client;
-    private final Scheduler timer = Schedulers.parallel();
+    private final Scheduler timer;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
@@ -70,7 +70,13 @@ public final class TcpSink implements LogSink {
      * @throws IllegalArgumentException when the TLS files cannot be read or used
      */
     public TcpSink(TcpSinkSpec spec) {
+        this(spec, Schedulers.parallel());
+    }
+
+    /** With the scheduler for batch flushes, write timeouts and reconnect delays (tests use virtual time). */
+    TcpSink(TcpSinkSpec spec, Scheduler timer) {
         this.spec = spec;
+        this.timer = timer;
         TcpClient c = TcpClient.newConnection()
                 .host(spec.endpoint().host())
                 .port(spec.endpoint().port())
