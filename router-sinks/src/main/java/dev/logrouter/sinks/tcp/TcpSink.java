@@ -49,7 +49,7 @@ import reactor.util.retry.Retry;
  * {@link SinkState#resent()}). A receiver that closes an idle connection (Filebeat does after 300 s)
  * read everything before closing, so the sink just reconnects when it next has data, quietly and
  * without re-sending. A write timeout aborts the connection with a reset, so the receiver never sees
- * an orderly end after a cut frame.
+ * an orderly end after a cut frame; a forced stop (cancel) resets the connection the same way.
  */
 public final class TcpSink implements LogSink {
 
@@ -366,8 +366,12 @@ public final class TcpSink implements LogSink {
             Link l = link;
             link = null;
             if (l != null) {
-                l.end = Link.FAILED;
-                l.conn.dispose();
+                if (sig == SignalType.ON_COMPLETE) {
+                    l.end = Link.FAILED;
+                    l.conn.dispose(); // every write completed: an orderly close after whole lines
+                } else {
+                    abort(l, null); // stopped early, maybe mid-write: reset, never FIN after half a line
+                }
             }
             connection = sig == SignalType.ON_COMPLETE ? "closed" : "stopped";
         }
