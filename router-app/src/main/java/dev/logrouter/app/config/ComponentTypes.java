@@ -12,7 +12,8 @@ public final class ComponentTypes {
     }
 
     public static final List<SourceType<?>> SOURCES = List.of(
-            new ExecSourceType());
+            new ExecSourceType(),
+            new KmsgSourceType());
 
     public static final List<SinkType<?>> SINKS = List.of(
             new ConsoleSinkType(),

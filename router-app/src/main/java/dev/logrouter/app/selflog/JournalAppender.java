@@ -6,6 +6,7 @@ import ch.qos.logback.core.AppenderBase;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.router.Router;
+import dev.logrouter.core.source.LogSource;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent e) {
-        if (Router.isIngesting()) {
+        if (Router.isIngesting() || recordedElsewhere(e)) {
             return;
         }
         LogRecord rec = toRecord(e);
@@ -68,6 +69,12 @@ public final class JournalAppender extends AppenderBase<ILoggingEvent> {
             }
             EARLY.addLast(rec);
         }
+    }
+
+    /** A line whose source already emitted the same event as a record ({@link LogSource#ALREADY_RECORDED}). */
+    private static boolean recordedElsewhere(ILoggingEvent e) {
+        java.util.List<org.slf4j.Marker> markers = e.getMarkerList();
+        return markers != null && markers.contains(LogSource.ALREADY_RECORDED);
     }
 
     static LogRecord toRecord(ILoggingEvent e) {

@@ -133,7 +133,7 @@ class ConfigLoaderTest {
                 "f.yaml:1:40: journal.max_bytes: unknown size unit 'XB' in '12XB' (use B, KiB, MiB or GiB)",
                 "f.yaml:3:6: sources.e: missing required key 'command'",
                 "f.yaml:4:42: sources.w.restart: unknown value 'sometimes' (use never, on_failure, always)",
-                "f.yaml:5:14: sources.n.type: unknown source type 'nosuch' (one of exec)",
+                "f.yaml:5:14: sources.n.type: unknown source type 'nosuch' (one of " + sourceTypes() + ")",
                 "f.yaml:6:3: sources.bad/name: invalid name 'bad/name' (letters, digits, '_', '.', '-'; at most 64 characters)",
                 "f.yaml:8:46: sinks.out.buffer.when_full: unknown value 'explode' (use drop_oldest, drop_newest, block)",
                 "f.yaml:10:17: routes[0].from: unknown source 'ghost' (defined: e, w, n, bad/name)",
@@ -141,6 +141,10 @@ class ConfigLoaderTest {
                 "f.yaml:11:5: routes[1]: invalid 'message' regex: Unclosed group near index 1",
                 "f.yaml:12:14: routes[2].level: unknown level 'loud' (use emerg, alert, crit, err, warning, notice, info or debug)",
                 "f.yaml:13:5: routes[3]: missing required key 'to'");
+    }
+
+    private static String sourceTypes() {
+        return ComponentTypes.SOURCES.stream().map(SourceType::type).sorted().collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Test

@@ -126,7 +126,12 @@ public final class Router implements AutoCloseable {
         counters.state("running");
         Disposable d = source.records().subscribe(
                 r -> {
-                    counters.record(r.msg().length());
+                    if (r.isGap()) {
+                        // records the source itself lost (e.g. overwritten in the kernel ring)
+                        counters.drop(r.lost());
+                    } else {
+                        counters.record(r.msg().length());
+                    }
                     ingest(r);
                 },
                 err -> {

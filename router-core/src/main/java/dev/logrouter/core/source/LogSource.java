@@ -1,6 +1,8 @@
 package dev.logrouter.core.source;
 
 import dev.logrouter.core.record.LogRecord;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 import reactor.core.publisher.Flux;
 
 /**
@@ -13,6 +15,13 @@ import reactor.core.publisher.Flux;
  * sink configured {@code when_full: block}. Nothing is replayed to a second subscriber.
  */
 public interface LogSource {
+
+    /**
+     * SLF4J marker for a log line whose content the source also emits as a record (e.g. "cannot open
+     * the device"): the router's journal appender skips such lines, so the journal holds the event
+     * once while stderr still shows the line.
+     */
+    Marker ALREADY_RECORDED = MarkerFactory.getMarker("LOGROUTER_ALREADY_RECORDED");
 
     /** Config name of the source; the {@code source} of its records. */
     String name();
