@@ -218,4 +218,19 @@ class EncodersTest {
         assertThat(old).hasToString("1969-12-31T23:59:58.5Z");
         assertThat(new String(out, 0, cached.format(-1_500_000_000L, 9, out))).isEqualTo("1969-12-31T23:59:58.5Z");
     }
+
+    @Test
+    void kernelRecordFromTheKmsgParserHasExactlyTalosKernelKeys() throws Exception {
+        LogRecord r = new dev.logrouter.core.kmsg.KmsgRecordParser("kmsg").parse(
+                "6,991,12345678,-,caller=T1;eth0: link up \\x0a\n SUBSYSTEM=net\n DEVICE=n2\n"
+                        .getBytes(StandardCharsets.UTF_8), 1_700_000_000_000_000_000L);
+        JsonNode n = JSON.readTree(encode(new JsonLinesEncoder(), r.withCursor(5)));
+        assertThat(keys(n)).containsExactly("clock", "facility", "msg", "priority", "seq", "talos-level", "talos-time");
+        assertThat(n.get("clock").asLong()).isEqualTo(12345678L);
+        assertThat(n.get("facility").asText()).isEqualTo("kern");
+        assertThat(n.get("priority").asText()).isEqualTo("info");
+        assertThat(n.get("seq").asLong()).isEqualTo(991L);
+        assertThat(n.get("talos-level").asText()).isEqualTo("info");
+        assertThat(n.get("msg").asText()).startsWith("eth0: link up");
+    }
 }
