@@ -31,7 +31,8 @@ import reactor.core.scheduler.Schedulers;
  * 512 and every file touched by a batch is flushed when the batch ends, a batch ends at the latest
  * {@code flush_interval} after its first record. Backpressure: one batch at a time is requested from
  * the sink's buffer, so a slow disk only fills that buffer. Errors (disk full, permissions) drop the
- * affected records, count them and keep the sink running. Nothing is replayed.
+ * affected records, count them and keep the sink running. No file is opened and nothing is requested
+ * before the {@link Mono} of {@link #write} is subscribed; nothing is replayed.
  */
 public final class FileSink implements LogSink {
 

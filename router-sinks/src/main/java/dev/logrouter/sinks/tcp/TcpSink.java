@@ -38,8 +38,9 @@ import reactor.util.retry.Retry;
  * is cut only between records. Backpressure: one batch is written at a time and the next is requested
  * only when the receiver has taken the previous one (or it is buffered by the kernel); while the
  * receiver is slow or down, records wait in the router's {@code SinkBuffer} for this sink, which
- * applies {@code when_full} and counts drops. Nothing is replayed to a second subscriber: each
- * {@link #write} call opens its own connection.
+ * applies {@code when_full} and counts drops. Before the {@link Mono} of {@link #write} is subscribed
+ * nothing connects or is requested; nothing is replayed: each {@link #write} call opens its own
+ * connection and writes each record it receives once (plus the re-sends described below).
  *
  * <p>Failures: a failed connect or write is retried forever with jittered exponential backoff
  * ({@code backoff_min}..{@code backoff_max}). The most recent {@code resend_bytes} of written records
@@ -231,7 +232,16 @@ public final class TcpSink implements LogSink {
             }
             if (l == null) {
                 connection = "connecting";
-                return client.connect().flatMap(c -> writePending(connected(c)));
+                return client.connect().flatMap(c -> {
+                    // Dialling a free loopback port in the ephemeral range can connect a socket to
+                    // itself; writes would then "succeed" into the void.
+                    if (java.util.Objects.equals(c.channel().localAddress(), c.channel().remoteAddress())) {
+                        c.dispose();
+                        return Mono.error(new java.net.ConnectException("connected to itself: nobody listens on "
+                                + spec.endpoint()));
+                    }
+                    return writePending(connected(c));
+                });
             }
             return writePending(l);
         }

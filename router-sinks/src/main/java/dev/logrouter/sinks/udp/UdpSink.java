@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
  * counted. Backpressure: records are requested 256 at a time and sent on the thread that delivers
  * them (the sink buffer's worker); a datagram socket does not wait for the receiver, so the sink never
  * stalls and a receiver that is down or slow loses datagrams in the network, as UDP does. Nothing is
- * replayed.
+ * opened or requested before the {@link Mono} of {@link #write} is subscribed, and nothing is replayed.
  */
 public final class UdpSink implements LogSink {
 

@@ -29,6 +29,7 @@ class SocatReceiverTest {
     @TempDir
     Path dir;
     private final List<Process> started = new ArrayList<>();
+    private final java.util.Map<Process, Path> logs = new java.util.HashMap<>();
     private final Scheduler scheduler = Schedulers.newBoundedElastic(4, 1000, "socat-test");
 
     @BeforeAll
@@ -46,10 +47,11 @@ class SocatReceiverTest {
     }
 
     private Process socat(int port, Path out) throws Exception {
-        Process p = new ProcessBuilder("socat", "-u", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr",
-                "OPEN:" + out + ",creat,append").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("socat-" + port + "-" + started.size() + ".log").toFile()).start();
+        Path log = dir.resolve("socat-" + port + "-" + started.size() + ".log");
+        Process p = new ProcessBuilder("socat", "-d", "-d", "-u", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr",
+                "OPEN:" + out + ",creat,append").redirectErrorStream(true).redirectOutput(log.toFile()).start();
         started.add(p);
+        logs.put(p, log);
         return p;
     }
 
@@ -127,20 +129,18 @@ class SocatReceiverTest {
         }
     }
 
-    private static void awaitListening(int port, Process p) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        // socat -u TCP-LISTEN accepts exactly one connection, so probe with /proc instead of connecting
-        String hexPort = String.format(":%04X ", port);
+    /** socat -d -d logs "listening on" once its socket listens (it accepts exactly one connection). */
+    private void awaitListening(int port, Process p) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Path log = logs.get(p);
         while (System.nanoTime() < end) {
-            assertThat(p.isAlive()).as("socat running").isTrue();
-            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 3 && (f[1] + " ").endsWith(hexPort) && f[3].equals("0A")) {
-                    return;
-                }
+            String text = Files.exists(log) ? Files.readString(log) : "";
+            assertThat(p.isAlive()).as("socat running: " + text).isTrue();
+            if (text.contains("listening on")) {
+                return;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("socat not listening on " + port);
+        throw new AssertionError("socat not listening on " + port + ": " + Files.readString(log));
     }
 }
