@@ -89,6 +89,7 @@ class RsyslogReceiverTest {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                assertThat(probe.isConnected()).isTrue();
                 break;
             } catch (IOException notYet) {
                 assertThat(rsyslogd.isAlive()).as("rsyslogd running: " + read(dir.resolve("rsyslogd.out"))).isTrue();

@@ -168,10 +168,15 @@ final class LineReceiver implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         kill();
         for (Thread t : threads) {
-            t.join(5000);
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }
