@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             CheckCommand.class,
+            ReadCommand.class,
+            DmesgCommand.class,
+            StatusCommand.class,
+            WriteCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class LogrouterCommand implements Runnable {
@@ -26,6 +30,9 @@ public final class LogrouterCommand implements Runnable {
 
     /** A command line with the project's conventions (exit codes, case-sensitive options). */
     public static CommandLine commandLine() {
-        return new CommandLine(new LogrouterCommand());
+        CommandLine cl = new CommandLine(new LogrouterCommand());
+        // `logrouter write -n x ls -l`: everything from the command on is the command's
+        cl.getSubcommands().get("write").setStopAtPositional(true);
+        return cl;
     }
 }

@@ -25,7 +25,10 @@ import sun.misc.Signal;
             "an invalid config is reported and the running one stays."})
 final class RunCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    /** Created on first use: picocli instantiates every command, and only {@code run} needs logging. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    }
 
     @Mixin
     ConfigOption config;
@@ -39,13 +42,13 @@ final class RunCommand implements Callable<Integer> {
 
     /** SIGHUP: re-reads the same config; an invalid one is logged and changes nothing. */
     private void reload(Daemon daemon, Duration drain) {
-        LOG.info("received SIGHUP, reloading {}", config.file() == null ? "the built-in default config" : config.file());
+        Log.LOG.info("received SIGHUP, reloading {}", config.file() == null ? "the built-in default config" : config.file());
         try {
             daemon.reload(config.load(), drain);
         } catch (ConfigException e) {
-            LOG.error("reload refused, keeping the running config: {}", e.getMessage().replace('\n', ';'));
+            Log.LOG.error("reload refused, keeping the running config: {}", e.getMessage().replace('\n', ';'));
         } catch (IOException | RuntimeException e) {
-            LOG.error("reload failed, keeping the running config: {}", e.toString());
+            Log.LOG.error("reload failed, keeping the running config: {}", e.toString());
         }
     }
 
@@ -73,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
         while (true) {
             String sig = signals.take();
             if (!"HUP".equals(sig)) {
-                LOG.info("received SIG{}, shutting down", sig);
+                Log.LOG.info("received SIG{}, shutting down", sig);
                 break;
             }
             reload(daemon, drain);

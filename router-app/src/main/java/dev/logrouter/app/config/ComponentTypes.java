@@ -13,7 +13,11 @@ public final class ComponentTypes {
 
     public static final List<SourceType<?>> SOURCES = List.of(
             new ExecSourceType(),
-            new KmsgSourceType());
+            new KmsgSourceType(),
+            new FdSocketSourceType(),
+            new SyslogSourceType(),
+            new TcpSourceType(),
+            new UdpSourceType());
 
     public static final List<SinkType<?>> SINKS = List.of(
             new ConsoleSinkType(),

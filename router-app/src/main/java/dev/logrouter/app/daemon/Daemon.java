@@ -57,6 +57,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Builds and starts everything the config describes. */
     public static Daemon start(RouterConfig config) throws IOException {
+        long started = System.currentTimeMillis();
         createRuntimeDir(config.runtimeDir());
         Journal journal = Journal.create(config.journal());
         Router router = new Router(journal);
@@ -66,6 +67,7 @@ public final class Daemon implements AutoCloseable {
             synchronized (d) {
                 d.apply(config, Duration.ofSeconds(1));
             }
+            DaemonEndpoints.start(d, started);
         } catch (RuntimeException e) {
             d.stop(Duration.ofSeconds(1));
             throw e;

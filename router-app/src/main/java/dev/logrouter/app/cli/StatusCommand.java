@@ -1,0 +1,131 @@
+package dev.logrouter.app.cli;
+
+import dev.logrouter.app.query.QueryRequest;
+import dev.logrouter.app.status.StatusReport;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code logrouter status}: counters of a running logrouter. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show per-source and per-sink counters, buffer depths, drops and connection state, "
+                + "the journal and the query socket of a running logrouter.",
+            "Exit codes as for 'logrouter read'."})
+final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    SocketOption socket;
+
+    @Option(names = "--json", description = "Print the status as one JSON object.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (QueryClient c = QueryClient.connect(socket.resolve())) {
+            c.send(QueryRequest.statusRequest().toJson());
+            String line = c.readLine();
+            if (line == null) {
+                throw new CliFailure(ExitCodes.ERROR, "the daemon closed the connection without a status");
+            }
+            if (json) {
+                out.println(line);
+            } else {
+                out.print(render(StatusReport.parse(line)));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        } catch (CliFailure f) {
+            err.println("logrouter: " + f.getMessage());
+            err.flush();
+            return f.exitCode;
+        } catch (IllegalArgumentException e) {
+            err.println("logrouter: unexpected status answer: " + e.getMessage());
+            err.flush();
+            return ExitCodes.ERROR;
+        }
+    }
+
+    static String render(StatusReport r) {
+        StringBuilder sb = new StringBuilder(1024);
+        StatusReport.JournalStatus j = r.journal();
+        sb.append("logrouter up ").append(duration(r.uptimeSeconds())).append('\n');
+        sb.append(String.format("journal: %d/%d records, %s/%s, oldest %s, appended %d, overwritten %d, "
+                        + "reader gaps %d, followers %d%n", j.records(), j.maxLines(), bytes(j.bytes()),
+                bytes(j.maxBytes()), j.oldestTime() == null ? "-" : j.oldestTime(), j.appended(), j.overwritten(),
+                j.readerGaps(), j.followers()));
+        if (r.query() != null) {
+            StatusReport.QueryStatus q = r.query();
+            sb.append(String.format("query: %s, connections %d, active %d, refused %d, timeouts %d, "
+                            + "bad requests %d, records sent %d%n", q.socket(), q.connections(), q.active(),
+                    q.refused(), q.timedOut(), q.badRequests(), q.recordsSent()));
+        }
+        sb.append('\n');
+        List<String[]> src = new ArrayList<>();
+        src.add(new String[] {"SOURCE", "TYPE", "STATE", "RECORDS", "BYTES", "ERRORS", "DROPPED", "LAST ERROR"});
+        for (StatusReport.Source s : r.sources()) {
+            src.add(new String[] {s.name(), s.type(), s.state(), Long.toString(s.records()), Long.toString(s.bytes()),
+                Long.toString(s.errors()), Long.toString(s.dropped()), s.lastError() == null ? "-" : s.lastError()});
+        }
+        table(sb, src);
+        sb.append('\n');
+        List<String[]> snk = new ArrayList<>();
+        snk.add(new String[] {"SINK", "TYPE", "CONNECTION", "IN", "OUT", "WRITTEN", "DROPPED", "DEPTH", "RECONNECTS",
+            "LAST ERROR"});
+        for (StatusReport.Sink s : r.sinks()) {
+            snk.add(new String[] {s.name(), s.type(), s.connection(), Long.toString(s.offered()),
+                Long.toString(s.delivered()), Long.toString(s.written()), Long.toString(s.dropped()),
+                Long.toString(s.depth()), Long.toString(s.reconnects()), s.lastError() == null ? "-" : s.lastError()});
+        }
+        table(sb, snk);
+        return sb.toString();
+    }
+
+    private static void table(StringBuilder sb, List<String[]> rows) {
+        int[] w = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                w[i] = Math.max(w[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(w[i] - row[i].length() + 2));
+                }
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    private static String bytes(long b) {
+        if (b >= 1024L * 1024) {
+            return String.format("%.1f MiB", b / 1048576.0);
+        }
+        if (b >= 1024) {
+            return String.format("%.1f KiB", b / 1024.0);
+        }
+        return b + " B";
+    }
+
+    private static String duration(long s) {
+        if (s >= 86400) {
+            return String.format("%dd%02dh%02dm", s / 86400, s % 86400 / 3600, s % 3600 / 60);
+        }
+        if (s >= 3600) {
+            return String.format("%dh%02dm%02ds", s / 3600, s % 3600 / 60, s % 60);
+        }
+        return String.format("%dm%02ds", s / 60, s % 60);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.logrouter.app.config;
+
+import dev.logrouter.core.net.NetProtocol;
+import dev.logrouter.core.net.NetSource;
+import dev.logrouter.core.net.NetSourceSpec;
+import dev.logrouter.core.source.LogSource;
+
+/** {@code type: udp}: an aggregator input receiving JSON lines or text over UDP. */
+final class UdpSourceType implements SourceType<NetSourceConfig> {
+
+    @Override
+    public String type() {
+        return "udp";
+    }
+
+    @Override
+    public Class<NetSourceConfig> configClass() {
+        return NetSourceConfig.class;
+    }
+
+    @Override
+    public LogSource create(String name, NetSourceConfig c, RouterEnv env) {
+        return new NetSource(new NetSourceSpec(name, NetProtocol.UDP, c.listen(), c.format(), c.service(),
+                c.maxLineBytes() == null ? 0 : c.maxLineBytes().intBytes(),
+                c.maxConnections() == null ? 0 : c.maxConnections()));
+    }
+}

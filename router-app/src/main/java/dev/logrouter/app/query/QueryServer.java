@@ -1,0 +1,334 @@
+package dev.logrouter.app.query;
+
+import dev.logrouter.app.status.StatusReport;
+import dev.logrouter.core.journal.Journal;
+import dev.logrouter.core.journal.ReadMode;
+import dev.logrouter.core.record.LogRecord;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.PeerCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.NettyInbound;
+import reactor.netty.NettyOutbound;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * The query socket: an AF_UNIX stream socket serving the journal to readers.
+ *
+ * <p>The first byte a client sends picks the protocol: {@code 0x00}/{@code 0x01}/{@code 0x02} is
+ * LinuxKit memlogd's (dump / follow / dump then follow, answered with memlogd JSON lines, see
+ * {@link MemlogdFormat}); {@code {} starts an extended JSON request line (see
+ * {@code docs/query-protocol.md}) answered with full records ({@link RecordJson}) or a status
+ * report. Anything else, a malformed request, or no complete request within the timeout gets one
+ * {@code {"error":...}} line and a close; a peer refused by {@code allow_uids}/{@code allow_gids} too.
+ *
+ * <p>Backpressure: each client is one journal reader that reads only as fast as its socket drains
+ * (writes stop while the channel is not writable), so a stalled client holds a cursor and a bounded
+ * outbound buffer, never slows ingest, and gets a gap record with the exact count when it falls
+ * behind the ring. Nothing is replayed beyond what the journal holds.
+ */
+public final class QueryServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
+
+    /** How long a refused client may take to close its side after the error line. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+    private final QuerySettings settings;
+    private final Journal journal;
+    private final Supplier<StatusReport> status;
+    private final PeerAccess access;
+    private final QueryCounters counters = new QueryCounters();
+    private volatile DisposableServer server;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+
+    private QueryServer(QuerySettings settings, Journal journal, Supplier<StatusReport> status) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.status = status;
+        this.access = new PeerAccess(settings.allowUids(), settings.allowGids());
+    }
+
+    /**
+     * Binds the socket (file mode applied before the socket is reachable at its path) and serves.
+     *
+     * @param status supplies the answer to status requests; {@code null} answers them with an error
+     * @throws UncheckedIOException when the path is in use by a live server or cannot be bound
+     */
+    public static QueryServer start(QuerySettings settings, Journal journal, Supplier<StatusReport> status) {
+        QueryServer s = new QueryServer(settings, journal, status);
+        s.bind();
+        return s;
+    }
+
+    public QuerySettings settings() {
+        return settings;
+    }
+
+    public Path socket() {
+        return settings.socket();
+    }
+
+    public QueryCounters counters() {
+        return counters;
+    }
+
+    private void bind() {
+        Path path = settings.socket().toAbsolutePath();
+        try {
+            Files.createDirectories(path.getParent());
+            removeStale(path);
+            // bind under a temporary name, set the mode, then rename: no window with a looser mode
+            Path tmp = path.resolveSibling(".lrq-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16));
+            DisposableServer s = TcpServer.create()
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .bindAddress(() -> new DomainSocketAddress(tmp.toString()))
+                    .handle(this::serve)
+                    .bindNow(Duration.ofSeconds(10));
+            try {
+                Files.setPosixFilePermissions(tmp, QuerySettings.permissions(settings.mode()));
+                try {
+                    Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, path);
+                }
+            } catch (IOException | RuntimeException e) {
+                s.disposeNow(Duration.ofSeconds(5));
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            server = s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind query socket " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a socket file left by a dead process; refuses to take over a live one. */
+    private static void removeStale(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0170000) != 0140000) {
+            throw new IOException(path + " exists and is not a socket");
+        }
+        boolean live;
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(path));
+            live = true;
+        } catch (IOException refused) {
+            live = false;
+        }
+        if (live) {
+            throw new IOException("another process is serving " + path);
+        }
+        Files.deleteIfExists(path);
+    }
+
+    private Publisher<Void> serve(NettyInbound in, NettyOutbound out) {
+        counters.connections.incrementAndGet();
+        counters.active.incrementAndGet();
+        Connection[] conn = new Connection[1];
+        in.withConnection(c -> conn[0] = c);
+        Connection c = conn[0];
+        open.add(c);
+        // one reader of the inbound side for the whole connection: it decodes the first request and
+        // discards whatever follows, so unread client bytes never turn our close into a reset that
+        // would destroy the error line
+        RequestDecoder decoder = new RequestDecoder();
+        Sinks.One<RequestDecoder.Request> first = Sinks.one();
+        Sinks.Empty<Void> inboundDone = Sinks.empty();
+        // with half-closure allowed the client's EOF is an event, not a close: note it ourselves
+        c.addHandlerFirst("query-eof", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof ChannelInputShutdownEvent) {
+                    inboundDone.tryEmitEmpty();
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                inboundDone.tryEmitEmpty();
+                ctx.fireChannelInactive();
+            }
+        });
+        boolean[] decided = new boolean[1];
+        in.receive().asByteArray().subscribe(chunk -> {
+            if (decided[0]) {
+                return;
+            }
+            try {
+                decoder.feed(chunk).ifPresent(r -> {
+                    decided[0] = true;
+                    first.tryEmitValue(r);
+                });
+            } catch (IllegalArgumentException e) {
+                decided[0] = true;
+                first.tryEmitError(e);
+            }
+        }, err -> {
+            first.tryEmitEmpty();
+            inboundDone.tryEmitEmpty();
+        }, () -> {
+            first.tryEmitEmpty();
+            inboundDone.tryEmitEmpty();
+        });
+
+        String denied = checkPeer(c.channel());
+        Mono<Void> handling;
+        if (denied != null) {
+            counters.refused.incrementAndGet();
+            LOG.warn("query socket {}: {}", settings.socket(), denied);
+            handling = refuse(out, c, inboundDone, denied);
+        } else {
+            handling = first.asMono()
+                    .timeout(settings.requestTimeout())
+                    .flatMap(req -> answer(req, out, inboundDone.asMono()))
+                    .onErrorResume(TimeoutException.class, e -> {
+                        counters.timedOut.incrementAndGet();
+                        return refuse(out, c, inboundDone,
+                                "no request within " + settings.requestTimeout().toMillis() + " ms");
+                    })
+                    .onErrorResume(IllegalArgumentException.class, e -> {
+                        counters.badRequests.incrementAndGet();
+                        return refuse(out, c, inboundDone, e.getMessage());
+                    });
+        }
+        return handling.doFinally(sig -> {
+            open.remove(c);
+            counters.active.decrementAndGet();
+            c.dispose();
+        });
+    }
+
+    /**
+     * Sends the error line, half-closes so the client reads it and EOF, then waits briefly for the
+     * client to close its side (reading and discarding what it still sends) before the full close.
+     */
+    private static Mono<Void> refuse(NettyOutbound out, Connection c, Sinks.Empty<Void> inboundDone, String message) {
+        return sendError(out, message)
+                .then(Mono.<Void>defer(() -> {
+                    if (c.channel() instanceof DuplexChannel d && d.isActive()) {
+                        d.shutdownOutput();
+                    }
+                    return inboundDone.asMono();
+                }))
+                .timeout(CLOSE_GRACE, Mono.empty());
+    }
+
+    private String checkPeer(Channel ch) {
+        if (access.open()) {
+            return null;
+        }
+        if (!(ch instanceof EpollDomainSocketChannel epoll)) {
+            return "access denied: peer credentials unavailable on this transport";
+        }
+        PeerCredentials cred;
+        try {
+            cred = epoll.peerCredentials();
+        } catch (IOException e) {
+            return "access denied: cannot read peer credentials: " + e.getMessage();
+        }
+        int[] gids = cred.gids();
+        return access.check(cred.pid(), cred.uid(), gids.length > 0 ? gids[0] : -1);
+    }
+
+    private Mono<Void> answer(RequestDecoder.Request req, NettyOutbound out, Mono<Void> inboundDone) {
+        if (req.memlogdMode() != null) {
+            Mono<Void> send = out.sendByteArray(records(journal.read(req.memlogdMode(), 0))
+                    .map(MemlogdFormat::jsonLineBytes)).then();
+            return req.memlogdMode() == ReadMode.DUMP ? send : untilClientCloses(send, inboundDone);
+        }
+        QueryRequest q = req.extended();
+        if (q.status()) {
+            if (status == null) {
+                return sendError(out, "status is not available on this server");
+            }
+            return out.sendByteArray(Mono.fromSupplier(() -> (status.get().toJson() + "\n")
+                    .getBytes(StandardCharsets.UTF_8))).then();
+        }
+        Mono<Void> send = out.sendByteArray(records(JournalQuery.select(journal, q)).map(RecordJson::lineBytes)).then();
+        return q.mode() == ReadMode.DUMP ? send : untilClientCloses(send, inboundDone);
+    }
+
+    /**
+     * A follower ends when the client closes its side: half-closure is allowed so that a dump still
+     * completes for a client that shuts down its write side after the request (socat, nc), but an idle
+     * follower must be released as soon as its client goes away, not at the next write.
+     */
+    private static Mono<Void> untilClientCloses(Mono<Void> send, Mono<Void> inboundDone) {
+        return Mono.firstWithSignal(send, inboundDone);
+    }
+
+    private Flux<LogRecord> records(Flux<LogRecord> f) {
+        return f.doOnNext(r -> {
+            counters.recordsSent.incrementAndGet();
+            if (r.isGap()) {
+                counters.gapsSent.addAndGet(r.lost());
+            }
+        });
+    }
+
+    /** The error line clients get before the close: {@code {"error":"..."}}. */
+    static String errorLine(String message) {
+        StringBuilder sb = new StringBuilder(message.length() + 16);
+        sb.append("{\"error\":");
+        MemlogdFormat.appendGoString(sb, message);
+        sb.append("}\n");
+        return sb.toString();
+    }
+
+    private static Mono<Void> sendError(NettyOutbound out, String message) {
+        return out.sendByteArray(Mono.just(errorLine(message).getBytes(StandardCharsets.UTF_8))).then();
+    }
+
+    /** Stops serving: closes the listener and every client connection, removes the socket file. */
+    @Override
+    public void close() {
+        DisposableServer s = server;
+        server = null;
+        if (s != null) {
+            s.disposeNow(Duration.ofSeconds(5));
+        }
+        for (Connection c : open) {
+            c.dispose();
+        }
+        try {
+            Files.deleteIfExists(settings.socket());
+        } catch (IOException e) {
+            LOG.warn("cannot remove query socket {}: {}", settings.socket(), e.getMessage());
+        }
+    }
+}

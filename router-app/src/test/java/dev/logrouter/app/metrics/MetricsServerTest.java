@@ -1,0 +1,155 @@
+package dev.logrouter.app.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logrouter.app.status.StatusReport;
+import dev.logrouter.core.journal.Journal;
+import dev.logrouter.core.journal.JournalSpec;
+import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.route.RouteSpec;
+import dev.logrouter.core.router.Router;
+import dev.logrouter.core.sink.BufferSpec;
+import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.core.sink.WhenFull;
+import dev.logrouter.core.source.LogSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** {@code /metrics} and {@code /health} over real HTTP, after known traffic through a real router. */
+class MetricsServerTest {
+
+    /** A sink that takes records and reports the state the test sets. */
+    static final class CountingSink implements LogSink {
+        final AtomicLong written = new AtomicLong();
+        volatile SinkState state = new SinkState("up", 0, 0, 0, null);
+
+        @Override
+        public String name() {
+            return "collect";
+        }
+
+        @Override
+        public String type() {
+            return "memory";
+        }
+
+        @Override
+        public Mono<Void> write(Flux<LogRecord> records) {
+            return records.doOnNext(r -> written.incrementAndGet()).then();
+        }
+
+        @Override
+        public SinkState state() {
+            SinkState s = state;
+            return new SinkState(s.connection(), written.get(), s.dropped(), s.reconnects(), s.lastError());
+        }
+    }
+
+    /** A source of {@code n} records, then complete. */
+    record CountSource(int n) implements LogSource {
+        @Override
+        public String name() {
+            return "gen";
+        }
+
+        @Override
+        public String type() {
+            return "counter";
+        }
+
+        @Override
+        public Flux<LogRecord> records() {
+            return Flux.range(0, n).map(i -> LogRecord.of(LogRecord.now(), "gen", "svc", "stdout",
+                    i % 2 == 0 ? Level.INFO : Level.ERR, "line " + i));
+        }
+    }
+
+    Journal journal;
+    Router router;
+    CountingSink sink;
+    MetricsServer metrics;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        journal = Journal.create(new JournalSpec(10, 1024 * 1024));
+        router = new Router(journal);
+        sink = new CountingSink();
+        Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
+        sinks.put(sink, new BufferSpec(1000, 1024 * 1024, WhenFull.DROP_OLDEST));
+        // only errors go to the sink
+        router.startSinks(sinks, List.of(new RouteSpec(null, null, null, Level.ERR, null, null, List.of("collect"))));
+        router.attach(new CountSource(25));
+        long started = System.currentTimeMillis();
+        metrics = MetricsServer.start("127.0.0.1:0", () -> StatusReport.of(router, started, null, null));
+        for (int i = 0; i < 500 && sink.written.get() < 12; i++) {
+            Thread.sleep(10);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        metrics.close();
+        router.close();
+        journal.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void metricsExportWhatStatusShowsWithLabels() throws Exception {
+        HttpResponse<String> r = get("/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        String body = r.body();
+        assertThat(body)
+                .contains("logrouter_source_records_total{source=\"gen\",type=\"counter\"} 25.0")
+                .contains("logrouter_source_up{source=\"gen\",type=\"counter\"} 0.0") // completed: stopped
+                .contains("logrouter_sink_offered_total{sink=\"collect\",type=\"memory\"} 12.0")
+                .contains("logrouter_sink_delivered_total{sink=\"collect\",type=\"memory\"} 12.0")
+                .contains("logrouter_sink_written_total{sink=\"collect\",type=\"memory\"} 12.0")
+                .contains("logrouter_sink_dropped_total{sink=\"collect\",type=\"memory\"} 0.0")
+                .contains("logrouter_sink_buffer_depth{sink=\"collect\",type=\"memory\"} 0.0")
+                .contains("logrouter_sink_up{sink=\"collect\",type=\"memory\"} 1.0")
+                .contains("logrouter_journal_appended_total 25.0")
+                .contains("logrouter_journal_overwritten_total 15.0")
+                .contains("logrouter_journal_records 10.0")
+                .contains("logrouter_journal_max_records 10.0")
+                .contains("# HELP logrouter_sink_dropped_total");
+        // values follow the live counters on the next scrape
+        router.ingest(LogRecord.of(LogRecord.now(), "x", "x", "stdout", Level.CRIT, "one more"));
+        assertThat(get("/metrics").body()).contains("logrouter_journal_appended_total 26.0")
+                .contains("logrouter_sink_offered_total{sink=\"collect\",type=\"memory\"} 13.0");
+    }
+
+    @Test
+    void healthIsUpUntilASinkIsDown() throws Exception {
+        HttpResponse<String> up = get("/health");
+        assertThat(up.statusCode()).isEqualTo(200);
+        assertThat(up.body()).isEqualTo("{\"status\":\"up\"}\n");
+        sink.state = new SinkState("connecting", 0, 0, 3, "connection refused");
+        HttpResponse<String> down = get("/health");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body()).isEqualTo(
+                "{\"status\":\"down\",\"reasons\":[\"sink collect is connecting: connection refused\"]}\n");
+        assertThat(get("/metrics").body()).contains("logrouter_sink_up{sink=\"collect\",type=\"memory\"} 0.0")
+                .contains("logrouter_sink_reconnects_total{sink=\"collect\",type=\"memory\"} 3.0");
+        assertThat(get("/nothing").statusCode()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.logrouter.core.fdsocket;
+
+import dev.logrouter.core.framing.LineFramer;
+import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LogRecord;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import java.io.FileDescriptor;
+import java.util.Map;
+
+/** One received fd being read by the session's event loop; all state is confined to that loop. */
+final class FdReader implements EpollIoHandle {
+
+    private final FdSocketSession session;
+    private final FileDescriptor javaFd;
+    final io.netty.channel.unix.FileDescriptor nettyFd;
+    final LineFramer framer;
+    IoRegistration registration;
+    long lastData;
+    long readTime;
+    boolean closed;
+
+    FdReader(FdSocketSession session, FileDescriptor javaFd, int number, MemlogdName name, String sourceName,
+             int maxLineBytes) {
+        this.session = session;
+        this.javaFd = javaFd;
+        // reads only; the fd is owned and closed through javaFd
+        this.nettyFd = new io.netty.channel.unix.FileDescriptor(number);
+        Map<String, Object> fields = Map.of(FdSocketSource.NAME_FIELD, name.raw());
+        String service = name.service();
+        String stream = name.stream();
+        this.framer = new LineFramer(maxLineBytes, (line, partial) -> session.sink.next(new LogRecord(
+                LogRecord.NO_CURSOR, readTime, sourceName, service, stream, Level.INFO, line, fields,
+                partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL)));
+    }
+
+    @Override
+    public io.netty.channel.unix.FileDescriptor fd() {
+        return nettyFd;
+    }
+
+    @Override
+    public void handle(IoRegistration reg, IoEvent event) {
+        session.read(this);
+    }
+
+    /** Called by the event loop when it shuts down with this fd still registered. */
+    @Override
+    public void close() {
+        session.finish(this, true);
+    }
+
+    void closeFd() {
+        if (!closed) {
+            closed = true;
+            FdSocketSource.closeQuietly(javaFd);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.logrouter.core.fdsocket;
+
+import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.LogSource;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The memlogd-compatible log socket: an AF_UNIX SOCK_DGRAM socket that receives file descriptors
+ * (SCM_RIGHTS) each named by the datagram's payload, and reads every fd to EOF as lines of text.
+ *
+ * <p>Records: {@code source} = the config name, {@code service}/{@code stream} from the name (see
+ * {@link MemlogdName}: {@code NAME.out} is stdout of {@code NAME}, plain {@code NAME} is its stderr),
+ * level {@code info}, time = when the bytes were read, and field {@value #NAME_FIELD} = the raw name
+ * as received (what memlogd's query output calls {@code source}). Lines longer than
+ * {@code max_line_bytes} become consecutive partial records; an unterminated line is flushed at EOF and
+ * after the idle timeout.
+ *
+ * <p>All fds are read by one epoll event loop (no thread per fd); one thread receives datagrams.
+ * Datagrams without an fd or with an empty name, and fds that cannot be polled, are dropped and
+ * counted in {@link #stats()}; a rejected fd also produces a {@code logrouter} warning record.
+ *
+ * <p>{@link #records()}: cold. Subscribing binds the socket (replacing a stale socket file, applying
+ * the mode); cancelling closes it, closes every fd still open (flushing their pending lines) and
+ * removes the socket file. Records are emitted on the event loop thread; without demand they are
+ * buffered in the flux (the router always requests without bound), so the writer side is never
+ * blocked by the journal beyond its pipe's own buffer. Nothing is replayed. A bind failure is
+ * signalled as an error.
+ */
+public final class FdSocketSource implements LogSource {
+
+    /** Field holding the name exactly as the client sent it (e.g. {@code onboot.001-dhcpcd.out}). */
+    public static final String NAME_FIELD = "memlogd_name";
+
+    /** Longer names are cut, as memlogd reads the payload into a 512-byte buffer. */
+    public static final int MAX_NAME_BYTES = 512;
+
+    private final FdSocketSpec spec;
+    private final Scheduler timer;
+
+    final AtomicLong datagrams = new AtomicLong();
+    final AtomicLong fdsReceived = new AtomicLong();
+    final AtomicLong fdsClosed = new AtomicLong();
+    final AtomicLong ignoredNoFd = new AtomicLong();
+    final AtomicLong ignoredEmptyName = new AtomicLong();
+    final AtomicLong rejectedFds = new AtomicLong();
+    final AtomicLong readErrors = new AtomicLong();
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong lines = new AtomicLong();
+
+    public FdSocketSource(FdSocketSpec spec) {
+        this(spec, Schedulers.parallel());
+    }
+
+    /** @param timer drives idle flushes (a virtual-time scheduler in tests) */
+    public FdSocketSource(FdSocketSpec spec, Scheduler timer) {
+        this.spec = spec;
+        this.timer = timer;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public String type() {
+        return "fd_socket";
+    }
+
+    public FdSocketSpec spec() {
+        return spec;
+    }
+
+    public FdSocketStats stats() {
+        long received = fdsReceived.get();
+        long closed = fdsClosed.get();
+        return new FdSocketStats(datagrams.get(), received, Math.max(0, received - closed - rejectedFds.get()), closed,
+                ignoredNoFd.get(), ignoredEmptyName.get(), rejectedFds.get(), readErrors.get(), bytes.get(),
+                lines.get());
+    }
+
+    @Override
+    public Flux<LogRecord> records() {
+        return Flux.create(sink -> {
+            FdSocketSession session = new FdSocketSession(this, spec, timer, sink);
+            try {
+                session.start();
+            } catch (IOException | RuntimeException e) {
+                session.stop();
+                sink.error(new IOException("fd socket " + spec.name() + ": cannot bind " + spec.path() + ": "
+                        + e.getMessage(), e));
+                return;
+            }
+            sink.onDispose(session::stop);
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    LogRecord selfLog(Level level, String msg) {
+        return new LogRecord(LogRecord.NO_CURSOR, LogRecord.now(), spec.name(), LogRecord.SELF_SERVICE, "log", level,
+                msg, Map.of("fd_socket", spec.name()), LogRecord.Kind.NORMAL);
+    }
+
+    static boolean isClosed(IOException e) {
+        return e instanceof ClosedChannelException || e instanceof AsynchronousCloseException;
+    }
+
+    static void closeQuietly(FileDescriptor fd) {
+        try {
+            // FileInputStream.close closes the fd and invalidates the FileDescriptor object, so nothing
+            // can close the same number again after the kernel reuses it
+            new java.io.FileInputStream(fd).close();
+        } catch (IOException e) {
+            // nothing more to do with it
+        }
+    }
+}

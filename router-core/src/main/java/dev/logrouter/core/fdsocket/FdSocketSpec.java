@@ -1,0 +1,55 @@
+package dev.logrouter.core.fdsocket;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an fd socket source binds and how it names and frames what it reads.
+ *
+ * @param name            source name
+ * @param path            socket path (AF_UNIX SOCK_DGRAM)
+ * @param mode            permission bits of the socket file, e.g. {@code 0660}
+ * @param maxLineBytes    longer lines are split into partial records
+ * @param idleFlush       an unterminated line is flushed after this long without data on its fd
+ * @param stdoutSuffixes  a name ending in one of these is stream {@code stdout} of the service named by
+ *                        the rest (LinuxKit: {@code .out}; older docs {@code .stdout})
+ * @param stderrSuffixes  a name ending in one of these is stream {@code stderr} of the rest; any other
+ *                        name is stream {@code stderr} of the whole name (LinuxKit convention)
+ */
+public record FdSocketSpec(String name, Path path, int mode, int maxLineBytes, Duration idleFlush,
+                           List<String> stdoutSuffixes, List<String> stderrSuffixes) {
+
+    public static final int DEFAULT_MODE = 0660;
+    public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+    public static final Duration DEFAULT_IDLE_FLUSH = Duration.ofSeconds(1);
+    public static final List<String> DEFAULT_STDOUT_SUFFIXES = List.of(".out", ".stdout");
+    public static final List<String> DEFAULT_STDERR_SUFFIXES = List.of(".stderr");
+
+    public FdSocketSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(path, "path");
+        mode = mode < 0 ? DEFAULT_MODE : mode;
+        maxLineBytes = maxLineBytes <= 0 ? DEFAULT_MAX_LINE_BYTES : maxLineBytes;
+        if (maxLineBytes < 4) {
+            throw new IllegalArgumentException("max_line_bytes must be at least 4");
+        }
+        idleFlush = idleFlush == null ? DEFAULT_IDLE_FLUSH : idleFlush;
+        stdoutSuffixes = stdoutSuffixes == null ? DEFAULT_STDOUT_SUFFIXES : List.copyOf(stdoutSuffixes);
+        stderrSuffixes = stderrSuffixes == null ? DEFAULT_STDERR_SUFFIXES : List.copyOf(stderrSuffixes);
+    }
+
+    /** Defaults for everything but name and path. */
+    public static FdSocketSpec of(String name, Path path) {
+        return new FdSocketSpec(name, path, -1, 0, null, null, null);
+    }
+
+    public FdSocketSpec withMaxLineBytes(int n) {
+        return new FdSocketSpec(name, path, mode, n, idleFlush, stdoutSuffixes, stderrSuffixes);
+    }
+
+    public FdSocketSpec withIdleFlush(Duration d) {
+        return new FdSocketSpec(name, path, mode, maxLineBytes, d, stdoutSuffixes, stderrSuffixes);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.logrouter.core.net;
+
+import dev.logrouter.core.framing.LineFramer;
+import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.LogSource;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
+import reactor.netty.udp.UdpServer;
+
+/**
+ * An aggregator input ({@code type: tcp} / {@code type: udp}): other hosts send JSON lines or text.
+ *
+ * <p>TCP: newline framing per connection; a line longer than {@code max_line_bytes} becomes partial
+ * records (not parsed as JSON, counted); a pending line is delivered when the connection closes. At
+ * most {@code max_connections} connections; more are closed at once and counted; a connection that
+ * sends nothing holds no thread. UDP: every datagram is one message (split at newlines if it holds
+ * several). JSON lines: see {@link JsonLineParser}; broken JSON is kept as raw text and counted.
+ * Records carry field {@code peer} (the sender's IP address) and stream {@code tcp} / {@code udp}
+ * unless the JSON names one.
+ *
+ * <p>{@link #records()}: cold. Subscribing binds the address (failure is signalled as an error);
+ * cancelling closes it and its connections. Records are emitted on Netty event loop threads; without
+ * demand they are buffered in the flux (the router always requests without bound). Nothing is replayed.
+ */
+public final class NetSource implements LogSource {
+
+    private static final byte[] NEWLINE = {'\n'};
+
+    private final NetSourceSpec spec;
+    private final JsonLineParser json = new JsonLineParser();
+    private final String stream;
+
+    final AtomicLong records = new AtomicLong();
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong jsonErrors = new AtomicLong();
+    final AtomicLong partialLines = new AtomicLong();
+    final AtomicLong connections = new AtomicLong();
+    final AtomicLong rejectedConnections = new AtomicLong();
+    private volatile InetSocketAddress bound;
+
+    public NetSource(NetSourceSpec spec) {
+        this.spec = spec;
+        this.stream = spec.protocol() == NetProtocol.TCP ? "tcp" : "udp";
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public String type() {
+        return stream;
+    }
+
+    public NetSourceSpec spec() {
+        return spec;
+    }
+
+    /** The bound address while subscribed (port 0 in the spec picks a free one), else null. */
+    public InetSocketAddress address() {
+        return bound;
+    }
+
+    public NetSourceStats stats() {
+        return new NetSourceStats(records.get(), bytes.get(), jsonErrors.get(), partialLines.get(), connections.get(),
+                rejectedConnections.get());
+    }
+
+    @Override
+    public Flux<LogRecord> records() {
+        return Flux.create(sink -> {
+            reactor.core.Disposable server;
+            try {
+                if (spec.protocol() == NetProtocol.TCP) {
+                    DisposableServer s = startTcp(sink);
+                    bound = (InetSocketAddress) s.address();
+                    server = s;
+                } else {
+                    reactor.netty.Connection c = startUdp(sink);
+                    bound = (InetSocketAddress) c.address();
+                    server = c;
+                }
+            } catch (RuntimeException e) {
+                sink.error(new java.io.IOException(stream + " source " + spec.name() + ": cannot listen on "
+                        + spec.listen() + ": " + e.getMessage(), e));
+                return;
+            }
+            sink.onDispose(() -> {
+                server.dispose();
+                bound = null;
+            });
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    private LineFramer framer(FluxSink<LogRecord> sink, Map<String, Object> peer) {
+        return new LineFramer(spec.maxLineBytes(), (line, partial) -> {
+            long now = LogRecord.now();
+            LogRecord r;
+            if (partial) {
+                partialLines.incrementAndGet();
+                r = new LogRecord(LogRecord.NO_CURSOR, now, spec.name(), spec.service(), stream, Level.INFO, line, peer,
+                        LogRecord.Kind.PARTIAL);
+            } else if (spec.format() == NetFormat.JSON_LINES) {
+                if (line.isBlank()) {
+                    return;
+                }
+                JsonLineParser.Parsed p = json.parse(line, now, spec.name(), spec.service(), stream, peer);
+                if (!p.ok()) {
+                    jsonErrors.incrementAndGet();
+                }
+                r = p.record();
+            } else {
+                r = new LogRecord(LogRecord.NO_CURSOR, now, spec.name(), spec.service(), stream, Level.INFO, line, peer,
+                        LogRecord.Kind.NORMAL);
+            }
+            records.incrementAndGet();
+            sink.next(r);
+        });
+    }
+
+    private static Map<String, Object> peer(SocketAddress a) {
+        if (a instanceof InetSocketAddress i && i.getAddress() != null) {
+            return Map.of("peer", i.getAddress().getHostAddress());
+        }
+        return Map.of();
+    }
+
+    private DisposableServer startTcp(FluxSink<LogRecord> sink) {
+        InetSocketAddress addr = ListenAddress.parse(spec.listen());
+        AtomicInteger active = new AtomicInteger();
+        return TcpServer.create()
+                .bindAddress(() -> addr)
+                .handle((in, out) -> {
+                    if (active.incrementAndGet() > spec.maxConnections()) {
+                        active.decrementAndGet();
+                        rejectedConnections.incrementAndGet();
+                        return Mono.empty();
+                    }
+                    connections.incrementAndGet();
+                    java.util.concurrent.atomic.AtomicReference<Map<String, Object>> peer =
+                            new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+                    in.withConnection(c -> peer.set(peer(c.channel().remoteAddress())));
+                    LineFramer framer = framer(sink, peer.get());
+                    return in.receive()
+                            .doOnNext(buf -> {
+                                int n = buf.readableBytes();
+                                bytes.addAndGet(n);
+                                byte[] chunk = new byte[n];
+                                buf.readBytes(chunk);
+                                framer.feed(chunk, 0, n);
+                            })
+                            .doFinally(s -> {
+                                // the last line of a connection needs no newline to count as whole
+                                if (framer.hasPending()) {
+                                    framer.feed(NEWLINE, 0, 1);
+                                }
+                                active.decrementAndGet();
+                            })
+                            .then();
+                })
+                .bindNow(Duration.ofSeconds(10));
+    }
+
+    // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
+    @SuppressWarnings("deprecation")
+    private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink) {
+        InetSocketAddress addr = ListenAddress.parse(spec.listen());
+        return UdpServer.create()
+                .bindAddress(() -> addr)
+                // Netty's default 2 KiB datagram buffer would cut typical JSON events
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .handle((in, out) -> in.receiveObject().doOnNext(o -> {
+                    if (o instanceof DatagramPacket p) {
+                        ByteBuf b = p.content();
+                        int n = b.readableBytes();
+                        bytes.addAndGet(n);
+                        byte[] data = new byte[n];
+                        b.getBytes(b.readerIndex(), data);
+                        LineFramer framer = framer(sink, peer(p.sender()));
+                        framer.feed(data, 0, n);
+                        // a datagram is whole: its last line needs no newline
+                        if (framer.hasPending()) {
+                            framer.feed(NEWLINE, 0, 1);
+                        }
+                    }
+                }).then())
+                .bindNow(Duration.ofSeconds(10));
+    }
+}

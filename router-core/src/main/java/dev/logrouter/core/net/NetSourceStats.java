@@ -1,0 +1,15 @@
+package dev.logrouter.core.net;
+
+/**
+ * Counters of a network input since it was created.
+ *
+ * @param records             records emitted
+ * @param bytes               payload bytes received
+ * @param jsonErrors          lines that were not one valid JSON object (kept as raw text with {@code parse_error})
+ * @param partialLines        pieces of lines longer than {@code max_line_bytes} (kept, not parsed)
+ * @param connections         TCP connections accepted
+ * @param rejectedConnections TCP connections closed at once because {@code max_connections} were open
+ */
+public record NetSourceStats(long records, long bytes, long jsonErrors, long partialLines, long connections,
+                             long rejectedConnections) {
+}

@@ -1,0 +1,266 @@
+package dev.logrouter.core.syslog;
+
+import dev.logrouter.core.fdsocket.SocketFile;
+import dev.logrouter.core.net.ListenAddress;
+import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.LogSource;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
+import reactor.netty.udp.UdpServer;
+
+/**
+ * Syslog intake: RFC 3164 / RFC 5424 messages (see {@link SyslogParser}) from a Unix datagram socket
+ * (a {@code /dev/log} replacement), a UDP address (one message per datagram) and/or a TCP address
+ * (LF framing and RFC 6587 octet counting, per message).
+ *
+ * <p>Every message becomes one record; malformed ones are kept raw with a {@code parse_error} field,
+ * messages over {@code max_message_bytes} are cut and marked {@code truncated}; all are counted in
+ * {@link #stats()}. TCP connections beyond {@code max_connections} are closed at once and counted; a
+ * connection that sends nothing holds no thread.
+ *
+ * <p>{@link #records()}: cold. Subscribing binds every configured address (a failure is signalled as
+ * an error); cancelling closes them and removes the socket file. Records are emitted on the receiving
+ * threads; without demand they are buffered in the flux (the router always requests without bound).
+ * Nothing is replayed.
+ */
+public final class SyslogSource implements LogSource {
+
+    private final SyslogSpec spec;
+    private final SyslogParser parser;
+
+    final AtomicLong messages = new AtomicLong();
+    final AtomicLong parseErrors = new AtomicLong();
+    final AtomicLong truncated = new AtomicLong();
+    final AtomicLong droppedBytes = new AtomicLong();
+    final AtomicLong connections = new AtomicLong();
+    final AtomicLong rejectedConnections = new AtomicLong();
+
+    private volatile InetSocketAddress boundUdp;
+    private volatile InetSocketAddress boundTcp;
+
+    public SyslogSource(SyslogSpec spec) {
+        this(spec, new SyslogParser());
+    }
+
+    public SyslogSource(SyslogSpec spec, SyslogParser parser) {
+        this.spec = spec;
+        this.parser = parser;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public String type() {
+        return "syslog";
+    }
+
+    public SyslogSpec spec() {
+        return spec;
+    }
+
+    public SyslogStats stats() {
+        return new SyslogStats(messages.get(), parseErrors.get(), truncated.get(), droppedBytes.get(),
+                connections.get(), rejectedConnections.get());
+    }
+
+    /** The bound UDP address while subscribed (port 0 in the spec picks a free one), else null. */
+    public InetSocketAddress udpAddress() {
+        return boundUdp;
+    }
+
+    /** The bound TCP address while subscribed, else null. */
+    public InetSocketAddress tcpAddress() {
+        return boundTcp;
+    }
+
+    @Override
+    public Flux<LogRecord> records() {
+        return Flux.create(sink -> {
+            List<Disposable> open = new ArrayList<>();
+            Disposable all = () -> {
+                for (int i = open.size() - 1; i >= 0; i--) {
+                    open.get(i).dispose();
+                }
+                boundUdp = null;
+                boundTcp = null;
+            };
+            try {
+                if (spec.path() != null) {
+                    open.add(startUnix(sink));
+                }
+                if (spec.udp() != null) {
+                    Connection udp = startUdp(sink);
+                    boundUdp = (InetSocketAddress) udp.address();
+                    open.add(udp);
+                }
+                if (spec.tcp() != null) {
+                    DisposableServer tcp = startTcp(sink);
+                    boundTcp = (InetSocketAddress) tcp.address();
+                    open.add(tcp);
+                }
+            } catch (IOException | RuntimeException e) {
+                all.dispose();
+                sink.error(new IOException("syslog source " + spec.name() + ": cannot listen: " + e.getMessage(), e));
+                return;
+            }
+            sink.onDispose(all);
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    void deliver(FluxSink<LogRecord> sink, byte[] data, int off, int len, boolean cut) {
+        messages.incrementAndGet();
+        if (cut) {
+            truncated.incrementAndGet();
+        }
+        SyslogParser.Parsed p = parser.parse(data, off, len, LogRecord.now(), spec.name(), cut);
+        if (!p.ok()) {
+            parseErrors.incrementAndGet();
+        }
+        sink.next(p.record());
+    }
+
+    private Disposable startUnix(FluxSink<LogRecord> sink) throws IOException {
+        SocketFile file = new SocketFile(spec.path(), spec.mode());
+        file.prepare();
+        AFUNIXDatagramChannel ch = AFUNIXDatagramChannel.open();
+        try {
+            ch.bind(AFUNIXSocketAddress.of(spec.path()));
+            file.bound();
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        int max = spec.maxMessageBytes();
+        Thread t = new Thread(() -> {
+            // one byte more than allowed tells a datagram that was cut from one that fits exactly
+            ByteBuffer buf = ByteBuffer.allocateDirect(max + 1);
+            byte[] heap = new byte[max + 1];
+            while (true) {
+                buf.clear();
+                try {
+                    // read, not receive: the sender's address is not needed and costs an object per datagram
+                    ch.read(buf);
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    if (!ch.isOpen()) {
+                        return;
+                    }
+                    // not expected on a bound datagram socket; never spin on it
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    continue;
+                }
+                int n = buf.position();
+                if (n == 0) {
+                    messages.incrementAndGet();
+                    parseErrors.incrementAndGet();
+                    sink.next(parser.parse(new byte[0], LogRecord.now(), spec.name()).record());
+                    continue;
+                }
+                // the kernel discards the rest of a cut datagram, so its size is unknown: counted as truncated
+                boolean cut = n > max;
+                buf.get(0, heap, 0, n);
+                deliver(sink, heap, 0, Math.min(n, max), cut);
+            }
+        }, "syslog-" + spec.name() + "-unix");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            file.remove();
+        };
+    }
+
+    // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
+    @SuppressWarnings("deprecation")
+    private Connection startUdp(FluxSink<LogRecord> sink) {
+        InetSocketAddress addr = ListenAddress.parse(spec.udp());
+        int max = spec.maxMessageBytes();
+        // UDP payloads are at most 65507 bytes; a buffer one byte larger than the limit detects a cut
+        int bufSize = Math.min(max + 1, 65536);
+        return UdpServer.create()
+                .bindAddress(() -> addr)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufSize))
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .handle((in, out) -> in.receiveObject().doOnNext(o -> {
+                    if (o instanceof DatagramPacket p) {
+                        ByteBuf b = p.content();
+                        int n = b.readableBytes();
+                        boolean cut = n > max;
+                        byte[] data = new byte[Math.min(n, max)];
+                        b.getBytes(b.readerIndex(), data);
+                        deliver(sink, data, 0, data.length, cut);
+                    }
+                }).then())
+                .bindNow(Duration.ofSeconds(10));
+    }
+
+    private DisposableServer startTcp(FluxSink<LogRecord> sink) {
+        InetSocketAddress addr = ListenAddress.parse(spec.tcp());
+        AtomicInteger active = new AtomicInteger();
+        return TcpServer.create()
+                .bindAddress(() -> addr)
+                .handle((in, out) -> {
+                    if (active.incrementAndGet() > spec.maxConnections()) {
+                        active.decrementAndGet();
+                        rejectedConnections.incrementAndGet();
+                        return Mono.empty();
+                    }
+                    connections.incrementAndGet();
+                    SyslogStreamFramer framer = new SyslogStreamFramer(spec.maxMessageBytes(),
+                            (d, off, len, cut) -> deliver(sink, d, off, len, cut));
+                    return in.receive()
+                            .doOnNext(buf -> {
+                                byte[] chunk = new byte[buf.readableBytes()];
+                                buf.readBytes(chunk);
+                                long before = framer.droppedBytes();
+                                framer.feed(chunk, 0, chunk.length);
+                                droppedBytes.addAndGet(framer.droppedBytes() - before);
+                            })
+                            .doFinally(s -> {
+                                framer.finish();
+                                active.decrementAndGet();
+                            })
+                            .then();
+                })
+                .bindNow(Duration.ofSeconds(10));
+    }
+}
