@@ -20,7 +20,10 @@ public final class ComponentTypes {
             new UdpSourceType());
 
     public static final List<SinkType<?>> SINKS = List.of(
-            new ConsoleSinkType());
+            new ConsoleSinkType(),
+            new TcpSinkType(),
+            new UdpSinkType(),
+            new FileSinkType());
 
     static final Map<String, SourceType<?>> SOURCES_BY_TYPE =
             SOURCES.stream().collect(Collectors.toUnmodifiableMap(SourceType::type, Function.identity()));

@@ -1,0 +1,113 @@
+package dev.logrouter.sinks.encode;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable byte array that encoders append to and transports read from; reused across records
+ * so encoding allocates nothing per record once warm. Not thread-safe.
+ */
+public final class EncodedBuffer extends OutputStream {
+
+    private byte[] bytes;
+    private int size;
+
+    public EncodedBuffer() {
+        this(4096);
+    }
+
+    public EncodedBuffer(int initialCapacity) {
+        bytes = new byte[Math.max(16, initialCapacity)];
+    }
+
+    /** The backing array; valid bytes are {@code [0, size())}. */
+    public byte[] array() {
+        return bytes;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public void reset() {
+        size = 0;
+    }
+
+    /** Cuts the content back to {@code newSize} bytes (e.g. to undo a record that did not fit). */
+    public void truncate(int newSize) {
+        if (newSize < 0 || newSize > size) {
+            throw new IllegalArgumentException("cannot truncate " + size + " bytes to " + newSize);
+        }
+        size = newSize;
+    }
+
+    public byte[] toByteArray() {
+        return Arrays.copyOf(bytes, size);
+    }
+
+    /** The content from {@code from} to the end, decoded as UTF-8 (for tests and small messages). */
+    public String toString(int from) {
+        return new String(bytes, from, size - from, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return toString(0);
+    }
+
+    private void ensure(int extra) {
+        int need = size + extra;
+        if (need > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(need, bytes.length * 2));
+        }
+    }
+
+    @Override
+    public void write(int b) {
+        ensure(1);
+        bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, bytes, size, len);
+        size += len;
+    }
+
+    /** Appends {@code s} as UTF-8; unpaired surrogates become U+FFFD. */
+    public void writeUtf8(CharSequence s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                ensure(1);
+                bytes[size++] = (byte) c;
+            } else if (c < 0x800) {
+                ensure(2);
+                bytes[size++] = (byte) (0xc0 | (c >> 6));
+                bytes[size++] = (byte) (0x80 | (c & 0x3f));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                ensure(4);
+                bytes[size++] = (byte) (0xf0 | (cp >> 18));
+                bytes[size++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                bytes[size++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                bytes[size++] = (byte) (0x80 | (cp & 0x3f));
+            } else {
+                int cp = Character.isSurrogate(c) ? 0xfffd : c;
+                ensure(3);
+                bytes[size++] = (byte) (0xe0 | (cp >> 12));
+                bytes[size++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                bytes[size++] = (byte) (0x80 | (cp & 0x3f));
+            }
+        }
+    }
+
+    /** Appends the decimal digits of {@code v}. */
+    public void writeDecimal(long v) {
+        writeUtf8(Long.toString(v));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.logrouter.sinks.encode;
+
+import dev.logrouter.sinks.text.TextEncoder;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a sink encodes records; immutable, shared by config and sinks.
+ *
+ * @param format        output format
+ * @param fields        key set of {@code json_lines}
+ * @param extraTags     keys added to every {@code json_lines} record, overriding others
+ * @param host          host name for {@code json_lines} ({@code host} / {@code host.name}) and
+ *                      {@code rfc5424} (HOSTNAME); null for none
+ * @param includeCursor add the journal cursor to {@code json_lines} talos records
+ * @param facility      default syslog facility of {@code rfc5424}
+ * @param framing       stream framing ({@code octet_counted} only makes sense with {@code rfc5424})
+ */
+public record EncoderSpec(Format format, FieldSet fields, Map<String, String> extraTags, String host,
+                          boolean includeCursor, String facility, Framing framing) {
+
+    public EncoderSpec {
+        Objects.requireNonNull(format, "format");
+        fields = fields == null ? FieldSet.TALOS : fields;
+        extraTags = extraTags == null ? Map.of() : Map.copyOf(extraTags);
+        facility = facility == null ? "user" : facility;
+        framing = framing == null ? Framing.LF : framing;
+        if (Rfc5424Encoder.facilityCode(facility) < 0) {
+            throw new IllegalArgumentException("unknown syslog facility '" + facility + "'");
+        }
+    }
+
+    /** {@code json_lines} with Talos keys, no tags, no host. */
+    public static EncoderSpec jsonLines() {
+        return new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, false, null, Framing.LF);
+    }
+
+    public static EncoderSpec of(Format format) {
+        return new EncoderSpec(format, FieldSet.TALOS, Map.of(), null, false, null, Framing.LF);
+    }
+
+    /** A new, single-threaded encoder. */
+    public RecordEncoder newEncoder() {
+        switch (format) {
+            case JSON_LINES: return new JsonLinesEncoder(fields, extraTags, host, includeCursor);
+            case TEXT: return new TextEncoder();
+            case LOGREAD: return new LogreadEncoder();
+            default: return new Rfc5424Encoder(facility, host);
+        }
+    }
+
+    /** A new encoder that appends {@link #framing()} framing to each record. */
+    public FramedEncoder newFramedEncoder() {
+        return new FramedEncoder(newEncoder(), framing);
+    }
+}

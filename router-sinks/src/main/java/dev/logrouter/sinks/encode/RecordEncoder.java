@@ -1,0 +1,22 @@
+package dev.logrouter.sinks.encode;
+
+import dev.logrouter.core.record.LogRecord;
+
+/**
+ * Turns one record into bytes. The output is one record without any framing (no trailing newline,
+ * no length prefix); transports add the framing. Implementations are not thread-safe: each sink
+ * makes its own instance with {@link EncoderSpec#newEncoder()}.
+ */
+public interface RecordEncoder {
+
+    /** Appends the encoded record to {@code out}. */
+    void encode(LogRecord r, EncodedBuffer out);
+
+    /**
+     * True when the output never contains a raw newline, so newline framing is safe (every encoder
+     * of this package escapes control characters, so all of them return true).
+     */
+    default boolean singleLine() {
+        return true;
+    }
+}
