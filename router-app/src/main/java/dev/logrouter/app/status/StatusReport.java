@@ -135,7 +135,8 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
             }
         }
         for (Sink s : sinks) {
-            if (!"up".equals(s.connection())) {
+            // idle: no connection is needed right now (nothing to send, or the receiver closed an idle one)
+            if (!"up".equals(s.connection()) && !"idle".equals(s.connection())) {
                 reasons.add("sink " + s.name() + " is " + s.connection()
                         + (s.lastError() == null ? "" : ": " + s.lastError()));
             }

@@ -255,14 +255,21 @@ public final class TcpSink implements LogSink {
             connection = "up";
             link = l;
             // Inbound tells how the connection ends: EOF = orderly close by the receiver, error = reset.
+            // The state shows the break at once, not only when the next batch finds the link gone.
             c.inbound().receive().then().subscribe(null, err -> {
                 l.fail();
                 lastError = describe(err);
+                if (link == l) {
+                    connection = "down";
+                }
                 c.dispose();
             }, () -> {
                 if (l.end == Link.OPEN) {
                     l.endNanos = System.nanoTime();
                     l.end = Link.PEER_CLOSED;
+                }
+                if (link == l) {
+                    connection = l.mayHaveLost() ? "down" : "idle";
                 }
                 c.dispose();
             });
