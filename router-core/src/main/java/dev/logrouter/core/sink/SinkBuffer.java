@@ -28,6 +28,9 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class SinkBuffer {
 
+    /** How long after an offer a drain starts; see {@link #drain(long)}. */
+    static final long OFFER_DRAIN_DELAY_MICROS = 200;
+
     private final String name;
     private final BufferSpec spec;
     private final boolean emitGaps;
@@ -116,7 +119,7 @@ public final class SinkBuffer {
             lock.unlock();
         }
         if (subscriber != null) {
-            drain();
+            drain(OFFER_DRAIN_DELAY_MICROS);
         }
         return true;
     }
@@ -183,11 +186,23 @@ public final class SinkBuffer {
     }
 
     private void drain() {
+        drain(0);
+    }
+
+    /**
+     * Starts a drain unless one is pending or running. An offer starts it a little later, so that a
+     * consumer that keeps up takes records in batches instead of waking once per record.
+     */
+    private void drain(long delayMicros) {
         if (subscriber == null || wip.getAndIncrement() != 0) {
             return;
         }
         try {
-            worker.schedule(this::drainLoop);
+            if (delayMicros > 0) {
+                worker.schedule(this::drainLoop, delayMicros, TimeUnit.MICROSECONDS);
+            } else {
+                worker.schedule(this::drainLoop);
+            }
         } catch (RuntimeException rejected) {
             cancelled = true;
         }
