@@ -38,6 +38,8 @@ public final class SinkBuffer {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
+    /** Estimated size of each queued record, in queue order: computed once per offer. */
+    private final IntFifo sizes = new IntFifo();
     private long bytes;
     /** Drops not yet announced by a gap record. */
     private long unannounced;
@@ -93,8 +95,8 @@ public final class SinkBuffer {
                         unannounced++;
                         return false;
                     case DROP_OLDEST:
-                        LogRecord old = queue.pollFirst();
-                        bytes -= old.estimatedBytes();
+                        queue.pollFirst();
+                        bytes -= sizes.pollFirst();
                         dropped.incrementAndGet();
                         unannounced++;
                         break;
@@ -114,6 +116,7 @@ public final class SinkBuffer {
                 }
             }
             queue.addLast(r);
+            sizes.addLast((int) Math.min(Integer.MAX_VALUE, size));
             bytes += size;
         } finally {
             lock.unlock();
@@ -162,6 +165,7 @@ public final class SinkBuffer {
                         long n = queue.size();
                         dropped.addAndGet(n);
                         queue.clear();
+                        sizes.clear();
                         bytes = 0;
                         notFull.signalAll();
                     } finally {
@@ -228,7 +232,7 @@ public final class SinkBuffer {
                         } else {
                             next = queue.pollFirst();
                             if (next != null) {
-                                bytes -= next.estimatedBytes();
+                                bytes -= sizes.pollFirst();
                                 notFull.signal();
                             } else {
                                 complete = closed;
@@ -296,6 +300,38 @@ public final class SinkBuffer {
             return queue.size();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A growable FIFO of ints, so record sizes are kept without boxing. Not thread-safe. */
+    private static final class IntFifo {
+        private int[] items = new int[64];
+        private int head;
+        private int count;
+
+        void addLast(int v) {
+            if (count == items.length) {
+                int[] bigger = new int[items.length * 2];
+                for (int i = 0; i < count; i++) {
+                    bigger[i] = items[(head + i) % items.length];
+                }
+                items = bigger;
+                head = 0;
+            }
+            items[(head + count) % items.length] = v;
+            count++;
+        }
+
+        int pollFirst() {
+            int v = items[head];
+            head = (head + 1) % items.length;
+            count--;
+            return v;
+        }
+
+        void clear() {
+            head = 0;
+            count = 0;
         }
     }
 }
