@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -138,9 +137,5 @@ final class ConfigParser {
         }
         int nl = msg.indexOf('\n');
         return (nl < 0 ? msg : msg.substring(0, nl)).trim();
-    }
-
-    static Map<String, String> environment() {
-        return System.getenv();
     }
 }

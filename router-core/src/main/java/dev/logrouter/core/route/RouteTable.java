@@ -15,12 +15,9 @@ public final class RouteTable {
 
     private final RouteSpec[] routes;
     private final long[] masks;
-    private final List<String> sinkNames;
-
-    private RouteTable(RouteSpec[] routes, long[] masks, List<String> sinkNames) {
+    private RouteTable(RouteSpec[] routes, long[] masks) {
         this.routes = routes;
         this.masks = masks;
-        this.sinkNames = sinkNames;
     }
 
     /**
@@ -51,7 +48,7 @@ public final class RouteTable {
         for (int i = 0; i < m.length; i++) {
             m[i] = masks.get(i);
         }
-        return new RouteTable(kept.toArray(new RouteSpec[0]), m, List.copyOf(sinkNames));
+        return new RouteTable(kept.toArray(new RouteSpec[0]), m);
     }
 
     /** Bit {@code i} is set when the record goes to sink {@code i}. */
@@ -63,9 +60,5 @@ public final class RouteTable {
             }
         }
         return all;
-    }
-
-    public List<String> sinkNames() {
-        return sinkNames;
     }
 }
