@@ -1,11 +1,9 @@
 package dev.logrouter.core.fdsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.testsupport.RecordQueue;
-import dev.logrouter.core.testsupport.ThreadDump;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +53,7 @@ class FdSocketStopRaceTest {
     }
 
     @Test
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void stopWhilePipesCloseAtEofAlwaysFinishes() throws Exception {
         long fdsBefore = FdSocketSourceTest.openFdsUnchecked();
         for (int i = 0; i < ITERATIONS; i++) {
@@ -81,11 +78,8 @@ class FdSocketStopRaceTest {
             for (int p = PIPES / 2; p < PIPES; p++) {
                 writeAndClose(writers.get(p), p);
             }
-            try {
-                stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                fail("iteration " + i + ": stopping the fd socket did not finish within " + WAIT + "\n" + ThreadDump.all());
-            }
+            // a hang here is reported by the method's timeout, with a dump of every thread
+            stopped.get();
             assertThat(Files.exists(sock)).as("socket file removed").isFalse();
             RecordQueue.awaitTrue(() -> src.stats().fdsOpen() == 0, WAIT, () -> "every fd closed: " + src.stats());
             for (LogRecord r : q.all()) {

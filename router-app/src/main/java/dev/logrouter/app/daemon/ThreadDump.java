@@ -1,4 +1,4 @@
-package dev.logrouter.core.testsupport;
+package dev.logrouter.app.daemon;
 
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
@@ -7,12 +7,12 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 
 /** A jstack-like dump of this JVM: every thread with its locks, and the Java-level deadlocks found. */
-public final class ThreadDump {
+final class ThreadDump {
 
     private ThreadDump() {
     }
 
-    public static String all() {
+    static String all() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         StringBuilder out = new StringBuilder(16 * 1024);
         long[] deadlocked = mx.findDeadlockedThreads();
