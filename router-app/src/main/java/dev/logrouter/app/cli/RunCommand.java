@@ -3,6 +3,7 @@ package dev.logrouter.app.cli;
 import dev.logrouter.app.config.ConfigException;
 import dev.logrouter.app.config.RouterConfig;
 import dev.logrouter.app.daemon.Daemon;
+import dev.logrouter.app.daemon.ShutdownWatchdog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import sun.misc.Signal;
 /** {@code logrouter run}: the daemon, until SIGTERM or SIGINT. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the router in the foreground until SIGTERM or SIGINT.",
-            "On SIGTERM/SIGINT it stops its sources, drains its sinks and exits 0.",
+            "On SIGTERM/SIGINT it stops its sources, drains its sinks and exits 0; a shutdown that takes",
+            "longer than the drain timeout plus 10s prints a thread dump to stderr and exits 3.",
             "On SIGHUP it reloads the config: the journal and unchanged sources and sinks keep running;",
             "an invalid config is reported and the running one stays."})
 final class RunCommand implements Callable<Integer> {
@@ -36,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
             description = "How long sinks may take to flush on shutdown (default: ${DEFAULT-VALUE}).")
     String drainTimeout;
+
+    /** What a shutdown may take beyond the drain timeout: stopping sources, closing sockets and processes. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -81,7 +86,9 @@ final class RunCommand implements Callable<Integer> {
             }
             reload(daemon, drain);
         }
-        daemon.stop(drain);
+        try (ShutdownWatchdog watchdog = ShutdownWatchdog.arm(drain.plus(SHUTDOWN_GRACE), err)) {
+            daemon.stop(drain);
+        }
         return 0;
     }
 }
