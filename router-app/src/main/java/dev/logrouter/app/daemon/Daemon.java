@@ -67,6 +67,7 @@ public final class Daemon implements AutoCloseable {
             synchronized (d) {
                 d.apply(config, Duration.ofSeconds(1));
             }
+            d.refuseFailedSources();
             DaemonEndpoints.start(d, started);
         } catch (RuntimeException e) {
             d.stop(Duration.ofSeconds(1));
@@ -75,6 +76,19 @@ public final class Daemon implements AutoCloseable {
         LOG.info("logrouter started: {} sources, {} sinks, {} routes, config {}", config.sources().size(),
                 config.sinks().size(), config.routes().size(), config.file());
         return d;
+    }
+
+    /**
+     * A source that failed while starting (its socket is held by another process, its path is a
+     * regular file...) fails the start: a router that runs deaf is worse than one that does not run.
+     */
+    private void refuseFailedSources() {
+        for (SourceBinding b : router.sources()) {
+            if ("failed".equals(b.counters().state())) {
+                throw new java.io.UncheckedIOException(new IOException("source " + b.source().name()
+                        + " cannot start: " + b.counters().lastError()));
+            }
+        }
     }
 
     private static void createRuntimeDir(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.logrouter.core.fdsocket;
 
+import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import io.netty.channel.IoEventLoop;
@@ -69,10 +70,16 @@ final class FdSocketSession {
     }
 
     void start() throws IOException {
-        file.prepare();
-        channel = AFUNIXDatagramChannel.open();
-        channel.bind(AFUNIXSocketAddress.of(spec.path()));
-        file.bound();
+        channel = file.bind(at -> {
+            AFUNIXDatagramChannel ch = AFUNIXDatagramChannel.open();
+            try {
+                ch.bind(AFUNIXSocketAddress.of(at));
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+            return ch;
+        });
         if (!AncillaryBuffer.allowMaxFds(channel)) {
             sink.next(source.selfLog(Level.WARNING, "fd socket " + spec.name() + ": cannot enlarge the ancillary "
                     + "buffer; datagrams with more than " + AncillaryBuffer.DEFAULT_MAX_FDS + " fds will be refused"));

@@ -2,7 +2,7 @@ package dev.logrouter.core.syslog;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.logrouter.core.fdsocket.SocketFile;
+import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.LogSource;
@@ -160,16 +160,17 @@ public final class SyslogSource implements LogSource {
 
     private Disposable startUnix(FluxSink<LogRecord> sink) throws IOException {
         SocketFile file = new SocketFile(spec.path(), spec.mode());
-        file.prepare();
-        AFUNIXDatagramChannel ch = AFUNIXDatagramChannel.open();
-        try {
-            ch.bind(AFUNIXSocketAddress.of(spec.path()));
-            file.bound();
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
+        AFUNIXDatagramChannel ch = file.bind(at -> {
+            AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();
+            try {
+                c.bind(AFUNIXSocketAddress.of(at));
+                c.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
+            } catch (IOException e) {
+                c.close();
+                throw e;
+            }
+            return c;
+        });
         int max = spec.maxMessageBytes();
         Thread t = new Thread(() -> {
             // one byte more than allowed tells a datagram that was cut from one that fits exactly
