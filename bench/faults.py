@@ -312,9 +312,10 @@ def kill_all(*_):
 class LineSender(threading.Thread):
     """Sends `prefix-N payload` lines to a TCP source at about `rate` lines/s for `seconds`."""
 
-    def __init__(self, port, prefix, rate, seconds, size=100):
+    def __init__(self, port, prefix, rate, seconds, size=100, total=None):
         super().__init__(daemon=True)
         self.port, self.prefix, self.rate, self.seconds = port, prefix, rate, seconds
+        self.total = total
         self.pad = "x" * max(1, size - len(prefix) - 10)
         self.sent = 0
         self.error = None
@@ -326,9 +327,13 @@ class LineSender(threading.Thread):
             end = start + self.seconds
             while True:
                 now = time.time()
-                if now >= end:
+                if self.total is None and now >= end:
+                    break
+                if self.total is not None and self.sent >= self.total:
                     break
                 due = int((now - start) * self.rate)
+                if self.total is not None:
+                    due = min(due, self.total)
                 if due > self.sent:
                     n = min(due - self.sent, 2000)
                     chunk = "".join("%s-%d %s\n" % (self.prefix, self.sent + i, self.pad) for i in range(n))
@@ -706,7 +711,7 @@ def case_block_one_worker(env, quick):
            "routes:\n  - { from: [net], to: [out] }\n") % (
         port, sink_tcp(recv.port, ", buffer: { max_events: 1000, when_full: block }"))
     r = Router(env, cfg, java_opts="-Dreactor.netty.ioWorkerCount=1").start()
-    sender = LineSender(port, "b", 50000, total / 50000.0)
+    sender = LineSender(port, "b", 20000, 0, size=1000, total=total)
     sender.start()
     time.sleep(3)  # receiver stalled: the buffer fills, the source must wait without parking the sink
     full_depth = r.sink("out")["depth"]
