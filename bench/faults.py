@@ -639,8 +639,9 @@ def case_huge_line(env, quick):
         errs.append("received msg bytes %d != %d" % (got, size))
     if src["records"] != records + sk["dropped"]:
         errs.append("source records %d != received %d + dropped %d" % (src["records"], records, sk["dropped"]))
-    if partial < parts - 1:
-        errs.append("partial records %d, expected >= %d" % (partial, parts - 1))
+    if src["records"] != parts or partial != parts - 1:
+        errs.append("%d records, %d partial; expected %d, %d (cut at max_line_bytes 64 KiB)" % (
+            src["records"], partial, parts, parts - 1))
     if sk.get("resent") is None and records != src["records"]:
         errs.append("duplicates without a resent count")
     return errs, "line=%d MiB records=%d partial=%d received-bytes=%d dropped=%d" % (
@@ -688,7 +689,9 @@ def case_bad_bytes(env, quick):
     else:
         errs = ["NUL flood: %d records, expected %d partials" % (ids.get("n0", 0), nul_parts)]
         detail = ""
-    return errs, "lines=%d nul-flood-partials=%d %s" % (lines, nul_parts, detail)
+    detail = detail.replace("received=", "ids-received=")
+    return errs, "lines=%d nul-flood-partials=%d %s (ids: every line, the flood is one id in %d records)" % (
+        lines, nul_parts, detail, nul_parts)
 
 
 def case_sighup(env, quick):
