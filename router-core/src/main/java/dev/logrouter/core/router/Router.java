@@ -8,6 +8,7 @@ import dev.logrouter.core.route.RouteTable;
 import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkBuffer;
+import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceCounters;
 import java.time.Duration;
@@ -83,7 +84,10 @@ public final class Router implements AutoCloseable {
 
     /** Gives a sink its buffer and starts it; it receives records once a {@link #route} names it. */
     public SinkBinding bindSink(LogSink sink, BufferSpec spec) {
-        SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler);
+        SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler, sink.tracksSettlement() ? () -> {
+            SinkState st = sink.state();
+            return st.written() + st.dropped();
+        } : null);
         Mono<Void> finished = sink.write(buffer.flux())
                 .onErrorResume(err -> {
                     selfLog(Level.ERR, "sink " + sink.name() + " failed: " + err);
@@ -200,12 +204,16 @@ public final class Router implements AutoCloseable {
 
     /**
      * Stops sources, then lets every sink drain what is buffered within {@code deadline}; sinks still
-     * busy after it are cancelled and what they held is counted as dropped. Idempotent.
+     * busy after it are cancelled and what they held (in the buffer and in the sink's own hands) is
+     * counted as dropped. Idempotent.
+     *
+     * @return per sink (in order), the records not delivered because of the stop, already counted as
+     *         dropped; only sinks that lost some; empty when already shut down
      */
-    public void shutdown(Duration deadline) {
+    public Map<String, Long> shutdown(Duration deadline) {
         synchronized (this) {
             if (shutDown) {
-                return;
+                return Map.of();
             }
             shutDown = true;
         }
@@ -214,10 +222,12 @@ public final class Router implements AutoCloseable {
             s.counters().state("stopped");
         }
         SinkBinding[] b = routing.bindings();
+        long[] before = new long[b.length];
         List<Mono<Void>> all = new ArrayList<>();
-        for (SinkBinding s : b) {
-            s.buffer().close();
-            all.add(s.finished());
+        for (int i = 0; i < b.length; i++) {
+            before[i] = droppedBy(b[i]);
+            b[i].buffer().close();
+            all.add(b[i].finished());
         }
         try {
             Mono.when(all).block(deadline);
@@ -226,6 +236,26 @@ public final class Router implements AutoCloseable {
                 s.subscription().dispose();
             }
         }
+        Map<String, Long> lost = new LinkedHashMap<>();
+        for (int i = 0; i < b.length; i++) {
+            b[i].buffer().abandonHeld();
+            long n = droppedBy(b[i]) - before[i];
+            if (n > 0) {
+                lost.put(b[i].sink().name(), n);
+            }
+        }
+        return lost;
+    }
+
+    private static long droppedBy(SinkBinding b) {
+        long transport;
+        try {
+            SinkState st = b.sink().state();
+            transport = st == null ? 0 : st.dropped();
+        } catch (RuntimeException e) {
+            transport = 0;
+        }
+        return b.buffer().dropped() + transport;
     }
 
     /** Sink names in route-mask order with their buffers; for status. */

@@ -2,6 +2,7 @@ package dev.logrouter.sinks.console;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.sinks.text.TextEncoder;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,6 +25,9 @@ public final class ConsoleSink implements LogSink {
     private final String name;
     private final OutputStream out;
     private final TextEncoder encoder = new TextEncoder();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile String lastError;
 
     public ConsoleSink(String name) {
         this(name, System.out);
@@ -43,6 +48,17 @@ public final class ConsoleSink implements LogSink {
         return "console";
     }
 
+    /** {@code written} counts records handed to the output stream (flushed at the latest 50 ms later). */
+    @Override
+    public SinkState state() {
+        return new SinkState("up", written.get(), dropped.get(), 0, lastError);
+    }
+
+    @Override
+    public boolean tracksSettlement() {
+        return true;
+    }
+
     @Override
     public Mono<Void> write(Flux<LogRecord> records) {
         return Mono.defer(() -> {
@@ -53,7 +69,10 @@ public final class ConsoleSink implements LogSink {
                         try {
                             w.write(encoder.encode(r));
                             w.write('\n');
+                            written.incrementAndGet();
                         } catch (IOException e) {
+                            dropped.incrementAndGet();
+                            lastError = "IOException: " + e.getMessage();
                             throw new UncheckedIOException(e);
                         }
                     })

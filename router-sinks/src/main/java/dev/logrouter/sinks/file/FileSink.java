@@ -65,6 +65,11 @@ public final class FileSink implements LogSink {
     }
 
     @Override
+    public boolean tracksSettlement() {
+        return true;
+    }
+
+    @Override
     public SinkState state() {
         return new SinkState(connection, written.get(), dropped.get(), 0, lastError);
     }

@@ -131,6 +131,11 @@ public final class TcpSink implements LogSink {
     }
 
     @Override
+    public boolean tracksSettlement() {
+        return true;
+    }
+
+    @Override
     public SinkState state() {
         return new SinkState(connection, written.get(), dropped.get(), reconnects.get(), lastError, resent.get());
     }

@@ -55,6 +55,11 @@ public final class UdpSink implements LogSink {
     }
 
     @Override
+    public boolean tracksSettlement() {
+        return true;
+    }
+
+    @Override
     public SinkState state() {
         return new SinkState(connection, written.get(), dropped.get(), 0, lastError);
     }
