@@ -253,9 +253,12 @@ public final class TcpSink implements LogSink {
 
         private Link connected(Connection c) {
             Link l = new Link(c, ++gen);
-            if (gen > 1) {
+            // a connection after a lost one or after failed attempts is a reconnect; the error that
+            // kept it down is over, so status no longer shows it next to "up"
+            if (gen > 1 || lastError != null) {
                 reconnects.incrementAndGet();
             }
+            lastError = null;
             backoff.reset();
             connection = "up";
             link = l;
