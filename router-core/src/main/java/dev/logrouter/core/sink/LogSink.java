@@ -40,4 +40,9 @@ public interface LogSink {
     default boolean tracksSettlement() {
         return false;
     }
+
+    /** Bytes the transport wrote so far (re-sends included), for {@code status} and metrics; 0 when not counted. */
+    default long writtenBytes() {
+        return 0;
+    }
 }

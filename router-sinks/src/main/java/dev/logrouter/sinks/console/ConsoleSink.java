@@ -27,6 +27,7 @@ public final class ConsoleSink implements LogSink {
     private final TextEncoder encoder = new TextEncoder();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
     private volatile String lastError;
 
     public ConsoleSink(String name) {
@@ -55,6 +56,11 @@ public final class ConsoleSink implements LogSink {
     }
 
     @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    @Override
     public boolean tracksSettlement() {
         return true;
     }
@@ -67,9 +73,11 @@ public final class ConsoleSink implements LogSink {
                     .limitRate(256)
                     .doOnNext(r -> {
                         try {
-                            w.write(encoder.encode(r));
+                            String line = encoder.encode(r);
+                            w.write(line);
                             w.write('\n');
                             written.incrementAndGet();
+                            writtenBytes.addAndGet(utf8Length(line) + 1);
                         } catch (IOException e) {
                             dropped.incrementAndGet();
                             lastError = "IOException: " + e.getMessage();
@@ -81,6 +89,24 @@ public final class ConsoleSink implements LogSink {
                     .doFinally(sig -> flush(w))
                     .then();
         });
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private static void flush(BufferedWriter w) {

@@ -64,6 +64,7 @@ public final class TcpSink implements LogSink {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
     private volatile String connection = "idle";
     private volatile String lastError;
 
@@ -128,6 +129,11 @@ public final class TcpSink implements LogSink {
 
     public TcpSinkSpec spec() {
         return spec;
+    }
+
+    @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
     }
 
     @Override
@@ -330,6 +336,7 @@ public final class TcpSink implements LogSink {
             ByteBuf out = ch.alloc().buffer(buf.size());
             out.writeBytes(buf.array(), 0, buf.size());
             int newlyWritten = firstWrites;
+            int bytes = buf.size();
             return Mono.<Void>create(sink -> ch.writeAndFlush(out).addListener(f -> {
                         if (f.isSuccess()) {
                             sink.success();
@@ -341,6 +348,7 @@ public final class TcpSink implements LogSink {
                     .doOnSuccess(v -> {
                         l.lastWriteNanos = System.nanoTime();
                         written.addAndGet(newlyWritten);
+                        writtenBytes.addAndGet(bytes);
                         keep();
                     })
                     .doOnError(err -> abort(l, err));
