@@ -52,7 +52,7 @@ class ConfigLoaderTest {
                 journal: { max_lines: 100, max_bytes: 1MiB }
                 sources:
                   web: { type: exec, command: [nginx, -g, "daemon off;"], restart: on-failure, backoff_min: 250ms,
-                         env: { A: "1" }, max_line_bytes: 8KiB }
+                         env: { A: "1" }, max_line_bytes: 8KiB, level_prefix: false }
                 sinks:
                   out: { type: console, buffer: { max_events: 10, when_full: drop_newest } }
                 routes:
@@ -69,6 +69,7 @@ class ConfigLoaderTest {
         assertThat(web.backoffMin()).isEqualTo(Duration.ofMillis(250));
         assertThat(web.maxLineBytes().bytes()).isEqualTo(8192);
         assertThat(web.env()).containsEntry("A", "1");
+        assertThat(web.levelPrefix()).isFalse();
         assertThat(c.sinks().get(0).buffer().maxEvents()).isEqualTo(10);
         assertThat(c.sinks().get(0).buffer().whenFull()).isEqualTo(WhenFull.DROP_NEWEST);
         assertThat(c.routes()).hasSize(2);
