@@ -125,6 +125,63 @@ class MetricsComplianceTest {
         }
     }
 
+    @Test
+    void everyMetricTheGrafanaDashboardQueriesIsExported(@TempDir Path dir) throws Exception {
+        Path dashboard = docs().getParent().resolve("packaging/grafana/logrouter.json");
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dashboard.toFile());
+        java.util.List<String> queries = new java.util.ArrayList<>();
+        collectQueries(root, queries);
+        Set<String> used = new TreeSet<>();
+        Pattern name = Pattern.compile("\\b(?:logrouter|process|jvm|system)_[a-z0-9_]+");
+        for (String q : queries) {
+            // label values in quotes are not metric names
+            Matcher m = name.matcher(q.replaceAll("\"[^\"]*\"", "\"\""));
+            while (m.find()) {
+                used.add(m.group());
+            }
+        }
+        assertThat(queries).hasSizeGreaterThan(20);
+        assertThat(used).contains("logrouter_sink_dropped_total", "logrouter_sink_buffer_depth",
+                "logrouter_sink_connection", "logrouter_sink_resent_total", "process_resident_memory_bytes");
+
+        RouterConfig config = new ConfigLoader(Map.of(ConfigLoader.RUNTIME_DIR_VARIABLE, dir.toString()))
+                .parse(everyType(dir), "every-type.yaml");
+        Daemon d = Daemon.start(config);
+        try (MetricsServer m = MetricsServer.start("127.0.0.1:0",
+                () -> StatusReport.of(d.router(), System.currentTimeMillis(), null, null))) {
+            // GC pause timers appear with the first collection
+            String text = m.scrape();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!text.contains("jvm_gc_pause_seconds_count") && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(50);
+                text = m.scrape();
+            }
+            Set<String> exported = new TreeSet<>();
+            for (Matcher g = Pattern.compile("(?m)^([a-z_]+)[{ ]").matcher(text); g.find(); ) {
+                exported.add(g.group(1));
+            }
+            assertThat(used).as("metric names the dashboard queries").isSubsetOf(exported);
+        } finally {
+            d.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    private static void collectQueries(com.fasterxml.jackson.databind.JsonNode n, java.util.List<String> out) {
+        if (n.isObject()) {
+            n.fields().forEachRemaining(e -> {
+                if (("expr".equals(e.getKey()) || "definition".equals(e.getKey())) && e.getValue().isTextual()) {
+                    out.add(e.getValue().asText());
+                } else {
+                    collectQueries(e.getValue(), out);
+                }
+            });
+        } else if (n.isArray()) {
+            n.forEach(c -> collectQueries(c, out));
+        }
+    }
+
     static Path docs() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isDirectory(p.resolve("docs"))) {
