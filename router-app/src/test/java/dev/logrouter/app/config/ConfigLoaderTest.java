@@ -81,6 +81,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void stateDirIsDefinedAndFollowsSystemdsStateDirectory() throws Exception {
+        String text = "sources:\n  k: { type: kmsg, state_file: \"${LOGROUTER_STATE_DIR}/kmsg.state\" }\n";
+        KmsgSourceType.Config plain = (KmsgSourceType.Config) loader.parse(text, "s.yaml").sources().get(0).config();
+        assertThat(plain.stateFile()).isEqualTo(Path.of("/tmp/lr-test/kmsg.state"));
+        ConfigLoader systemd = new ConfigLoader(Map.of("LOGROUTER_RUNTIME_DIR", "/run/logrouter",
+                "STATE_DIRECTORY", "/var/lib/logrouter"));
+        KmsgSourceType.Config unit = (KmsgSourceType.Config) systemd.parse(text, "s.yaml").sources().get(0).config();
+        assertThat(unit.stateFile()).isEqualTo(Path.of("/var/lib/logrouter/kmsg.state"));
+        ConfigLoader explicit = new ConfigLoader(Map.of("LOGROUTER_STATE_DIR", "/srv/state",
+                "STATE_DIRECTORY", "/var/lib/logrouter"));
+        assertThat(((KmsgSourceType.Config) explicit.parse(text, "s.yaml").sources().get(0).config()).stateFile())
+                .isEqualTo(Path.of("/srv/state/kmsg.state"));
+    }
+
+    @Test
     void substitutesEnvironmentVariables() throws Exception {
         RouterConfig c = loader.parse("""
                 sources:
