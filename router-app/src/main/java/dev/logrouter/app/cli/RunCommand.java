@@ -3,8 +3,10 @@ package dev.logrouter.app.cli;
 import dev.logrouter.app.config.ConfigException;
 import dev.logrouter.app.config.RouterConfig;
 import dev.logrouter.app.daemon.Daemon;
+import dev.logrouter.app.daemon.ReadySignal;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.BlockingQueue;
@@ -36,6 +38,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
             description = "How long sinks may take to flush on shutdown (default: ${DEFAULT-VALUE}).")
     String drainTimeout;
+
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = {"Create FILE (holding the pid) once every socket is bound and every source runs;",
+                "removed at stop. Under systemd (Type=notify) READY=1 is also sent to $NOTIFY_SOCKET."})
+    Path readyFile;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,6 +80,13 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        ReadySignal ready = new ReadySignal(System.getenv(), readyFile);
+        try {
+            ready.ready();
+        } catch (IOException e) {
+            Log.LOG.error("cannot signal readiness ({}): {}", readyFile == null ? "NOTIFY_SOCKET" : readyFile,
+                    e.getMessage());
+        }
         while (true) {
             String sig = signals.take();
             if (!"HUP".equals(sig)) {
@@ -81,6 +95,7 @@ final class RunCommand implements Callable<Integer> {
             }
             reload(daemon, drain);
         }
+        ready.stopping();
         daemon.stop(drain);
         return 0;
     }

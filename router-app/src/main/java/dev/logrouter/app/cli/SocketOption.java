@@ -46,7 +46,7 @@ final class SocketOption {
             throw new CliFailure(ExitCodes.ERROR, "invalid config " + e.file() + " (run logrouter check): "
                     + e.getMessage());
         } catch (IOException e) {
-            throw new CliFailure(ExitCodes.ERROR, "cannot read config " + config + ": " + e.getMessage());
+            throw new CliFailure(ExitCodes.ERROR, "cannot read config " + config + ": " + IoErrorText.of(e));
         }
     }
 

@@ -96,6 +96,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnquotedBraceInAFlowMappingSaysToQuote() {
+        assertThat(errors("sinks:\n  out: { type: file, path: /var/log/{service}.log }\n")).singleElement()
+                .asString().startsWith("f.yaml:2:").contains("YAML syntax: while parsing a flow mapping")
+                .contains("quote values containing '{'");
+    }
+
+    @Test
     void substitutesEnvironmentVariables() throws Exception {
         RouterConfig c = loader.parse("""
                 sources:
