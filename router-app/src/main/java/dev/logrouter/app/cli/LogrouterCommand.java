@@ -34,6 +34,16 @@ public final class LogrouterCommand implements Runnable {
         // `logrouter write -n x ls -l`: everything from the command on is the command's
         cl.getSubcommands().get("write").setStopAtPositional(true);
         cl.setParameterExceptionHandler(LogrouterCommand::usageError);
+        // an unexpected failure is one line too; LOGROUTER_DEBUG=1 shows the stack trace
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (System.getenv("LOGROUTER_DEBUG") != null) {
+                ex.printStackTrace(c.getErr());
+            }
+            String m = ex.getMessage();
+            c.getErr().println("logrouter: " + (m == null || m.isBlank() ? "unexpected failure" : m));
+            c.getErr().flush();
+            return ExitCodes.ERROR;
+        });
         return cl;
     }
 
@@ -46,13 +56,10 @@ public final class LogrouterCommand implements Runnable {
         java.io.PrintWriter err = cl.getErr();
         String msg = ex.getMessage() == null ? "invalid arguments" : ex.getMessage();
         StringBuilder line = new StringBuilder("logrouter: ");
-        if (msg.startsWith("Unknown option: ")) {
-            line.append("unknown option ").append(msg.substring("Unknown option: ".length()));
-        } else if (msg.startsWith("Unknown options: ")) {
-            line.append("unknown options ").append(msg.substring("Unknown options: ".length()));
-        } else if (msg.startsWith("Unmatched argument at index ")) {
-            int quote = msg.indexOf('\'');
-            line.append("unexpected argument ").append(quote < 0 ? msg : msg.substring(quote));
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            // the first word picocli could not place; the words after it are usually its value
+            String first = u.getUnmatched().get(0);
+            line.append(first.startsWith("-") ? "unknown option '" : "unexpected argument '").append(first).append('\'');
         } else {
             line.append(Character.toLowerCase(msg.charAt(0))).append(msg.substring(1));
         }

@@ -66,7 +66,14 @@ final class RunCommand implements Callable<Integer> {
         if (c == null) {
             return 1;
         }
-        Duration drain = Duration.parse("PT" + drainTimeout.toUpperCase(java.util.Locale.ROOT));
+        Duration drain;
+        try {
+            drain = dev.logrouter.app.config.ConfigLoader.parseDuration(drainTimeout);
+        } catch (IllegalArgumentException e) {
+            err.println("logrouter: --drain-timeout: " + e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         // signal handlers only queue the signal; the main thread acts on it
         BlockingQueue<String> signals = new LinkedBlockingQueue<>();
         for (String sig : new String[] {"TERM", "INT", "HUP"}) {

@@ -86,10 +86,10 @@ final class WriteCommand implements Callable<Integer> {
         AFUNIXSocketPair<AFUNIXSocketChannel> errPair = AFUNIXSocketPair.open();
         long waitNanos;
         try {
-            waitNanos = java.time.Duration.parse("PT" + waitFor.toUpperCase(java.util.Locale.ROOT)).toNanos();
-        } catch (java.time.format.DateTimeParseException bad) {
+            waitNanos = dev.logrouter.app.config.ConfigLoader.parseDuration(waitFor).toNanos();
+        } catch (IllegalArgumentException bad) {
             closeAll(out, errPair);
-            err.println("logrouter write: --wait must be a duration like 2s or 500ms, was '" + waitFor + "'");
+            err.println("logrouter write: --wait: " + bad.getMessage());
             err.flush();
             return ExitCodes.USAGE;
         }

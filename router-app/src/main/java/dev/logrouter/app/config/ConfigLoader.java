@@ -85,6 +85,16 @@ public final class ConfigLoader {
         return runtimeDir(env);
     }
 
+    /**
+     * A duration as the config writes it ({@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}), for
+     * command-line options too.
+     *
+     * @throws IllegalArgumentException with a message for the user
+     */
+    public static java.time.Duration parseDuration(String text) {
+        return ConfigBinder.parseDuration(text);
+    }
+
     /** The text of the built-in default config. */
     public static String defaultConfigText() {
         try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
