@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
  * the exit code is the command's.
  */
 @Command(name = "write", mixinStandardHelpOptions = true,
-        description = {"Run a command and send its stdout and stderr to the router's log socket,",
-            "like LinuxKit's logwrite: stdout as NAME.out, stderr as NAME. The output is also",
+        description = {"Run a command with its stdout and stderr logged through the router's log socket.",
+            "Like LinuxKit's logwrite: stdout as NAME.out, stderr as NAME. The output is also",
             "copied to this process's stdout and stderr. Exits with the command's exit code;",
             "exits 1 when the log socket does not appear within --wait."})
 final class WriteCommand implements Callable<Integer> {
@@ -46,7 +46,7 @@ final class WriteCommand implements Callable<Integer> {
             description = "Name to log under (default: the command as typed).")
     String name;
 
-    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "2s",
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5s",
             description = "How long to wait for the log socket of a router that is still starting "
                     + "(default: ${DEFAULT-VALUE}; 0s: do not wait).")
     String waitFor;

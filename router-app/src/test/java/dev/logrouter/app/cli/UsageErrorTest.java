@@ -41,4 +41,15 @@ class UsageErrorTest {
         assertThat(err.toString().lines()).hasSize(2);
         assertThat(err.toString()).doesNotContain("Usage:").doesNotContain("java.");
     }
+
+    @Test
+    void theTopLevelHelpShowsEachCommandsWholeSummary() {
+        CommandLine cl = LogrouterCommand.commandLine();
+        cl.getSubcommands().forEach((name, sub) -> {
+            String[] d = sub.getCommandSpec().usageMessage().description();
+            // the first line is what `logrouter --help` lists: a whole sentence
+            assertThat(d).as(name).isNotEmpty();
+            assertThat(d[0]).as(name).endsWith(".");
+        });
+    }
 }

@@ -113,7 +113,7 @@ public final class Router implements AutoCloseable {
 
     /**
      * Stops a sink that no route uses any more: it drains what it holds within {@code deadline},
-     * then is cancelled (what it still held counts as dropped).
+     * then is cancelled (what it still held, in its buffer or in hand, counts as dropped).
      */
     public void unbindSink(SinkBinding b, Duration deadline) {
         b.buffer().close();
@@ -122,6 +122,7 @@ public final class Router implements AutoCloseable {
         } catch (RuntimeException timeout) {
             b.subscription().dispose();
         }
+        b.buffer().abandonHeld();
     }
 
     /** Subscribes to a source; its records are ingested on the thread that emits them. */
