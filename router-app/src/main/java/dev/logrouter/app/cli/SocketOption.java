@@ -50,6 +50,29 @@ final class SocketOption {
         }
     }
 
+    /**
+     * For {@code write} without {@code --socket} and {@code --config}: the log socket of the default
+     * config when it exists, else that of the daemon the systemd unit runs when it exists, else the
+     * default's (which {@code write} then waits for).
+     */
+    static Path defaultLogSocket(Map<String, String> env, Path builtin, Path systemdConfig, Path systemdRuntimeDir) {
+        if (Files.exists(builtin) || !Files.isDirectory(systemdRuntimeDir)) {
+            return builtin;
+        }
+        Map<String, String> unitEnv = new HashMap<>(env);
+        unitEnv.put(ConfigLoader.RUNTIME_DIR_VARIABLE, systemdRuntimeDir.toString());
+        Path candidate = systemdRuntimeDir.resolve("log.sock");
+        if (Files.isReadable(systemdConfig)) {
+            try {
+                candidate = dev.logrouter.app.config.IntakeSockets.logSocket(
+                        new ConfigLoader(unitEnv).load(systemdConfig)).orElse(candidate);
+            } catch (ConfigException | IOException e) {
+                // an unreadable or invalid unit config: the unit's default socket is the best guess
+            }
+        }
+        return Files.exists(candidate) ? candidate : builtin;
+    }
+
     /** Without {@code --socket} and {@code --config}: see the class comment. */
     static Path defaultSocket(Map<String, String> env, Path systemdConfig, Path systemdRuntimeDir) throws CliFailure {
         Path builtin;

@@ -80,6 +80,10 @@ final class WriteCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
+            if (config.file() == null) {
+                path = SocketOption.defaultLogSocket(System.getenv(), path, SocketOption.SYSTEMD_CONFIG,
+                        SocketOption.SYSTEMD_RUNTIME_DIR);
+            }
         }
         String logName = name != null ? name : command.get(0);
         AFUNIXSocketPair<AFUNIXSocketChannel> out = AFUNIXSocketPair.open();

@@ -30,4 +30,21 @@ class SocketOptionTest {
         Files.createFile(dir.resolve("user/query.sock"));
         assertThat(SocketOption.defaultSocket(env, etc, run)).isEqualTo(dir.resolve("user/query.sock"));
     }
+
+    @Test
+    void writeFindsTheSystemdDaemonsLogSocket(@TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of();
+        Path builtin = dir.resolve("user/log.sock");
+        Path run = Files.createDirectories(dir.resolve("run-logrouter"));
+        Path etc = dir.resolve("logrouter.yaml");
+        assertThat(SocketOption.defaultLogSocket(env, builtin, etc, run)).isEqualTo(builtin);
+        Files.createFile(run.resolve("log.sock"));
+        assertThat(SocketOption.defaultLogSocket(env, builtin, etc, run)).isEqualTo(run.resolve("log.sock"));
+        Files.writeString(etc, "sources:\n  s: { type: fd_socket, path: \"${LOGROUTER_RUNTIME_DIR}/other.sock\" }\n");
+        Files.createFile(run.resolve("other.sock"));
+        assertThat(SocketOption.defaultLogSocket(env, builtin, etc, run)).isEqualTo(run.resolve("other.sock"));
+        Files.createDirectories(builtin.getParent());
+        Files.createFile(builtin);
+        assertThat(SocketOption.defaultLogSocket(env, builtin, etc, run)).isEqualTo(builtin);
+    }
 }
