@@ -52,4 +52,11 @@ class UsageErrorTest {
             assertThat(d[0]).as(name).endsWith(".");
         });
     }
+
+    @Test
+    void readWithAMissingConfigSaysWhyInWords() {
+        assertThat(run("read", "-c", "/nonexistent/logrouter.yaml")).isEqualTo(1);
+        assertThat(err.toString().lines()).containsExactly(
+                "logrouter: cannot read config /nonexistent/logrouter.yaml: no such file");
+    }
 }

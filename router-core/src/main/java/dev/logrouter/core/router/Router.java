@@ -38,6 +38,8 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Router implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
+
     private static final ThreadLocal<Boolean> INGESTING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private final Journal journal;
@@ -90,7 +92,8 @@ public final class Router implements AutoCloseable {
         } : null);
         Mono<Void> finished = sink.write(buffer.flux())
                 .onErrorResume(err -> {
-                    selfLog(Level.ERR, "sink " + sink.name() + " failed: " + err);
+                    selfLog(Level.ERR, "sink " + sink.name() + " failed: " + describe(err));
+                    LOG.error(LogSource.ALREADY_RECORDED, "sink {} failed: {}", sink.name(), describe(err));
                     return Mono.empty();
                 })
                 .cache();
@@ -140,9 +143,12 @@ public final class Router implements AutoCloseable {
                     ingest(r);
                 },
                 err -> {
-                    counters.error(String.valueOf(err.getMessage()));
+                    counters.error(describe(err));
                     counters.state("failed");
-                    selfLog(Level.ERR, "source " + source.name() + " failed: " + err);
+                    // journaled as a record, and on stderr like a failed reload (the marker keeps the
+                    // journal appender from recording it twice)
+                    selfLog(Level.ERR, "source " + source.name() + " failed: " + describe(err));
+                    LOG.error(LogSource.ALREADY_RECORDED, "source {} failed: {}", source.name(), describe(err));
                 },
                 () -> counters.state("stopped"));
         SourceBinding binding = new SourceBinding(source, counters, d);
@@ -180,6 +186,12 @@ public final class Router implements AutoCloseable {
         } finally {
             INGESTING.set(Boolean.FALSE);
         }
+    }
+
+    /** An error as an operator reads it: its message, or its kind when it has none. */
+    static String describe(Throwable err) {
+        String m = err.getMessage();
+        return m == null || m.isBlank() ? err.getClass().getSimpleName() : m;
     }
 
     /** True on a thread that is inside {@link #ingest}; the self-log appender skips those to avoid loops. */
