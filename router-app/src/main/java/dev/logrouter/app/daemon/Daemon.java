@@ -206,7 +206,10 @@ public final class Daemon implements AutoCloseable {
         return new ReloadResult(kept, started, stoppedNames, List.of());
     }
 
-    /** Stops sources, drains sinks within {@code deadline}, closes services. Idempotent. */
+    /**
+     * Stops sources, drains sinks within {@code deadline}, closes services. Idempotent. Each sink that
+     * could not deliver everything it held is named on stderr with the count (counted as dropped).
+     */
     public synchronized void stop(Duration deadline) {
         if (stopped) {
             return;
@@ -220,7 +223,10 @@ public final class Daemon implements AutoCloseable {
                 LOG.warn("closing {} failed: {}", services.get(i), e.toString());
             }
         }
-        router.shutdown(deadline);
+        Map<String, Long> lost = router.shutdown(deadline);
+        // stderr (WARN): an operator stopping the daemon learns what the stop cost
+        lost.forEach((sink, n) -> LOG.warn("sink {}: {} records not delivered at shutdown (counted as dropped)",
+                sink, n));
         JournalAppender.detach();
         router.close();
         journal.close();
