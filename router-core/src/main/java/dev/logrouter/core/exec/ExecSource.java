@@ -43,6 +43,8 @@ public final class ExecSource implements LogSource {
     private final ExecSpec spec;
     private final Scheduler timer;
     private final AtomicReference<String> state = new AtomicReference<>("running");
+    /** Whether the run that ended before the pending restart failed (read when the restart timer is armed). */
+    private final java.util.concurrent.atomic.AtomicBoolean failedBeforeRestart = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
     private volatile String lastError;
@@ -88,11 +90,28 @@ public final class ExecSource implements LogSource {
                                 Integer exit = lastExit.get();
                                 boolean failed = exit == null || exit != 0;
                                 boolean again = shouldRestart(exit);
-                                state.set(again ? (failed ? "restarting" : "exited") : (failed ? "failed" : "stopped"));
+                                if (!again) {
+                                    state.set(failed ? "failed" : "stopped");
+                                } else {
+                                    failedBeforeRestart.set(failed);
+                                }
                                 return again;
                             })
-                            .concatMap(ignored -> Mono.delay(backoff(attempt.getAndIncrement()), timer)
+                            .concatMap(ignored -> restartTimer(backoff(attempt.getAndIncrement()))
                                     .doOnNext(t -> restarts.incrementAndGet())));
+        });
+    }
+
+    /**
+     * Fires after {@code delay} on the timer. The state says "restarting" (or "exited") only once the
+     * timer is armed, so whoever sees that state can move (virtual) time and see the restart.
+     */
+    private Mono<Long> restartTimer(Duration delay) {
+        return Mono.create(sink -> {
+            reactor.core.Disposable task = timer.schedule(() -> sink.success(0L), delay.toNanos(),
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+            sink.onDispose(task);
+            state.set(failedBeforeRestart.get() ? "restarting" : "exited");
         });
     }
 

@@ -74,13 +74,13 @@ class ExecSourceTest {
                 .expectNextMatches(ExecSourceTest::started)
                 .expectNextMatches(r -> r.msg().equals("run"))
                 .expectNextMatches(r -> exited(r, 1))
-                .then(ExecSourceTest::letCompletionReachTheRestartTimer)
+                .then(() -> awaitRestartArmed(src))
                 .expectNoEvent(Duration.ofSeconds(9))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNextMatches(ExecSourceTest::started)
                 .expectNextMatches(r -> r.msg().equals("run"))
                 .expectNextMatches(r -> exited(r, 1))
-                .then(ExecSourceTest::letCompletionReachTheRestartTimer)
+                .then(() -> awaitRestartArmed(src))
                 // second delay doubles to 20s, capped at 15s
                 .expectNoEvent(Duration.ofSeconds(14))
                 .thenAwait(Duration.ofSeconds(1))
@@ -91,14 +91,15 @@ class ExecSourceTest {
 
     /**
      * The exit record and the completion that arms the restart timer come from the process's waiter
-     * thread one after the other; virtual time must not advance between them.
+     * thread one after the other; virtual time must not advance before the timer is armed, which the
+     * source's state tells.
      */
-    private static void letCompletionReachTheRestartTimer() {
-        try {
-            Thread.sleep(300);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private static void awaitRestartArmed(ExecSource src) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (!"restarting".equals(src.health().state()) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
+        assertThat(src.health().state()).isEqualTo("restarting");
     }
 
     @Test
