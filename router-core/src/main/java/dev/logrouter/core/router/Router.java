@@ -6,6 +6,7 @@ import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.route.RouteTable;
 import dev.logrouter.core.sink.BufferSpec;
+import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.core.source.LogSource;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -31,6 +33,11 @@ import reactor.core.scheduler.Schedulers;
  * never waits on a reader or a sink, except a sink configured {@code when_full: block}, which slows
  * only the sources whose records are routed to it.
  *
+ * <p>Delivery reports: each sink acknowledges to its buffer what it delivered; a buffer releases a
+ * record once acknowledged (memory) or synced (disk), or dropped. For a source that asks
+ * ({@link LogSource#trackDelivery}) the router counts, per record, the buffers it was offered to and
+ * reports the source's records in order once every one of them released it.
+ *
  * <p>Sinks and routes can be replaced while records flow ({@link #bindSink}, {@link #route},
  * {@link #unbindSink}): the routes and the sinks they address are swapped as one, so a record is
  * routed either entirely by the old or entirely by the new table.
@@ -43,6 +50,8 @@ public final class Router implements AutoCloseable {
     private final Scheduler sinkScheduler;
     private volatile Routing routing;
     private final List<SourceBinding> sources = new CopyOnWriteArrayList<>();
+    /** Sources that want delivery reports, by name. */
+    private final Map<String, DeliveryTracker> trackers = new ConcurrentHashMap<>();
     private boolean shutDown;
 
     /** A route table and the sinks its masks index. */
@@ -84,7 +93,8 @@ public final class Router implements AutoCloseable {
     /** Gives a sink its buffer and starts it; it receives records once a {@link #route} names it. */
     public SinkBinding bindSink(LogSink sink, BufferSpec spec) {
         SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler);
-        Mono<Void> finished = sink.write(buffer.flux())
+        buffer.onRelease(this::released);
+        Mono<Void> finished = sink.write(buffer.flux(), buffer::ack)
                 .onErrorResume(err -> {
                     selfLog(Level.ERR, "sink " + sink.name() + " failed: " + err);
                     return Mono.empty();
@@ -124,6 +134,11 @@ public final class Router implements AutoCloseable {
     public SourceBinding attach(LogSource source) {
         SourceCounters counters = new SourceCounters(source.name(), source.type());
         counters.state("running");
+        DeliveryAck reports = source.trackDelivery();
+        DeliveryTracker tracker = reports == null ? null : new DeliveryTracker(reports);
+        if (tracker != null) {
+            trackers.put(source.name(), tracker);
+        }
         Disposable d = source.records().subscribe(
                 r -> {
                     if (r.isGap()) {
@@ -132,7 +147,7 @@ public final class Router implements AutoCloseable {
                     } else {
                         counters.record(r.msg().length());
                     }
-                    ingest(r);
+                    ingest(r, tracker);
                 },
                 err -> {
                     counters.error(String.valueOf(err.getMessage()));
@@ -150,6 +165,7 @@ public final class Router implements AutoCloseable {
         binding.subscription().dispose();
         binding.counters().state("stopped");
         sources.remove(binding);
+        trackers.remove(binding.source().name());
     }
 
     /**
@@ -158,11 +174,19 @@ public final class Router implements AutoCloseable {
      * @return the stored record with its cursor
      */
     public LogRecord ingest(LogRecord draft) {
+        return ingest(draft, null);
+    }
+
+    private LogRecord ingest(LogRecord draft, DeliveryTracker tracker) {
         INGESTING.set(Boolean.TRUE);
         try {
             LogRecord r = journal.append(draft);
             Routing current = routing;
             long mask = current.table().match(r);
+            if (tracker != null) {
+                // registered before any buffer can release it
+                tracker.expect(r, Long.bitCount(mask));
+            }
             if (mask != 0) {
                 SinkBinding[] b = current.bindings();
                 while (mask != 0) {
@@ -174,6 +198,16 @@ public final class Router implements AutoCloseable {
             return r;
         } finally {
             INGESTING.set(Boolean.FALSE);
+        }
+    }
+
+    /** A buffer no longer needs {@code r}: tell its source's tracker, if it has one. */
+    private void released(LogRecord r) {
+        if (!trackers.isEmpty()) {
+            DeliveryTracker t = trackers.get(r.source());
+            if (t != null) {
+                t.released(r);
+            }
         }
     }
 

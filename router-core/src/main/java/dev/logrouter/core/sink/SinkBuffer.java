@@ -1,15 +1,17 @@
 package dev.logrouter.core.sink;
 
 import dev.logrouter.core.record.LogRecord;
-import java.util.ArrayDeque;
+import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
@@ -25,6 +27,13 @@ import reactor.core.scheduler.Scheduler;
  * the subscriber by one gap record with the count before the next record), or block the producer.
  * Before the first subscriber records accumulate under the same bounds. Nothing is replayed: each
  * record is delivered once. {@link #close()} completes the flux after what is buffered.
+ *
+ * <p>Where records wait depends on the spec: in memory, or, with a {@link DiskSpec}, in segment
+ * files that survive a restart (records not acknowledged before it are handed out again, see
+ * {@link #replayed()}). The sink acknowledges what it has delivered with {@link #ack}; a disk
+ * buffer frees its segments only then. {@link #onRelease} tells the router when a record no longer
+ * needs to be kept by its source: acknowledged (memory) or synced to disk (disk), or dropped by the
+ * {@code when_full} policy.
  */
 public final class SinkBuffer {
 
@@ -37,10 +46,9 @@ public final class SinkBuffer {
     private final Scheduler.Worker worker;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
-    private final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
-    /** Estimated size of each queued record, in queue order: computed once per offer. */
-    private final IntFifo sizes = new IntFifo();
-    private long bytes;
+    private final BufferStore store;
+    private final Disposable syncTask;
+    private volatile Consumer<LogRecord> releaseListener;
     /** Drops not yet announced by a gap record. */
     private long unannounced;
     private boolean closed;
@@ -58,11 +66,88 @@ public final class SinkBuffer {
      * @param name     the sink's name, used in gap records
      * @param emitGaps whether drops are announced to the subscriber as gap records
      */
+    /**
+     * @throws IllegalArgumentException when a disk buffer's directory cannot be used
+     */
     public SinkBuffer(String name, BufferSpec spec, boolean emitGaps, Scheduler scheduler) {
         this.name = Objects.requireNonNull(name, "name");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.emitGaps = emitGaps;
+        BufferStore.Events events = new BufferStore.Events() {
+            @Override
+            public void released(LogRecord r) {
+                release(r);
+            }
+
+            @Override
+            public void lost(long n) {
+                dropped.addAndGet(n);
+                offered.addAndGet(n);
+                unannounced += n;
+            }
+        };
+        if (spec.isDisk()) {
+            DiskStore d;
+            try {
+                d = DiskStore.open(name, spec.disk(), events);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("disk buffer of sink '" + name + "': cannot use "
+                        + spec.disk().path() + ": " + e.getMessage(), e);
+            }
+            this.store = d;
+            offered.addAndGet(d.waiting()); // recovered from the last run: offered again
+            long every = Math.max(1, spec.disk().sync().toMillis());
+            this.syncTask = spec.disk().sync().isZero() ? null
+                    : scheduler.schedulePeriodically(this::sync, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            this.store = new MemoryStore(events);
+            this.syncTask = null;
+        }
         this.worker = scheduler.createWorker();
+    }
+
+    /**
+     * Whom to tell that a record (with a journal cursor) no longer needs to be kept by its source;
+     * see the class comment. Called on the thread that delivers, acknowledges or syncs.
+     */
+    public void onRelease(Consumer<LogRecord> listener) {
+        this.releaseListener = listener;
+    }
+
+    private void release(LogRecord r) {
+        Consumer<LogRecord> l = releaseListener;
+        if (l != null && r.cursor() != LogRecord.NO_CURSOR) {
+            l.accept(r);
+        }
+    }
+
+    /**
+     * The sink has delivered {@code r} and every record it received before it (or is done with
+     * them: dropped and counted). A record this buffer did not hand out, or acknowledged already, is
+     * ignored. Thread-safe.
+     */
+    public void ack(LogRecord r) {
+        lock.lock();
+        try {
+            if (store.ack(r)) {
+                notFull.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes a disk buffer to the device and saves its delivered position. */
+    private void sync() {
+        store.sync();
+        lock.lock();
+        try {
+            if (store instanceof DiskStore d) {
+                d.checkpoint();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     public String name() {
@@ -81,22 +166,28 @@ public final class SinkBuffer {
      */
     public boolean offer(LogRecord r) {
         offered.incrementAndGet();
-        long size = r.estimatedBytes();
+        long size = store.sizeOf(r);
         lock.lock();
         try {
             if (closed || cancelled) {
                 dropped.incrementAndGet();
                 return false;
             }
-            while (isFull(size)) {
+            while (store.isFull(size, spec)) {
                 switch (spec.whenFull()) {
                     case DROP_NEWEST:
                         dropped.incrementAndGet();
                         unannounced++;
+                        release(r);
                         return false;
                     case DROP_OLDEST:
-                        queue.pollFirst();
-                        bytes -= sizes.pollFirst();
+                        if (!store.dropOldest()) {
+                            // everything held is in flight in the sink: the newcomer goes instead
+                            dropped.incrementAndGet();
+                            unannounced++;
+                            release(r);
+                            return false;
+                        }
                         dropped.incrementAndGet();
                         unannounced++;
                         break;
@@ -107,6 +198,7 @@ public final class SinkBuffer {
                             Thread.currentThread().interrupt();
                             dropped.incrementAndGet();
                             unannounced++;
+                            release(r);
                             return false;
                         }
                         if (closed || cancelled) {
@@ -115,9 +207,12 @@ public final class SinkBuffer {
                         }
                 }
             }
-            queue.addLast(r);
-            sizes.addLast((int) Math.min(Integer.MAX_VALUE, size));
-            bytes += size;
+            if (!store.append(r, size)) {
+                dropped.incrementAndGet();
+                unannounced++;
+                release(r);
+                return false;
+            }
         } finally {
             lock.unlock();
         }
@@ -125,10 +220,6 @@ public final class SinkBuffer {
             drain(OFFER_DRAIN_DELAY_MICROS);
         }
         return true;
-    }
-
-    private boolean isFull(long incoming) {
-        return !queue.isEmpty() && (queue.size() >= spec.maxEvents() || bytes + incoming > spec.maxBytes());
     }
 
     /**
@@ -162,11 +253,8 @@ public final class SinkBuffer {
                     cancelled = true;
                     lock.lock();
                     try {
-                        long n = queue.size();
-                        dropped.addAndGet(n);
-                        queue.clear();
-                        sizes.clear();
-                        bytes = 0;
+                        dropped.addAndGet(store.cancel());
+                        stopStore();
                         notFull.signalAll();
                     } finally {
                         lock.unlock();
@@ -230,9 +318,8 @@ public final class SinkBuffer {
                             unannounced = 0;
                             next = null;
                         } else {
-                            next = queue.pollFirst();
+                            next = store.next();
                             if (next != null) {
-                                bytes -= sizes.pollFirst();
                                 notFull.signal();
                             } else {
                                 complete = closed;
@@ -249,7 +336,7 @@ public final class SinkBuffer {
                     } else {
                         if (complete) {
                             done = true;
-                            worker.dispose();
+                            finish();
                             s.onComplete();
                         }
                         break;
@@ -261,7 +348,7 @@ public final class SinkBuffer {
                 }
                 if (!done && e == r && queueEmptyAndClosed()) {
                     done = true;
-                    worker.dispose();
+                    finish();
                     s.onComplete();
                 }
             }
@@ -269,10 +356,28 @@ public final class SinkBuffer {
         } while (missed != 0);
     }
 
+    /** Everything was handed out after {@link #close()}: files and threads are released. */
+    private void finish() {
+        lock.lock();
+        try {
+            stopStore();
+        } finally {
+            lock.unlock();
+        }
+        worker.dispose();
+    }
+
+    private void stopStore() {
+        if (syncTask != null) {
+            syncTask.dispose();
+        }
+        store.close();
+    }
+
     private boolean queueEmptyAndClosed() {
         lock.lock();
         try {
-            return closed && queue.isEmpty() && (unannounced == 0 || !emitGaps);
+            return closed && store.waiting() == 0 && (unannounced == 0 || !emitGaps);
         } finally {
             lock.unlock();
         }
@@ -297,41 +402,27 @@ public final class SinkBuffer {
     public int depth() {
         lock.lock();
         try {
-            return queue.size();
+            return store.waiting();
         } finally {
             lock.unlock();
         }
     }
 
-    /** A growable FIFO of ints, so record sizes are kept without boxing. Not thread-safe. */
-    private static final class IntFifo {
-        private int[] items = new int[64];
-        private int head;
-        private int count;
+    /**
+     * Records a disk buffer read back at its start that had been handed out before the restart: the
+     * sink may deliver them a second time. 0 for a memory buffer.
+     */
+    public long replayed() {
+        return store instanceof DiskStore d ? d.replayed() : 0;
+    }
 
-        void addLast(int v) {
-            if (count == items.length) {
-                int[] bigger = new int[items.length * 2];
-                for (int i = 0; i < count; i++) {
-                    bigger[i] = items[(head + i) % items.length];
-                }
-                items = bigger;
-                head = 0;
-            }
-            items[(head + count) % items.length] = v;
-            count++;
-        }
-
-        int pollFirst() {
-            int v = items[head];
-            head = (head + 1) % items.length;
-            count--;
-            return v;
-        }
-
-        void clear() {
-            head = 0;
-            count = 0;
+    /** Corrupt regions a disk buffer found and cut off (their records are counted as dropped). */
+    public long corrupted() {
+        lock.lock();
+        try {
+            return store instanceof DiskStore d ? d.corrupted() : 0;
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -1,0 +1,128 @@
+package dev.logrouter.core.sink;
+
+import dev.logrouter.core.record.LogRecord;
+import java.util.ArrayDeque;
+
+/** The memory store of a {@link SinkBuffer}: a queue, with each record's estimated size kept from its offer. */
+final class MemoryStore implements BufferStore {
+
+    private final Events events;
+    private final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
+    /** Estimated size of each queued record, in queue order: computed once per offer. */
+    private final IntFifo sizes = new IntFifo();
+    /** Handed out and not yet acknowledged, oldest first. */
+    private final ArrayDeque<LogRecord> inFlight = new ArrayDeque<>();
+    private long bytes;
+
+    MemoryStore(Events events) {
+        this.events = events;
+    }
+
+    @Override
+    public int waiting() {
+        return queue.size();
+    }
+
+    @Override
+    public boolean isFull(long incoming, BufferSpec spec) {
+        return !queue.isEmpty() && (queue.size() >= spec.maxEvents() || bytes + incoming > spec.maxBytes());
+    }
+
+    @Override
+    public long sizeOf(LogRecord r) {
+        return r.estimatedBytes();
+    }
+
+    @Override
+    public boolean append(LogRecord r, long size) {
+        queue.addLast(r);
+        sizes.addLast((int) Math.min(Integer.MAX_VALUE, size));
+        bytes += size;
+        return true;
+    }
+
+    @Override
+    public LogRecord next() {
+        LogRecord r = queue.pollFirst();
+        if (r != null) {
+            bytes -= sizes.pollFirst();
+            inFlight.addLast(r);
+        }
+        return r;
+    }
+
+    @Override
+    public boolean dropOldest() {
+        LogRecord r = queue.pollFirst();
+        if (r == null) {
+            return false;
+        }
+        bytes -= sizes.pollFirst();
+        events.released(r);
+        return true;
+    }
+
+    @Override
+    public boolean ack(LogRecord r) {
+        if (!containsInFlight(r)) {
+            return false;
+        }
+        LogRecord done;
+        do {
+            done = inFlight.pollFirst();
+            events.released(done);
+        } while (done != r);
+        return false; // in-flight records do not count against the memory bounds
+    }
+
+    private boolean containsInFlight(LogRecord r) {
+        for (LogRecord x : inFlight) {
+            if (x == r) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public long cancel() {
+        long n = queue.size();
+        queue.clear();
+        sizes.clear();
+        inFlight.clear();
+        bytes = 0;
+        return n;
+    }
+
+    /** A growable FIFO of ints, so record sizes are kept without boxing. Not thread-safe. */
+    private static final class IntFifo {
+        private int[] items = new int[64];
+        private int head;
+        private int count;
+
+        void addLast(int v) {
+            if (count == items.length) {
+                int[] bigger = new int[items.length * 2];
+                for (int i = 0; i < count; i++) {
+                    bigger[i] = items[(head + i) % items.length];
+                }
+                items = bigger;
+                head = 0;
+            }
+            items[(head + count) % items.length] = v;
+            count++;
+        }
+
+        int pollFirst() {
+            int v = items[head];
+            head = (head + 1) % items.length;
+            count--;
+            return v;
+        }
+
+        void clear() {
+            head = 0;
+            count = 0;
+        }
+    }
+}
