@@ -104,6 +104,8 @@ final class DiskStore implements BufferStore {
         FileLock l;
         try {
             l = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null; // held by this JVM
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
@@ -563,8 +565,7 @@ final class DiskStore implements BufferStore {
 
     @Override
     public long cancel() {
-        // records stay on disk for the next start: nothing is dropped
-        inFlight.clear();
+        // records stay on disk for the next start, from the first one not acknowledged: nothing is dropped
         return 0;
     }
 
