@@ -217,6 +217,7 @@ public final class KmsgSource implements LogSource {
         private volatile boolean stopped;
         private final java.util.concurrent.atomic.AtomicBoolean savePending = new java.util.concurrent.atomic.AtomicBoolean();
         private KmsgDevice device;
+        private volatile long lastSaveNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
         private volatile Disposable persistTask;
         private String bootId;
         /** Last forwarded record; written by the reader thread, saved by the timer. */
@@ -460,7 +461,16 @@ public final class KmsgSource implements LogSource {
             }
         }
 
+        /**
+         * After the stop the sinks still drain (a clean shutdown stops sources first): keep the
+         * state with them. A save more than 20ms after the previous one is done at once, so the
+         * last report before the process exits is not lost; closer ones are coalesced.
+         */
         void saveSoon() {
+            if (System.nanoTime() - lastSaveNanos > TimeUnit.MILLISECONDS.toNanos(20)) {
+                saveState();
+                return;
+            }
             if (savePending.compareAndSet(false, true)) {
                 try {
                     timer.schedule(() -> {
@@ -493,6 +503,7 @@ public final class KmsgSource implements LogSource {
             }
             try {
                 new KmsgState(bootId, seq, clock).write(file);
+                lastSaveNanos = System.nanoTime();
                 savedSeq = seq;
             } catch (IOException e) {
                 LOG.warn("kmsg source '{}': cannot save state file {}: {}", spec.name(), file, e.toString());

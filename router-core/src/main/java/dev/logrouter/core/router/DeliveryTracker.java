@@ -4,6 +4,7 @@ import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.DeliveryAck;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,14 +43,19 @@ final class DeliveryTracker {
         advance();
     }
 
-    /** One buffer no longer needs {@code r}. */
-    synchronized void released(LogRecord r) {
-        Pending p = byRecord.get(r);
-        if (p == null || --p.remaining > 0) {
-            return;
+    /** One buffer no longer needs {@code records}; those of other sources are ignored. One report at most. */
+    synchronized void released(List<LogRecord> records) {
+        boolean any = false;
+        for (LogRecord r : records) {
+            Pending p = byRecord.get(r);
+            if (p != null && --p.remaining <= 0) {
+                byRecord.remove(r);
+                any = true;
+            }
         }
-        byRecord.remove(r);
-        advance();
+        if (any) {
+            advance();
+        }
     }
 
     /** Reports under the lock, so reports never overtake each other. */

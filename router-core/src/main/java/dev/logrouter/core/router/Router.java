@@ -201,12 +201,11 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    /** A buffer no longer needs {@code r}: tell its source's tracker, if it has one. */
-    private void released(LogRecord r) {
+    /** A buffer no longer needs {@code records}: tell the trackers (each picks its source's records). */
+    private void released(List<LogRecord> records) {
         if (!trackers.isEmpty()) {
-            DeliveryTracker t = trackers.get(r.source());
-            if (t != null) {
-                t.released(r);
+            for (DeliveryTracker t : trackers.values()) {
+                t.released(records);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.logrouter.core.sink;
 
 import dev.logrouter.core.record.LogRecord;
+import java.util.List;
 
 /**
  * Where a {@link SinkBuffer} keeps its records: in memory or in segment files on disk. Every method
@@ -12,10 +13,10 @@ interface BufferStore {
     /** What a store tells its buffer. */
     interface Events {
         /**
-         * The store no longer needs the source to keep {@code r}: it was delivered (memory) or
+         * The store no longer needs the sources to keep {@code records} (in order): it was delivered (memory) or
          * persisted (disk), or dropped by {@code drop_oldest}.
          */
-        void released(LogRecord r);
+        void released(List<LogRecord> records);
 
         /** Records lost inside the store (a corrupt disk segment): counted as dropped, announced by a gap. */
         void lost(long n);

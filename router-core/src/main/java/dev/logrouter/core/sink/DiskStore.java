@@ -184,7 +184,10 @@ final class DiskStore implements BufferStore {
             readSeg = writeSeg;
             readOff = 0;
         }
-        if (totalRecords > 0) {
+        if (replayed > 0) {
+            LOG.warn("disk buffer '{}': resuming with {} records from {}; {} of them may have been delivered "
+                    + "before the restart and are sent again", name, totalRecords, dir, replayed);
+        } else if (totalRecords > 0) {
             LOG.info("disk buffer '{}': resuming with {} records from {}; {} of them may have been delivered "
                     + "before the restart and are sent again", name, totalRecords, dir, replayed);
         }
@@ -329,7 +332,7 @@ final class DiskStore implements BufferStore {
         waiting++;
         bytes += HEADER + len;
         if (syncEachAppend) {
-            events.released(r);
+            events.released(List.of(r));
         } else {
             synchronized (this) {
                 unsynced.add(r);
@@ -593,8 +596,8 @@ final class DiskStore implements BufferStore {
             }
             return;
         }
-        for (LogRecord r : done) {
-            events.released(r);
+        if (!done.isEmpty()) {
+            events.released(done);
         }
     }
 
@@ -687,8 +690,8 @@ final class DiskStore implements BufferStore {
             done = unsynced;
             unsynced = new ArrayList<>();
         }
-        for (LogRecord r : done) {
-            events.released(r);
+        if (!done.isEmpty()) {
+            events.released(done);
         }
         closeReader();
         try {

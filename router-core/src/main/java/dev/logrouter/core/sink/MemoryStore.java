@@ -2,6 +2,8 @@ package dev.logrouter.core.sink;
 
 import dev.logrouter.core.record.LogRecord;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The memory store of a {@link SinkBuffer}: a queue, with each record's estimated size kept from its offer. */
 final class MemoryStore implements BufferStore {
@@ -58,7 +60,7 @@ final class MemoryStore implements BufferStore {
             return false;
         }
         bytes -= sizes.pollFirst();
-        events.released(r);
+        events.released(List.of(r));
         return true;
     }
 
@@ -67,11 +69,13 @@ final class MemoryStore implements BufferStore {
         if (!containsInFlight(r)) {
             return false;
         }
-        LogRecord done;
+        List<LogRecord> done = new ArrayList<>();
+        LogRecord x;
         do {
-            done = inFlight.pollFirst();
-            events.released(done);
-        } while (done != r);
+            x = inFlight.pollFirst();
+            done.add(x);
+        } while (x != r);
+        events.released(done);
         return false; // in-flight records do not count against the memory bounds
     }
 

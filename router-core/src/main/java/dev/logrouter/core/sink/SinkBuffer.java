@@ -48,7 +48,7 @@ public final class SinkBuffer {
     private final Condition notFull = lock.newCondition();
     private final BufferStore store;
     private final Disposable syncTask;
-    private volatile Consumer<LogRecord> releaseListener;
+    private volatile Consumer<java.util.List<LogRecord>> releaseListener;
     /** Drops not yet announced by a gap record. */
     private long unannounced;
     private boolean closed;
@@ -75,8 +75,11 @@ public final class SinkBuffer {
         this.emitGaps = emitGaps;
         BufferStore.Events events = new BufferStore.Events() {
             @Override
-            public void released(LogRecord r) {
-                release(r);
+            public void released(java.util.List<LogRecord> records) {
+                Consumer<java.util.List<LogRecord>> l = releaseListener;
+                if (l != null) {
+                    l.accept(records);
+                }
             }
 
             @Override
@@ -107,17 +110,17 @@ public final class SinkBuffer {
     }
 
     /**
-     * Whom to tell that a record (with a journal cursor) no longer needs to be kept by its source;
-     * see the class comment. Called on the thread that delivers, acknowledges or syncs.
+     * Whom to tell that records no longer need to be kept by their sources, oldest first, in batches;
+     * see the class comment. Called on the thread that offers, acknowledges or syncs.
      */
-    public void onRelease(Consumer<LogRecord> listener) {
+    public void onRelease(Consumer<java.util.List<LogRecord>> listener) {
         this.releaseListener = listener;
     }
 
     private void release(LogRecord r) {
-        Consumer<LogRecord> l = releaseListener;
-        if (l != null && r.cursor() != LogRecord.NO_CURSOR) {
-            l.accept(r);
+        Consumer<java.util.List<LogRecord>> l = releaseListener;
+        if (l != null) {
+            l.accept(java.util.List.of(r));
         }
     }
 

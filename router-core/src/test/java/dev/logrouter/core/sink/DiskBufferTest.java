@@ -236,7 +236,7 @@ class DiskBufferTest {
     void releasesRecordsToTheRouterOnlyOnceSyncedToDisk() {
         SinkBuffer b = disk(1 << 20, WhenFull.BLOCK);
         List<LogRecord> released = new CopyOnWriteArrayList<>();
-        b.onRelease(released::add);
+        b.onRelease(released::addAll);
         b.offer(rec(1));
         b.offer(rec(2));
         await(() -> released.size() == 2);
