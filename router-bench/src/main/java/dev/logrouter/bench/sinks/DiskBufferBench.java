@@ -45,17 +45,20 @@ public final class DiskBufferBench {
                     i % 5 == 0 ? Level.ERR : Level.INFO, String.format(Locale.ROOT, "%08d %s", i, filler),
                     Map.of("pid", 1000L + i, "container", "c-" + (i % 4)), LogRecord.Kind.NORMAL);
         }
+        long c0 = cpu();
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             buffer.offer(records[i & 1023]);
         }
         long t1 = System.nanoTime();
+        long c1 = cpu();
         long diskBytes = du(dir);
-        report("append", n, t1 - t0, diskBytes);
+        report("append", n, t1 - t0, c1 - c0, diskBytes);
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicLong got = new AtomicLong();
         buffer.close();
+        long c2 = cpu();
         long t2 = System.nanoTime();
         buffer.flux().subscribe(new BaseSubscriber<LogRecord>() {
             @Override
@@ -71,16 +74,23 @@ public final class DiskBufferBench {
         });
         done.await();
         long t3 = System.nanoTime();
-        report("read+ack", got.get(), t3 - t2, diskBytes);
+        report("read+ack", got.get(), t3 - t2, cpu() - c2, diskBytes);
         System.out.printf(Locale.ROOT, "left on disk after delivery: %d bytes; dropped %d%n", du(dir),
                 buffer.dropped());
         scheduler.dispose();
     }
 
-    private static void report(String phase, long n, long nanos, long bytes) {
+    private static void report(String phase, long n, long nanos, long cpuNanos, long bytes) {
         double s = nanos / 1e9;
-        System.out.printf(Locale.ROOT, "%-8s %,d records in %.2f s: %,.0f records/s, %.1f MiB/s of frames%n",
-                phase, n, s, n / s, bytes / s / (1 << 20));
+        double c = cpuNanos / 1e9;
+        System.out.printf(Locale.ROOT, "%-8s %,d records in %.2f s: %,.0f records/s, %.1f MiB/s of frames; "
+                + "%.2f CPU-s (%,.0f records per CPU-second)%n", phase, n, s, n / s, bytes / s / (1 << 20), c, n / c);
+    }
+
+    /** CPU time of the whole process (every thread, user + system). */
+    private static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long du(Path dir) throws java.io.IOException {

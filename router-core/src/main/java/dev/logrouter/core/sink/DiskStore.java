@@ -50,6 +50,9 @@ final class DiskStore implements BufferStore {
     private final boolean syncEachAppend;
     private final Events events;
     private final FileChannel lockChannel;
+    private final Path checkpointFile;
+    private long checkpointSeq;
+    private long savedCheckpointSeq;
     private final FileLock lock;
 
     /** One segment file. */
@@ -73,6 +76,8 @@ final class DiskStore implements BufferStore {
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private Segment writeSeg;
     private volatile FileChannel writeCh;
+    /** Channels of segments rolled since the last sync, not yet forced. */
+    private final List<FileChannel> rolled = new ArrayList<>();
     private final ByteBuffer writeBuf = ByteBuffer.allocateDirect(64 * 1024);
     private final ThreadLocal<ByteBuffer> encodeBuf = ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096));
     private final CRC32C crc = new CRC32C();
@@ -99,6 +104,7 @@ final class DiskStore implements BufferStore {
         this.segmentBytes = spec.segmentBytes();
         this.syncEachAppend = spec.sync().isZero();
         this.events = events;
+        this.checkpointFile = dir.resolve("checkpoint");
         Files.createDirectories(dir);
         this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -342,18 +348,40 @@ final class DiskStore implements BufferStore {
     }
 
     private void roll() throws IOException {
-        writeCh.force(false);
         long id = writeSeg.id + 1;
         Segment next = new Segment(id, segmentPath(id), 0);
         FileChannel ch = FileChannel.open(next.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         synchronized (this) {
-            // sync() forces the channel current when it takes its records: older ones are forced here
-            writeCh.close();
+            // forced and closed by the next sync, off the appending thread: an fsync of a whole
+            // segment can take long on a busy disk
+            rolled.add(writeCh);
             writeSeg = next;
             writeCh = ch;
         }
         segments.addLast(writeSeg);
-        // a new file's directory entry must survive a crash too
+        if (syncEachAppend) {
+            forceRolled();
+        }
+    }
+
+    /** Forces and closes the channels of rolled segments, and the directory that got new entries. */
+    private void forceRolled() throws IOException {
+        List<FileChannel> old;
+        synchronized (this) {
+            if (rolled.isEmpty()) {
+                return;
+            }
+            old = new ArrayList<>(rolled);
+            rolled.clear();
+        }
+        for (FileChannel c : old) {
+            try {
+                c.force(false);
+            } finally {
+                c.close();
+            }
+        }
+        // the new files' directory entries must survive a crash too
         forceDirectory();
     }
 
@@ -583,11 +611,12 @@ final class DiskStore implements BufferStore {
             ch = writeCh;
         }
         try {
+            forceRolled();
             if (ch.isOpen()) {
                 ch.force(false);
             }
-        } catch (java.nio.channels.ClosedChannelException rolled) {
-            // rolled meanwhile: roll() forced it
+        } catch (java.nio.channels.ClosedChannelException closing) {
+            // closed meanwhile: close() forced it
         } catch (IOException e) {
             LOG.warn("disk buffer '{}': sync failed: {}", name, e.toString());
             synchronized (this) {
@@ -601,18 +630,16 @@ final class DiskStore implements BufferStore {
         }
     }
 
-    /** Saves the checkpoint; called with the buffer's lock held, after {@link #sync}. */
-    void checkpoint() {
-        if (!closed) {
-            try {
-                writeCheckpoint();
-            } catch (IOException e) {
-                LOG.warn("disk buffer '{}': cannot save checkpoint: {}", name, e.toString());
-            }
-        }
+    /** The checkpoint of the current positions, to save without the lock; null once closed. */
+    Checkpoint checkpoint() {
+        return closed ? null : new Checkpoint(++checkpointSeq, checkpointText());
     }
 
-    private void writeCheckpoint() throws IOException {
+    /** A checkpoint's text, numbered so that an older one never replaces a newer one. */
+    record Checkpoint(long seq, String text) {
+    }
+
+    private String checkpointText() {
         long frontSeg;
         long frontOff;
         if (inFlight.isEmpty()) {
@@ -622,20 +649,36 @@ final class DiskStore implements BufferStore {
             frontSeg = inFlight.peekFirst().segment();
             frontOff = inFlight.peekFirst().offset();
         }
-        String text = "# logrouter disk buffer: first record not yet delivered, and the read position\n"
+        return "# logrouter disk buffer: first record not yet delivered, and the read position\n"
                 + "segment=" + frontSeg + "\noffset=" + frontOff + "\nread_segment=" + readSeg.id
                 + "\nread_offset=" + readOff + "\n";
-        Path file = dir.resolve("checkpoint");
-        Path tmp = dir.resolve("checkpoint.tmp");
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
-            while (b.hasRemaining()) {
-                c.write(b);
+    }
+
+    private void writeCheckpoint() throws IOException {
+        save(new Checkpoint(++checkpointSeq, checkpointText()));
+    }
+
+    /**
+     * Replaces the checkpoint file atomically (temporary file, fsync, rename). Called without the
+     * buffer's lock by the periodic sync, since an fsync can take long on a busy disk.
+     */
+    void save(Checkpoint c) throws IOException {
+        synchronized (checkpointFile) {
+            if (c.seq() <= savedCheckpointSeq) {
+                return;
             }
-            c.force(true);
+            Path tmp = dir.resolve("checkpoint.tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(c.text().getBytes(StandardCharsets.US_ASCII));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, checkpointFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            savedCheckpointSeq = c.seq();
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** segment, offset, read segment, read offset; null when there is no (readable) checkpoint. */
@@ -679,6 +722,7 @@ final class DiskStore implements BufferStore {
             return;
         }
         try {
+            forceRolled();
             writeCh.force(false);
             writeCheckpoint();
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
@@ -143,13 +144,22 @@ public final class SinkBuffer {
     /** Flushes a disk buffer to the device and saves its delivered position. */
     private void sync() {
         store.sync();
-        lock.lock();
-        try {
-            if (store instanceof DiskStore d) {
-                d.checkpoint();
+        if (store instanceof DiskStore d) {
+            DiskStore.Checkpoint c;
+            lock.lock();
+            try {
+                c = d.checkpoint();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
+            if (c != null) {
+                try {
+                    d.save(c);
+                } catch (IOException e) {
+                    LoggerFactory.getLogger(SinkBuffer.class).warn("disk buffer '{}': cannot save checkpoint: {}",
+                            name, e.toString());
+                }
+            }
         }
     }
 
