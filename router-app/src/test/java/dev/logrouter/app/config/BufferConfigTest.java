@@ -57,6 +57,17 @@ class BufferConfigTest {
     }
 
     @Test
+    void theExampleInTheBuffersDocIsValid() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("..", "docs", "buffers.md"));
+        int start = doc.indexOf("```yaml\n") + 8;
+        String example = doc.substring(start, doc.indexOf("```", start));
+        RouterConfig c = parse(example + "routes:\n  - to: [filebeat, console]\n");
+        assertThat(c.sinks().get(0).buffer().isDisk()).isTrue();
+        assertThat(c.sinks().get(0).buffer().disk().path()).isEqualTo(Path.of("/var/lib/logrouter/spool/filebeat"));
+        assertThat(c.sinks().get(1).buffer().isDisk()).isFalse();
+    }
+
+    @Test
     void badDiskBuffersAreClearErrors() {
         assertThatThrownBy(() -> buffer("{ type: disk }")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("needs a path");
