@@ -39,6 +39,25 @@ class CrashRecoveryTest {
         }
     }
 
+    private static void await(BooleanSupplier condition, Duration max, java.util.function.Supplier<String> what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what.get());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String listing(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName() + "=" + p.toFile().length()).sorted().toList().toString();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     /** Complete frames in the disk buffer's segment files (length + CRC headers). */
     private static long framesOnDisk(Path spool) {
         long n = 0;
@@ -78,6 +97,8 @@ class CrashRecoveryTest {
                 + "    type: exec\n"
                 + "    command: [sh, -c, \"test -e " + mark + " || { awk 'BEGIN{for(i=1;i<=" + n
                 + ";i++) print \\\"line-\\\" i}'; touch " + mark + "; }; exec sleep 3600\"]\n"
+                // a writer descheduled mid-line on a loaded machine must not split a line in two
+                + "    idle_flush: 60s\n"
                 + "sinks:\n"
                 + "  out:\n"
                 + "    type: tcp\n"
@@ -88,6 +109,7 @@ class CrashRecoveryTest {
                 + "    buffer: { type: disk, path: " + spool + ", max_bytes: 1GiB, when_full: block, sync: 200ms }\n"
                 + "routes:\n"
                 + "  - from: [gen]\n"
+                + "    stream: stdout\n" // the lines only, not the exec's own events: the count on disk is exact
                 + "    to: [out]\n", StandardCharsets.UTF_8);
         Path runtime = dir.resolve("run");
 
@@ -112,7 +134,9 @@ class CrashRecoveryTest {
                 synchronized (seen) {
                     return seen.cardinality() == n;
                 }
-            }, Duration.ofSeconds(120), "all records at the receiver; err=" + p.err);
+            }, Duration.ofSeconds(120), () -> "all records at the receiver; got " + seen.cardinality() + " of " + n
+                    + ", first missing " + seen.nextClearBit(1) + ", lines " + receiver.total.get() + "; spool "
+                    + listing(spool) + "; err=" + p.err);
             long duplicates = receiver.total.get() - n;
             long replayed = replayedFromLog(p.err);
             assertThat(duplicates).isLessThanOrEqualTo(replayed);

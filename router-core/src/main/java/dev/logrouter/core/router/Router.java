@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -94,14 +95,17 @@ public final class Router implements AutoCloseable {
     public SinkBinding bindSink(LogSink sink, BufferSpec spec) {
         SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler);
         buffer.onRelease(this::released);
-        Mono<Void> finished = sink.write(buffer.flux(), buffer::ack)
+        // Disposing d must cancel the write itself (a subscriber of a cached Mono would only leave it),
+        // so that a forced stop closes the transport and the buffer (a disk buffer's files).
+        Sinks.Empty<Void> ended = Sinks.empty();
+        Disposable d = sink.write(buffer.flux(), buffer::ack)
                 .onErrorResume(err -> {
                     selfLog(Level.ERR, "sink " + sink.name() + " failed: " + err);
                     return Mono.empty();
                 })
-                .cache();
-        Disposable d = finished.subscribe();
-        return new SinkBinding(sink, buffer, d, finished);
+                .doFinally(sig -> ended.tryEmitEmpty())
+                .subscribe();
+        return new SinkBinding(sink, buffer, d, ended.asMono());
     }
 
     /**
