@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * One source's records on their way through the sink buffers, in the order the source emitted
  * them: reports the newest record before which every record was released by every buffer it was
- * offered to. Holds at most what the buffers hold (a forced stop leaves entries that are never
- * reported, on purpose: those records were not delivered).
+ * offered to. Holds at most what the buffers hold; the router drops the tracker before it forces
+ * sinks to stop at shutdown, so records they still held are never reported (they were not delivered).
  */
 final class DeliveryTracker {
 

@@ -259,6 +259,8 @@ public final class Router implements AutoCloseable {
         try {
             Mono.when(all).block(deadline);
         } catch (RuntimeException timeout) {
+            // what the sinks still hold was not delivered: sources keep their saved positions behind it
+            trackers.clear();
             for (SinkBinding s : b) {
                 s.subscription().dispose();
             }

@@ -457,8 +457,7 @@ final class DiskStore implements BufferStore {
     /** A bad frame found while reading: the rest of the segment cannot be trusted. */
     private void skipRest(String why) {
         long cut = readSeg.size - readOff;
-        // the frames after it were counted as waiting when they were appended or recovered; they are
-        // unreadable now, so count them out by scanning would need the lengths we cannot trust
+        // the records of the cut part are those counted as waiting that the later segments do not hold
         corrupted++;
         LOG.warn("disk buffer '{}': {} at offset {} of {}; skipping the last {} bytes of the segment "
                 + "(at least one record lost)", name, why, readOff, readSeg.path, cut);

@@ -90,6 +90,12 @@ final class MemoryStore implements BufferStore {
 
     @Override
     public long cancel() {
+        // dropped and counted: the sources need not keep them (a router shutting down stops listening first)
+        if (!inFlight.isEmpty() || !queue.isEmpty()) {
+            List<LogRecord> gone = new ArrayList<>(inFlight);
+            gone.addAll(queue);
+            events.released(gone);
+        }
         long n = queue.size();
         queue.clear();
         sizes.clear();

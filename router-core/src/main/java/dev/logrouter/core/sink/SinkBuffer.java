@@ -2,6 +2,7 @@ package dev.logrouter.core.sink;
 
 import dev.logrouter.core.record.LogRecord;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,7 +50,7 @@ public final class SinkBuffer {
     private final Condition notFull = lock.newCondition();
     private final BufferStore store;
     private final Disposable syncTask;
-    private volatile Consumer<java.util.List<LogRecord>> releaseListener;
+    private volatile Consumer<List<LogRecord>> releaseListener;
     /** Drops not yet announced by a gap record. */
     private long unannounced;
     private boolean closed;
@@ -66,8 +67,6 @@ public final class SinkBuffer {
     /**
      * @param name     the sink's name, used in gap records
      * @param emitGaps whether drops are announced to the subscriber as gap records
-     */
-    /**
      * @throws IllegalArgumentException when a disk buffer's directory cannot be used
      */
     public SinkBuffer(String name, BufferSpec spec, boolean emitGaps, Scheduler scheduler) {
@@ -76,8 +75,8 @@ public final class SinkBuffer {
         this.emitGaps = emitGaps;
         BufferStore.Events events = new BufferStore.Events() {
             @Override
-            public void released(java.util.List<LogRecord> records) {
-                Consumer<java.util.List<LogRecord>> l = releaseListener;
+            public void released(List<LogRecord> records) {
+                Consumer<List<LogRecord>> l = releaseListener;
                 if (l != null) {
                     l.accept(records);
                 }
@@ -114,14 +113,14 @@ public final class SinkBuffer {
      * Whom to tell that records no longer need to be kept by their sources, oldest first, in batches;
      * see the class comment. Called on the thread that offers, acknowledges or syncs.
      */
-    public void onRelease(Consumer<java.util.List<LogRecord>> listener) {
+    public void onRelease(Consumer<List<LogRecord>> listener) {
         this.releaseListener = listener;
     }
 
     private void release(LogRecord r) {
-        Consumer<java.util.List<LogRecord>> l = releaseListener;
+        Consumer<List<LogRecord>> l = releaseListener;
         if (l != null) {
-            l.accept(java.util.List.of(r));
+            l.accept(List.of(r));
         }
     }
 

@@ -47,7 +47,8 @@ public interface LogSource {
      * are delivered: the returned {@link DeliveryAck} then hears {@code delivered(r)} once {@code r}
      * (as stored, with its cursor) and every record this source emitted before it were delivered by
      * every sink they were routed to, persisted by a disk buffer, or dropped and counted by a buffer.
-     * Records a sink still held at a forced stop are never reported. A source that keeps a position
+     * Records a sink still held when the router's shutdown deadline passed are never reported (those
+     * a sink held when a reload replaced it are dropped, counted and reported). A source that keeps a position
      * across restarts (kmsg) saves this one instead of what it emitted, so a crash re-sends rather
      * than skips. Null (the default): the source does not care and the router tracks nothing.
      */

@@ -174,12 +174,16 @@ class DeliveryReportTest {
 
         @Override
         public Mono<Void> write(Flux<LogRecord> records) {
-            return Mono.create(m -> records.subscribe(new reactor.core.publisher.BaseSubscriber<LogRecord>() {
-                @Override
-                protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
-                    // no demand
-                }
-            }));
+            return Mono.create(m -> {
+                reactor.core.publisher.BaseSubscriber<LogRecord> idle = new reactor.core.publisher.BaseSubscriber<>() {
+                    @Override
+                    protected void hookOnSubscribe(org.reactivestreams.Subscription s) {
+                        // no demand
+                    }
+                };
+                m.onDispose(idle::dispose);
+                records.subscribe(idle);
+            });
         }
     }
 
@@ -201,6 +205,37 @@ class DeliveryReportTest {
             await(() -> src.reports.contains("m4"));
             assertThat(src.reports).doesNotContain("m5");
             assertThat(router.buffers().get("dead").dropped()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aSinkReplacedByAReloadDropsWhatItHeldAndTheSourceMovesOnButAShutdownDoesNot() throws Exception {
+        try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
+            Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
+            sinks.put(new DeadSink(), BufferSpec.DEFAULT);
+            router.startSinks(sinks, List.of(all("dead")));
+            TrackedSource src = new TrackedSource();
+            router.attach(src);
+            src.emit("m1");
+            src.emit("m2");
+            await(() -> router.buffers().get("dead").offered() == 2);
+            Router.SinkBinding old = router.sinks().get(0);
+            router.route(List.of(), List.of());
+            router.unbindSink(old, Duration.ofMillis(100));
+            await(() -> src.reports.contains("m2"));
+            assertThat(old.buffer().dropped()).isEqualTo(2);
+        }
+        try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
+            Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
+            sinks.put(new DeadSink(), BufferSpec.DEFAULT);
+            router.startSinks(sinks, List.of(all("dead")));
+            TrackedSource src = new TrackedSource();
+            router.attach(src);
+            src.emit("m1");
+            await(() -> router.buffers().get("dead").offered() == 1);
+            router.shutdown(Duration.ofMillis(100));
+            assertThat(router.buffers().get("dead").dropped()).isEqualTo(1);
+            assertThat(src.reports).isEmpty();
         }
     }
 
