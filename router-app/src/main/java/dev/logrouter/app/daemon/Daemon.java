@@ -157,6 +157,16 @@ public final class Daemon implements AutoCloseable {
         List<String> started = new ArrayList<>();
         List<String> stoppedNames = new ArrayList<>();
 
+        // A changed sink whose old buffer is on disk stops first: its directory is locked while in use,
+        // and what it still holds stays there for its replacement.
+        for (SinkDef def : next.sinks()) {
+            Running<SinkDef, SinkBinding> now = sinks.get(def.name());
+            if (now != null && !now.def().equals(def) && now.def().buffer().isDisk()) {
+                router.unbindSink(now.binding(), drain);
+                stoppedNames.add("sink " + def.name());
+                sinks.remove(def.name());
+            }
+        }
         Map<String, Running<SinkDef, SinkBinding>> nextSinks = new LinkedHashMap<>();
         List<SinkBinding> bindings = new ArrayList<>();
         for (SinkDef def : next.sinks()) {

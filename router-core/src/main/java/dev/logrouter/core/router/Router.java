@@ -6,6 +6,7 @@ import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.route.RouteTable;
 import dev.logrouter.core.sink.BufferSpec;
+import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.core.sink.SinkState;
@@ -18,9 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -31,6 +34,11 @@ import reactor.core.scheduler.Schedulers;
  * every sink that a route selects (once per sink). Ingest runs on the producing source's thread and
  * never waits on a reader or a sink, except a sink configured {@code when_full: block}, which slows
  * only the sources whose records are routed to it.
+ *
+ * <p>Delivery reports: each sink acknowledges to its buffer what it delivered; a buffer releases a
+ * record once acknowledged (memory) or synced (disk), or dropped. For a source that asks
+ * ({@link LogSource#trackDelivery}) the router counts, per record, the buffers it was offered to and
+ * reports the source's records in order once every one of them released it.
  *
  * <p>Sinks and routes can be replaced while records flow ({@link #bindSink}, {@link #route},
  * {@link #unbindSink}): the routes and the sinks they address are swapped as one, so a record is
@@ -46,6 +54,8 @@ public final class Router implements AutoCloseable {
     private final Scheduler sinkScheduler;
     private volatile Routing routing;
     private final List<SourceBinding> sources = new CopyOnWriteArrayList<>();
+    /** Sources that want delivery reports, by name. */
+    private final Map<String, DeliveryTracker> trackers = new ConcurrentHashMap<>();
     private boolean shutDown;
 
     /** A route table and the sinks its masks index. */
@@ -90,15 +100,19 @@ public final class Router implements AutoCloseable {
             SinkState st = sink.state();
             return st.written() + st.dropped();
         } : null);
-        Mono<Void> finished = sink.write(buffer.flux())
+        buffer.onRelease(this::released);
+        // Disposing d must cancel the write itself (a subscriber of a cached Mono would only leave it),
+        // so that a forced stop closes the transport and the buffer (a disk buffer's files).
+        Sinks.Empty<Void> ended = Sinks.empty();
+        Disposable d = sink.write(buffer.flux(), buffer::ack)
                 .onErrorResume(err -> {
                     selfLog(Level.ERR, "sink " + sink.name() + " failed: " + describe(err));
                     LOG.error(LogSource.ALREADY_RECORDED, "sink {} failed: {}", sink.name(), describe(err));
                     return Mono.empty();
                 })
-                .cache();
-        Disposable d = finished.subscribe();
-        return new SinkBinding(sink, buffer, d, finished);
+                .doFinally(sig -> ended.tryEmitEmpty())
+                .subscribe();
+        return new SinkBinding(sink, buffer, d, ended.asMono());
     }
 
     /**
@@ -132,6 +146,11 @@ public final class Router implements AutoCloseable {
     public SourceBinding attach(LogSource source) {
         SourceCounters counters = new SourceCounters(source.name(), source.type());
         counters.state("running");
+        DeliveryAck reports = source.trackDelivery();
+        DeliveryTracker tracker = reports == null ? null : new DeliveryTracker(reports);
+        if (tracker != null) {
+            trackers.put(source.name(), tracker);
+        }
         Disposable d = source.records().subscribe(
                 r -> {
                     if (r.isGap()) {
@@ -140,7 +159,7 @@ public final class Router implements AutoCloseable {
                     } else {
                         counters.record(r.msg().length());
                     }
-                    ingest(r);
+                    ingest(r, tracker);
                 },
                 err -> {
                     counters.error(describe(err));
@@ -161,6 +180,7 @@ public final class Router implements AutoCloseable {
         binding.subscription().dispose();
         binding.counters().state("stopped");
         sources.remove(binding);
+        trackers.remove(binding.source().name());
     }
 
     /**
@@ -169,11 +189,19 @@ public final class Router implements AutoCloseable {
      * @return the stored record with its cursor
      */
     public LogRecord ingest(LogRecord draft) {
+        return ingest(draft, null);
+    }
+
+    private LogRecord ingest(LogRecord draft, DeliveryTracker tracker) {
         INGESTING.set(Boolean.TRUE);
         try {
             LogRecord r = journal.append(draft);
             Routing current = routing;
             long mask = current.table().match(r);
+            if (tracker != null) {
+                // registered before any buffer can release it
+                tracker.expect(r, Long.bitCount(mask));
+            }
             if (mask != 0) {
                 SinkBinding[] b = current.bindings();
                 while (mask != 0) {
@@ -192,6 +220,15 @@ public final class Router implements AutoCloseable {
     static String describe(Throwable err) {
         String m = err.getMessage();
         return m == null || m.isBlank() ? err.getClass().getSimpleName() : m;
+    }
+
+    /** A buffer no longer needs {@code records}: tell the trackers (each picks its source's records). */
+    private void released(List<LogRecord> records) {
+        if (!trackers.isEmpty()) {
+            for (DeliveryTracker t : trackers.values()) {
+                t.released(records);
+            }
+        }
     }
 
     /** True on a thread that is inside {@link #ingest}; the self-log appender skips those to avoid loops. */
@@ -245,6 +282,8 @@ public final class Router implements AutoCloseable {
         try {
             Mono.when(all).block(deadline);
         } catch (RuntimeException timeout) {
+            // what the sinks still hold was not delivered: sources keep their saved positions behind it
+            trackers.clear();
             for (SinkBinding s : b) {
                 s.subscription().dispose();
             }

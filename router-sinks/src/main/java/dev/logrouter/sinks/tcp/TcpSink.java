@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.tcp;
 
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.sinks.encode.EncodedBuffer;
@@ -148,8 +149,18 @@ public final class TcpSink implements LogSink {
 
     @Override
     public Mono<Void> write(Flux<LogRecord> records) {
+        return write(records, DeliveryAck.NONE);
+    }
+
+    /**
+     * A record is acknowledged as delivered once it can no longer be re-sent: pushed out of the
+     * re-send window by newer writes, or on a connection the receiver closed while idle, or written
+     * before an orderly close at the end.
+     */
+    @Override
+    public Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
         return Mono.defer(() -> {
-            Session s = new Session();
+            Session s = new Session(ack);
             return records
                     .bufferTimeout(spec.batchEvents(), spec.flushInterval(), timer, true)
                     .concatMap(s::send, 1)
@@ -222,6 +233,19 @@ public final class TcpSink implements LogSink {
                 () -> ThreadLocalRandom.current().nextDouble());
         volatile Link link;
         long gen;
+        final DeliveryAck ack;
+
+        Session(DeliveryAck ack) {
+            this.ack = ack;
+        }
+
+        /** Delivery hook: everything up to the newest record of the window is delivered. */
+        private void ackWindow() {
+            Entry last = window.peekLast();
+            if (last != null) {
+                ack.delivered(last.record);
+            }
+        }
 
         Mono<Void> send(List<LogRecord> batch) {
             for (LogRecord r : batch) {
@@ -303,6 +327,7 @@ public final class TcpSink implements LogSink {
                 }
             } else {
                 connection = "idle"; // idle close: the receiver had everything
+                ackWindow();
                 window.clear();
             }
             windowBytes = 0;
@@ -361,8 +386,13 @@ public final class TcpSink implements LogSink {
                 window.addLast(e);
                 windowBytes += e.size;
             }
+            Entry evicted = null;
             while (windowBytes > spec.resendBytes() && (e = window.pollFirst()) != null) {
                 windowBytes -= e.size;
+                evicted = e;
+            }
+            if (evicted != null) {
+                ack.delivered(evicted.record);
             }
         }
 
@@ -393,6 +423,9 @@ public final class TcpSink implements LogSink {
             }
             if (never > 0) {
                 dropped.addAndGet(never);
+            }
+            if (sig == SignalType.ON_COMPLETE && pending.isEmpty()) {
+                ackWindow(); // every write completed and the close below is orderly
             }
             pending.clear();
             window.clear();
