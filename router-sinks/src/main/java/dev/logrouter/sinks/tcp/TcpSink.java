@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -54,8 +56,19 @@ import reactor.util.retry.Retry;
  */
 public final class TcpSink implements LogSink {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TcpSink.class);
+
     /** A peer close this long after our last write counts as idle: it read everything we wrote. */
     private static final long IDLE_CLOSE_NANOS = Duration.ofMillis(250).toNanos();
+
+    /**
+     * Broken connections in a row, each with the same record first in line and none lasting
+     * {@link #POISON_GRACE_NANOS} after its first write, after which that record is dropped as poison.
+     */
+    static final int POISON_BREAKS = 5;
+
+    /** A connection that lasts this long after its first write shows the receiver accepts its head. */
+    private static final long POISON_GRACE_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final TcpSinkSpec spec;
     private final TcpClient client;
@@ -84,7 +97,8 @@ public final class TcpSink implements LogSink {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         spec.connectTimeout().toMillis()))
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.TCP_NODELAY, true);
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_SNDBUF, sendBufferBytes(spec.resendBytes()));
         if (spec.tls() != null) {
             SslContext ctx = sslContext(spec.tls());
             boolean verify = spec.tls().verify();
@@ -97,6 +111,15 @@ public final class TcpSink implements LogSink {
             }));
         }
         this.client = c;
+    }
+
+    /**
+     * The kernel send buffer, capped so that what it can hold stays a small, known part of the
+     * re-send window: the window must cover the send queue plus whatever the receiver holds unread.
+     * Linux doubles the value for its bookkeeping, so the queue holds at most about twice this.
+     */
+    static int sendBufferBytes(long resendBytes) {
+        return (int) Math.max(16 * 1024, Math.min(1024 * 1024, resendBytes / 8));
     }
 
     static SslContext sslContext(TlsSpec t) {
@@ -156,12 +179,17 @@ public final class TcpSink implements LogSink {
     /** A record waiting to be written or kept for re-sending. */
     private static final class Entry {
         final LogRecord record;
-        /** Written (or attempted) at least once: writing it again counts as a re-send. */
-        boolean attempted;
+        /** A gap record made by this sink: re-sent like the others, but not one of the records it was given. */
+        final boolean own;
+        /** Handed to a connection at least once: writing it again counts as a re-send. */
+        boolean sent;
+        /** The kernel took it at least once: counted in {@code written}. */
+        boolean written;
         int size;
 
-        Entry(LogRecord record) {
+        Entry(LogRecord record, boolean own) {
             this.record = record;
+            this.own = own;
         }
     }
 
@@ -176,6 +204,11 @@ public final class TcpSink implements LogSink {
         volatile int end = OPEN;
         volatile long endNanos;
         volatile long lastWriteNanos;
+        volatile long firstWriteNanos;
+        /** A write was waiting for the kernel (the receiver not reading) when the connection ended. */
+        volatile boolean busyAtEnd;
+        /** A write handed to the channel and not yet taken by the kernel. */
+        volatile boolean writing;
 
         Link(Connection conn, long gen) {
             this.conn = conn;
@@ -185,13 +218,23 @@ public final class TcpSink implements LogSink {
         void fail() {
             if (end == OPEN) {
                 endNanos = System.nanoTime();
+                busyAtEnd = writing;
                 end = FAILED;
             }
         }
 
-        /** True when bytes written on it may not have reached the receiving application. */
+        /**
+         * True when bytes written on it may not have reached the receiving application. Only an
+         * orderly close (FIN) while nothing was being written, well after the last write, shows
+         * the receiver read everything: a receiver that closes with unread data resets instead.
+         */
         boolean mayHaveLost() {
-            return end != PEER_CLOSED || endNanos - lastWriteNanos < IDLE_CLOSE_NANOS;
+            return end != PEER_CLOSED || busyAtEnd || endNanos - lastWriteNanos < IDLE_CLOSE_NANOS;
+        }
+
+        /** It carried data and stayed up long enough to show the receiver accepts what is first in line. */
+        boolean madeProgress() {
+            return firstWriteNanos != 0 && endNanos - firstWriteNanos >= POISON_GRACE_NANOS;
         }
     }
 
@@ -202,7 +245,11 @@ public final class TcpSink implements LogSink {
     private final class Session {
         /** Records to write on the current connection, oldest first. */
         final ArrayDeque<Entry> pending = new ArrayDeque<>();
-        /** Records written on the current connection, newest last, kept for re-sending. */
+        /**
+         * Records the kernel took on the current connection, newest last: everything since the last
+         * point known to be delivered (connection start, or an idle orderly close), bounded by
+         * {@code resend_bytes}.
+         */
         final ArrayDeque<Entry> window = new ArrayDeque<>();
         long windowBytes;
         final FramedEncoder encoder = spec.encoder().newFramedEncoder();
@@ -211,10 +258,13 @@ public final class TcpSink implements LogSink {
                 () -> ThreadLocalRandom.current().nextDouble());
         volatile Link link;
         long gen;
+        /** The record first in line at the last broken connection, and how many broke with it there. */
+        Entry suspect;
+        int suspectBreaks;
 
         Mono<Void> send(List<LogRecord> batch) {
             for (LogRecord r : batch) {
-                pending.addLast(new Entry(r));
+                pending.addLast(new Entry(r, false));
             }
             return Mono.defer(this::attempt)
                     .retryWhen(Retry.from(signals -> signals.concatMap(rs -> {
@@ -266,6 +316,7 @@ public final class TcpSink implements LogSink {
             }, () -> {
                 if (l.end == Link.OPEN) {
                     l.endNanos = System.nanoTime();
+                    l.busyAtEnd = l.writing;
                     l.end = Link.PEER_CLOSED;
                 }
                 if (link == l) {
@@ -282,47 +333,93 @@ public final class TcpSink implements LogSink {
             if (l.end == Link.OPEN) {
                 l.fail();
             }
-            if (l.mayHaveLost()) {
-                // Re-send the window first, in order, then what was waiting.
-                while (!window.isEmpty()) {
-                    pending.addFirst(window.pollLast());
-                }
-            } else {
+            if (!l.mayHaveLost()) {
                 connection = "idle"; // idle close: the receiver had everything
                 window.clear();
+                windowBytes = 0;
+                suspect = null;
+                suspectBreaks = 0;
+                return;
+            }
+            // Re-send the window first, in order, then what was waiting.
+            while (!window.isEmpty()) {
+                pending.addFirst(window.pollLast());
             }
             windowBytes = 0;
+            Entry head = pending.peekFirst();
+            if (l.firstWriteNanos == 0 || head == null) {
+                return; // nothing was written on it: says nothing about any record
+            }
+            if (l.madeProgress() || head != suspect) {
+                suspect = head;
+                suspectBreaks = 1;
+                return;
+            }
+            if (++suspectBreaks >= POISON_BREAKS) {
+                dropPoison(head);
+            }
+        }
+
+        /** A record that breaks every connection it leads: drop it, count it, say so, go on. */
+        private void dropPoison(Entry head) {
+            pending.pollFirst();
+            String what = head.own ? "gap record" : "record " + head.record.cursor();
+            String why = "sink " + spec.name() + ": " + what + " was first in line on " + suspectBreaks
+                    + " connections in a row that the receiver broke; dropped";
+            LOG.warn("{} (service {}, {} bytes encoded)", why, head.record.service(), head.size);
+            lastError = why;
+            suspect = null;
+            suspectBreaks = 0;
+            if (head.own) {
+                return; // our own announcement: nothing the sink was given is lost
+            }
+            if (!head.written) {
+                dropped.incrementAndGet();
+            } else {
+                // counted as written when the kernel took it; it is lost all the same
+                written.decrementAndGet();
+                dropped.incrementAndGet();
+            }
+            pending.addFirst(new Entry(LogRecord.gap(LogRecord.now(), "sink " + spec.name()
+                    + " (record " + head.record.cursor() + " broke the connection " + POISON_BREAKS + " times)",
+                    1), true));
         }
 
         private Mono<Void> writePending(Link l) {
             buf.reset();
-            int firstWrites = 0;
-            for (java.util.Iterator<Entry> it = pending.iterator(); it.hasNext(); ) {
-                Entry e = it.next();
+            for (Entry e : new java.util.ArrayList<>(pending)) {
+                int before = buf.size();
                 try {
                     e.size = encoder.append(e.record, buf);
                 } catch (RuntimeException bad) {
-                    // A record the encoder cannot represent is counted, never sent half-done.
-                    dropped.incrementAndGet();
+                    // A record the encoder cannot represent is counted and announced, never sent half-done.
+                    buf.truncate(before);
+                    pending.remove(e);
+                    if (!e.own && !e.written) {
+                        dropped.incrementAndGet();
+                    }
                     lastError = "cannot encode record " + e.record.cursor() + ": " + bad.getMessage();
-                    it.remove();
+                    LOG.warn("sink {}: {}", spec.name(), lastError);
                     continue;
                 }
-                if (e.attempted) {
-                    resent.incrementAndGet();
+                if (e.sent) {
+                    if (!e.own) {
+                        resent.incrementAndGet();
+                    }
                 } else {
-                    e.attempted = true;
-                    firstWrites++;
+                    e.sent = true;
                 }
             }
             if (buf.size() == 0) {
+                pending.clear();
                 return Mono.empty();
             }
             Channel ch = l.conn.channel();
             ByteBuf out = ch.alloc().buffer(buf.size());
             out.writeBytes(buf.array(), 0, buf.size());
-            int newlyWritten = firstWrites;
+            l.writing = true;
             return Mono.<Void>create(sink -> ch.writeAndFlush(out).addListener(f -> {
+                        l.writing = false;
                         if (f.isSuccess()) {
                             sink.success();
                         } else {
@@ -331,8 +428,11 @@ public final class TcpSink implements LogSink {
                     }))
                     .timeout(spec.writeTimeout(), timer)
                     .doOnSuccess(v -> {
-                        l.lastWriteNanos = System.nanoTime();
-                        written.addAndGet(newlyWritten);
+                        long now = System.nanoTime();
+                        l.lastWriteNanos = now;
+                        if (l.firstWriteNanos == 0) {
+                            l.firstWriteNanos = now;
+                        }
                         keep();
                     })
                     .doOnError(err -> abort(l, err));
@@ -341,15 +441,22 @@ public final class TcpSink implements LogSink {
         /** After a successful write: move it to the window, keep only the newest {@code resend_bytes}. */
         private void keep() {
             Entry e;
+            long n = 0;
             while ((e = pending.pollFirst()) != null) {
+                if (!e.written) {
+                    e.written = true;
+                    if (!e.own) {
+                        n++;
+                    }
+                }
                 window.addLast(e);
                 windowBytes += e.size;
             }
+            written.addAndGet(n);
             while (windowBytes > spec.resendBytes() && (e = window.pollFirst()) != null) {
                 windowBytes -= e.size;
             }
         }
-
         /** Ends a connection after a failed or stuck write, with a reset rather than an orderly close. */
         private void abort(Link l, Throwable err) {
             l.fail();
@@ -368,10 +475,11 @@ public final class TcpSink implements LogSink {
         }
 
         void close(SignalType sig) {
-            // Records never handed to a connection are lost when the sink is stopped early.
+            // Records the kernel never took are lost when the sink is stopped early: count them, so
+            // that every record taken from the buffer is either written or dropped.
             long never = 0;
             for (Entry e : pending) {
-                if (!e.attempted) {
+                if (!e.written && !e.own) {
                     never++;
                 }
             }
