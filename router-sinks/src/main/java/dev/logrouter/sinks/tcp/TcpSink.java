@@ -185,6 +185,8 @@ public final class TcpSink implements LogSink {
         boolean sent;
         /** The kernel took it at least once: counted in {@code written}. */
         boolean written;
+        /** When it was first handed to a connection. */
+        long firstSentNanos;
         int size;
 
         Entry(LogRecord record, boolean own) {
@@ -346,43 +348,69 @@ public final class TcpSink implements LogSink {
                 pending.addFirst(window.pollLast());
             }
             windowBytes = 0;
-            Entry head = pending.peekFirst();
-            if (l.firstWriteNanos == 0 || head == null) {
+            if (l.firstWriteNanos == 0 || pending.isEmpty()) {
                 return; // nothing was written on it: says nothing about any record
             }
-            if (l.madeProgress() || head != suspect) {
-                suspect = head;
+            if (l.madeProgress()) {
+                // The receiver took this connection's older records for a while: suspect the first
+                // record written for the first time shortly before it broke.
+                suspect = null;
+                for (Entry e : pending) {
+                    if (!e.sent || e.firstSentNanos >= l.endNanos - POISON_GRACE_NANOS) {
+                        suspect = e;
+                        break;
+                    }
+                }
+                suspectBreaks = 1;
+                return;
+            }
+            if (suspect == null || !pending.contains(suspect)) {
+                suspect = pending.peekFirst();
                 suspectBreaks = 1;
                 return;
             }
             if (++suspectBreaks >= POISON_BREAKS) {
-                dropPoison(head);
+                dropPoison(suspect);
             }
         }
 
-        /** A record that breaks every connection it leads: drop it, count it, say so, go on. */
-        private void dropPoison(Entry head) {
-            pending.pollFirst();
-            String what = head.own ? "gap record" : "record " + head.record.cursor();
-            String why = "sink " + spec.name() + ": " + what + " was first in line on " + suspectBreaks
-                    + " connections in a row that the receiver broke; dropped";
-            LOG.warn("{} (service {}, {} bytes encoded)", why, head.record.service(), head.size);
+        /** A record that breaks every connection it is sent on: drop it, count it, say so, go on. */
+        private void dropPoison(Entry bad) {
+            String what = bad.own ? "gap record" : "record " + bad.record.cursor();
+            String why = "sink " + spec.name() + ": " + what + " broke " + suspectBreaks
+                    + " connections in a row (the receiver drops the connection on it); dropped";
+            LOG.warn("{} (service {}, {} bytes encoded)", why, bad.record.service(), bad.size);
             lastError = why;
-            suspect = null;
-            suspectBreaks = 0;
-            if (head.own) {
+            // Go on suspecting the one after it, in case the receiver still breaks every connection.
+            java.util.List<Entry> rebuilt = new java.util.ArrayList<>(pending.size());
+            Entry next = null;
+            boolean after = false;
+            for (Entry e : pending) {
+                if (e == bad) {
+                    if (!bad.own) {
+                        rebuilt.add(new Entry(LogRecord.gap(LogRecord.now(), "sink " + spec.name()
+                                + " (record " + bad.record.cursor() + " broke the connection "
+                                + suspectBreaks + " times)", 1), true));
+                    }
+                    after = true;
+                    continue;
+                }
+                if (after && next == null) {
+                    next = e;
+                }
+                rebuilt.add(e);
+            }
+            pending.clear();
+            pending.addAll(rebuilt);
+            suspect = next;
+            suspectBreaks = next == null ? 0 : 1;
+            if (bad.own) {
                 return; // our own announcement: nothing the sink was given is lost
             }
-            if (!head.written) {
-                dropped.incrementAndGet();
-            } else {
-                // counted as written when the kernel took it; it is lost all the same
-                written.decrementAndGet();
-                dropped.incrementAndGet();
+            if (bad.written) {
+                written.decrementAndGet(); // counted when the kernel took it; it is lost all the same
             }
-            pending.addFirst(new Entry(LogRecord.gap(LogRecord.now(), "sink " + spec.name()
-                    + " (record " + head.record.cursor() + " broke the connection " + POISON_BREAKS + " times)",
-                    1), true));
+            dropped.incrementAndGet();
         }
 
         private Mono<Void> writePending(Link l) {
@@ -408,6 +436,7 @@ public final class TcpSink implements LogSink {
                     }
                 } else {
                     e.sent = true;
+                    e.firstSentNanos = System.nanoTime();
                 }
             }
             if (buf.size() == 0) {
