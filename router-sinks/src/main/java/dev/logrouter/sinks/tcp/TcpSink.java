@@ -67,6 +67,9 @@ public final class TcpSink implements LogSink {
      */
     static final int POISON_BREAKS = 5;
 
+    /** A write that waits this long for the kernel means the receiver stopped reading. */
+    private static final long STALL_NANOS = Duration.ofSeconds(1).toNanos();
+
     /** A connection that lasts this long after its first write shows the receiver accepts its head. */
     private static final long POISON_GRACE_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -211,6 +214,11 @@ public final class TcpSink implements LogSink {
         volatile boolean busyAtEnd;
         /** A write handed to the channel and not yet taken by the kernel. */
         volatile boolean writing;
+        /** A write waited at least {@link #STALL_NANOS} for the kernel: the receiver had stopped reading. */
+        volatile boolean stalled;
+        /** Records that left the re-send window while this connection was up, and the newest of them. */
+        long trimmed;
+        long lastTrimmedCursor;
 
         Link(Connection conn, long gen) {
             this.conn = conn;
@@ -343,6 +351,15 @@ public final class TcpSink implements LogSink {
                 suspectBreaks = 0;
                 return;
             }
+            if ((l.stalled || l.busyAtEnd) && l.trimmed > 0) {
+                // What the receiver held unread may reach back beyond the window; TCP cannot tell us
+                // how far, so say which records were not re-sent.
+                lastError = "receiver stopped reading, then the connection broke: " + l.trimmed
+                        + " records up to cursor " + l.lastTrimmedCursor + " had left the re-send window"
+                        + " (resend_bytes " + spec.resendBytes() + ") and were not re-sent";
+                LOG.warn("sink {}: {}; any the receiver had not read are lost: raise resend_bytes above the"
+                        + " receiver's receive buffer", spec.name(), lastError);
+            }
             // Re-send the window first, in order, then what was waiting.
             while (!window.isEmpty()) {
                 pending.addFirst(window.pollLast());
@@ -447,8 +464,15 @@ public final class TcpSink implements LogSink {
             ByteBuf out = ch.alloc().buffer(buf.size());
             out.writeBytes(buf.array(), 0, buf.size());
             l.writing = true;
+            long started = System.nanoTime();
             return Mono.<Void>create(sink -> ch.writeAndFlush(out).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            l.fail(); // while still writing: bytes were waiting when it broke
+                        }
                         l.writing = false;
+                        if (System.nanoTime() - started >= STALL_NANOS) {
+                            l.stalled = true;
+                        }
                         if (f.isSuccess()) {
                             sink.success();
                         } else {
@@ -462,13 +486,13 @@ public final class TcpSink implements LogSink {
                         if (l.firstWriteNanos == 0) {
                             l.firstWriteNanos = now;
                         }
-                        keep();
+                        keep(l);
                     })
                     .doOnError(err -> abort(l, err));
         }
 
         /** After a successful write: move it to the window, keep only the newest {@code resend_bytes}. */
-        private void keep() {
+        private void keep(Link l) {
             Entry e;
             long n = 0;
             while ((e = pending.pollFirst()) != null) {
@@ -484,10 +508,17 @@ public final class TcpSink implements LogSink {
             written.addAndGet(n);
             while (windowBytes > spec.resendBytes() && (e = window.pollFirst()) != null) {
                 windowBytes -= e.size;
+                if (!e.own) {
+                    l.trimmed++;
+                    l.lastTrimmedCursor = e.record.cursor();
+                }
             }
         }
         /** Ends a connection after a failed or stuck write, with a reset rather than an orderly close. */
         private void abort(Link l, Throwable err) {
+            if (err instanceof TimeoutException) {
+                l.stalled = true;
+            }
             l.fail();
             if (err instanceof TimeoutException) {
                 lastError = "write timeout after " + spec.writeTimeout().toMillis() + "ms";

@@ -112,6 +112,25 @@ class StalledReceiverTest {
         run(1024 * 1024, -1);
     }
 
+    /**
+     * A window far smaller than what the stalled receiver held: TCP cannot tell how much it never
+     * read, so the sink re-sends its window and names, in its log, the records that had left it;
+     * every record the receiver lacks is among those.
+     */
+    @Test
+    void recordsBeyondAWindowTooSmallAreNamedInTheLog() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TcpSink.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        log.addAppender(appender);
+        try {
+            run(1024 * 1024, 64 * 1024);
+        } finally {
+            log.detachAppender(appender);
+        }
+    }
+
     private void run(int rcvbuf, long resendBytes) throws Exception {
         int port = TcpSinkTest.freePort();
         Path out1 = dir.resolve("first.log");
@@ -138,13 +157,13 @@ class StalledReceiverTest {
                 buffer.offer(TcpSinkTest.record(i));
             }
             Thread.sleep(2);
-            if (buffer.depth() > 20_000 && recvQ(port) > 500_000) {
+            if (i > 100_000 && buffer.depth() > 20_000 && recvQ(port) > 500_000) {
                 break;
             }
         }
         long q = recvQ(port);
         assertThat(q).as("receiver's unread bytes, buffer depth " + buffer.depth() + " at record " + i).isGreaterThan(500_000);
-        assertThat(buffer.depth()).as("records the stalled sink could not take").isGreaterThan(20_000);
+        assertThat(buffer.depth()).as("records the stalled sink could not take, at record " + i + ", recvQ " + q).isGreaterThan(20_000);
         first.destroyForcibly(); // SIGKILL while stopped: the kernel resets the connection
         first.waitFor(10, TimeUnit.SECONDS);
         socat(port, out2, 0);
@@ -159,18 +178,50 @@ class StalledReceiverTest {
             } catch (IOException e) {
                 return false;
             }
-        }, Duration.ofSeconds(20), "the receiver to get every record not counted as dropped");
+        }, Duration.ofSeconds(resendBytes < 0 ? 20 : 5), "the receiver to get every record not counted as dropped");
         TcpSinkTest.Received got = received(out1, out2);
         SinkState st = sink.state();
         String info = "recvQ at kill " + q + ", " + st + ", buffer dropped " + buffer.dropped();
+        assertThat(buffer.dropped()).as(info).isZero();
+        if (resendBytes >= 0) {
+            assertThat(got.duplicates()).as(info).isLessThanOrEqualTo(st.resent());
+            assertThat(st.resent()).as(info).isPositive();
+            beyondWindow(got, n, info);
+            return;
+        }
         // produced == delivered + counted drops, exactly
         assertThat(got.byCursor().size() + buffer.dropped() + st.dropped()).as(info).isEqualTo(n);
         // every drop is announced by gap records
         assertThat(got.gapLost()).as(info).isEqualTo(buffer.dropped() + st.dropped());
         // every duplicate is a counted re-send
         assertThat(got.duplicates()).as(info).isLessThanOrEqualTo(st.resent());
-        assertThat(st.dropped()).as(info).isZero();
         assertThat(st.resent()).as(info).isPositive();
+        assertThat(st.dropped()).as(info).isZero();
+    }
+
+    /** The log names the records that left the window; every missing record is one of them. */
+    private static void beyondWindow(TcpSinkTest.Received got, int n, String info) {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TcpSink.class);
+        @SuppressWarnings("unchecked")
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                (ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+                        log.iteratorForAppenders().next();
+        String warning = appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("had left the re-send window")).findFirst()
+                .orElseThrow(() -> new AssertionError("no warning about the window: " + info));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) records up to cursor (\\d+)")
+                .matcher(warning);
+        assertThat(m.find()).as(warning).isTrue();
+        long count = Long.parseLong(m.group(1));
+        long upTo = Long.parseLong(m.group(2));
+        List<Long> missing = new ArrayList<>();
+        for (long c = 1; c <= n; c++) {
+            if (!got.byCursor().containsKey(c)) {
+                missing.add(c);
+            }
+        }
+        assertThat(missing).as(info + "; " + warning).allMatch(c -> c <= upTo);
+        assertThat((long) missing.size()).as(info + "; " + warning).isLessThanOrEqualTo(count);
     }
 
     private static TcpSinkTest.Received received(Path out1, Path out2) throws IOException {
