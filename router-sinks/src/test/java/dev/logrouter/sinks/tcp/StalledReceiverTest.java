@@ -197,6 +197,8 @@ class StalledReceiverTest {
         assertThat(got.duplicates()).as(info).isLessThanOrEqualTo(st.resent());
         assertThat(st.resent()).as(info).isPositive();
         assertThat(st.dropped()).as(info).isZero();
+        // every record taken from the buffer was written once (the buffer dropped none: no gap records)
+        assertThat(st.written() + st.dropped()).as(info).isEqualTo(buffer.delivered());
     }
 
     /** The log names the records that left the window; every missing record is one of them. */
