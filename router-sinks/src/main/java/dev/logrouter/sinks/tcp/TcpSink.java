@@ -80,6 +80,7 @@ public final class TcpSink implements LogSink {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
     private volatile String connection = "idle";
     private volatile String lastError;
 
@@ -154,6 +155,16 @@ public final class TcpSink implements LogSink {
 
     public TcpSinkSpec spec() {
         return spec;
+    }
+
+    @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    @Override
+    public boolean tracksSettlement() {
+        return true;
     }
 
     @Override
@@ -308,9 +319,12 @@ public final class TcpSink implements LogSink {
 
         private Link connected(Connection c) {
             Link l = new Link(c, ++gen);
-            if (gen > 1) {
+            // a connection after a lost one or after failed attempts is a reconnect; the error that
+            // kept it down is over, so status no longer shows it next to "up"
+            if (gen > 1 || lastError != null) {
                 reconnects.incrementAndGet();
             }
+            lastError = null;
             backoff.reset();
             connection = "up";
             link = l;
@@ -463,6 +477,7 @@ public final class TcpSink implements LogSink {
             Channel ch = l.conn.channel();
             ByteBuf out = ch.alloc().buffer(buf.size());
             out.writeBytes(buf.array(), 0, buf.size());
+            int bytes = buf.size();
             l.writing = true;
             long started = System.nanoTime();
             return Mono.<Void>create(sink -> ch.writeAndFlush(out).addListener(f -> {
@@ -486,6 +501,7 @@ public final class TcpSink implements LogSink {
                         if (l.firstWriteNanos == 0) {
                             l.firstWriteNanos = now;
                         }
+                        writtenBytes.addAndGet(bytes);
                         keep(l);
                     })
                     .doOnError(err -> abort(l, err));
