@@ -29,6 +29,10 @@ import sun.misc.Signal;
             "an invalid config is reported and the running one stays."})
 final class RunCommand implements Callable<Integer> {
 
+    /** Why a config without sources is not run (an empty file is one): it could never route a line. */
+    static final String NO_SOURCES = "the config defines no sources, so it has nothing to route "
+            + "(an empty file is such a config); `run` refuses it";
+
     /** Created on first use: picocli instantiates every command, and only {@code run} needs logging. */
     private static final class Log {
         static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -56,7 +60,12 @@ final class RunCommand implements Callable<Integer> {
     private void reload(Daemon daemon, Duration drain) {
         Log.LOG.info("received SIGHUP, reloading {}", config.file() == null ? "the built-in default config" : config.file());
         try {
-            daemon.reload(config.load(), drain);
+            RouterConfig next = config.load();
+            if (next.sources().isEmpty()) {
+                Log.LOG.error("reload refused, keeping the running config: {}: {}", next.file(), NO_SOURCES);
+                return;
+            }
+            daemon.reload(next, drain);
         } catch (ConfigException e) {
             Log.LOG.error("reload refused, keeping the running config: {}", e.getMessage().replace('\n', ';'));
         } catch (IOException | RuntimeException e) {
@@ -69,6 +78,11 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RouterConfig c = config.loadOrReport(err);
         if (c == null) {
+            return 1;
+        }
+        if (c.sources().isEmpty()) {
+            err.println("logrouter: " + c.file() + ": " + NO_SOURCES);
+            err.flush();
             return 1;
         }
         Duration drain;

@@ -116,7 +116,40 @@ public final class ConfigLoader {
         if (file == null) {
             return loadDefault();
         }
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        return parse(decodeUtf8(Files.readAllBytes(file), file.toString()), file.toString());
+    }
+
+    /**
+     * Decodes the file strictly: a byte that is not UTF-8 is a problem at its own line and column
+     * (columns count characters, as the parser's do), not at 1:1.
+     */
+    static String decodeUtf8(byte[] bytes, String fileName) throws ConfigException {
+        java.nio.charset.CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        java.nio.charset.CoderResult r = dec.decode(in, out, true);
+        if (!r.isError()) {
+            r = dec.flush(out);
+        }
+        if (r.isError()) {
+            int bad = in.position();
+            String before = new String(bytes, 0, bad, StandardCharsets.UTF_8);
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < before.length(); i++) {
+                if (before.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            int col = before.codePointCount(lineStart, before.length()) + 1;
+            throw new ConfigException(fileName, List.of(new ConfigProblem(new ConfigNode.Position(line, col), "",
+                    String.format("not valid UTF-8: byte 0x%02x (save the file as UTF-8)", bytes[bad] & 0xff))));
+        }
+        out.flip();
+        return out.toString();
     }
 
     public RouterConfig parse(String text, String fileName) throws ConfigException {

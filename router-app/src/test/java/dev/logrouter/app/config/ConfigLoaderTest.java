@@ -192,6 +192,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void routeGlobWithUnclosedBracketIsAnError() {
+        assertThat(errors("""
+                sinks:
+                  out: { type: console }
+                routes:
+                  - { service: "web[12", to: [out] }
+                """)).singleElement().asString()
+                .startsWith("f.yaml:4:5: routes[0]: invalid 'service' glob:")
+                .contains("'[' at position 4 has no closing ']'");
+    }
+
+    @Test
+    void nonUtf8ByteIsReportedAtItsOwnLineAndColumn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path f = dir.resolve("latin1.yaml");
+        byte[] head = "sinks:\n  out: { type: console }\n# caf".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + 2);
+        bytes[head.length] = (byte) 0xe9; // 'é' in Latin-1
+        bytes[head.length + 1] = '\n';
+        java.nio.file.Files.write(f, bytes);
+        assertThatThrownBy(() -> loader.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessage(f + ":3:6: not valid UTF-8: byte 0xe9 (save the file as UTF-8)");
+    }
+
+    @Test
     void sizesAndDurations() {
         assertThat(ByteSize.parse("64KiB").bytes()).isEqualTo(65536);
         assertThat(ByteSize.parse("1.5 MiB").bytes()).isEqualTo(1572864);

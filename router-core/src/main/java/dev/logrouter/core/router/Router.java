@@ -96,10 +96,8 @@ public final class Router implements AutoCloseable {
 
     /** Gives a sink its buffer and starts it; it receives records once a {@link #route} names it. */
     public SinkBinding bindSink(LogSink sink, BufferSpec spec) {
-        SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler, sink.tracksSettlement() ? () -> {
-            SinkState st = sink.state();
-            return st.written() + st.dropped();
-        } : null);
+        SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler,
+                sink.tracksSettlement() ? sink::settled : null);
         buffer.onRelease(this::released);
         // Disposing d must cancel the write itself (a subscriber of a cached Mono would only leave it),
         // so that a forced stop closes the transport and the buffer (a disk buffer's files).

@@ -45,12 +45,22 @@ public interface LogSink {
     }
 
     /**
-     * True when {@link #state()} counts every record {@link #write} receives (gap records included)
-     * exactly once in {@code written} or {@code dropped}. The router then bounds and reports the
+     * True when {@link #settled()} counts every record {@link #write} receives (gap records included)
+     * exactly once. The router then bounds and reports the
      * records the sink holds (batches, pending queues) as part of its buffer; see {@link SinkBuffer}.
      */
     default boolean tracksSettlement() {
         return false;
+    }
+
+    /**
+     * With {@link #tracksSettlement()}: every record received so far that the sink is done with,
+     * written or dropped, gap records included. {@code state().dropped()} counts lost records only,
+     * so a sink that drops gap records it could not send (at a stop) adds those here.
+     */
+    default long settled() {
+        SinkState st = state();
+        return st.written() + st.dropped();
     }
 
     /** Bytes the transport wrote so far (re-sends included), for {@code status} and metrics; 0 when not counted. */
