@@ -67,6 +67,9 @@ final class KafkaBroker implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // a restarted broker waits for its previous registration's session to expire
+                Map.entry("broker.session.timeout.ms", "2000"),
+                Map.entry("broker.heartbeat.interval.ms", "500"),
                 Map.entry("num.network.threads", "2"),
                 Map.entry("num.io.threads", "2"),
                 Map.entry("background.threads", "2"),
