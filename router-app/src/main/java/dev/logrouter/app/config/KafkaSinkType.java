@@ -27,6 +27,8 @@ final class KafkaSinkType implements SinkType<KafkaSinkType.Config> {
      * @param acks             {@code all} (default, idempotent producer) or {@code 1}
      * @param compression      {@code zstd} (default), {@code lz4}, {@code gzip}, {@code none}
      * @param batchBytes       producer batch size (default 256KiB)
+     * @param maxRecordBytes   largest encoded record sent (default 1MiB); keep at or below the brokers'
+     *                         {@code message.max.bytes}
      * @param linger           producer linger (default 20ms)
      * @param maxInFlight      records sent and not yet acknowledged, at most (default 10000)
      * @param tls              TLS block
@@ -35,11 +37,14 @@ final class KafkaSinkType implements SinkType<KafkaSinkType.Config> {
      */
     record Config(@Required List<String> bootstrapServers, String topic, String key, Format format, FieldSet fields,
                   Map<String, String> extraTags, String host, Boolean includeCursor, String facility, String acks,
-                  String compression, ByteSize batchBytes, Duration linger, Integer maxInFlight, Tls tls, Sasl sasl,
+                  String compression, ByteSize batchBytes, ByteSize maxRecordBytes, Duration linger, Integer maxInFlight, Tls tls, Sasl sasl,
                   Map<String, String> producer) {
         Config {
             if (batchBytes != null && (batchBytes.bytes() < 1 || batchBytes.bytes() > Integer.MAX_VALUE)) {
                 throw new IllegalArgumentException("batch_bytes must be between 1 byte and 2GiB");
+            }
+            if (maxRecordBytes != null && (maxRecordBytes.bytes() < 1 || maxRecordBytes.bytes() > Integer.MAX_VALUE)) {
+                throw new IllegalArgumentException("max_record_bytes must be between 1 byte and 2GiB");
             }
             if (maxInFlight != null && maxInFlight < 1) {
                 throw new IllegalArgumentException("max_in_flight must be at least 1");
@@ -47,7 +52,7 @@ final class KafkaSinkType implements SinkType<KafkaSinkType.Config> {
             if (bootstrapServers != null) {
                 // every other check, once, at load time (fields are not assigned yet: pass the values)
                 spec("check", bootstrapServers, topic, key, format, fields, extraTags, host, includeCursor, facility,
-                        acks, compression, batchBytes, linger, maxInFlight, tls, sasl, producer);
+                        acks, compression, batchBytes, maxRecordBytes, linger, maxInFlight, tls, sasl, producer);
             }
         }
     }
@@ -83,13 +88,13 @@ final class KafkaSinkType implements SinkType<KafkaSinkType.Config> {
     public LogSink create(String name, Config c, RouterEnv env) {
         return new KafkaSink(spec(name, c.bootstrapServers(), c.topic(), c.key(), c.format(), c.fields(),
                 c.extraTags(), c.host(), c.includeCursor(), c.facility(), c.acks(), c.compression(), c.batchBytes(),
-                c.linger(), c.maxInFlight(), c.tls(), c.sasl(), c.producer()));
+                c.maxRecordBytes(), c.linger(), c.maxInFlight(), c.tls(), c.sasl(), c.producer()));
     }
 
     private static KafkaSinkSpec spec(String name, List<String> bootstrapServers, String topic, String key,
                                       Format format, FieldSet fields, Map<String, String> extraTags, String host,
                                       Boolean includeCursor, String facility, String acks, String compression,
-                                      ByteSize batchBytes, Duration linger, Integer maxInFlight, Tls tls, Sasl sasl,
+                                      ByteSize batchBytes, ByteSize maxRecordBytes, Duration linger, Integer maxInFlight, Tls tls, Sasl sasl,
                                       Map<String, String> producer) {
         EncoderSpec enc = EncoderConfig.spec(format, Format.JSON_LINES, fields, extraTags, host, includeCursor,
                 facility, null);
@@ -98,7 +103,8 @@ final class KafkaSinkType implements SinkType<KafkaSinkType.Config> {
         KafkaSinkSpec.Sasl s = sasl == null ? null : new KafkaSinkSpec.Sasl(sasl.mechanism(), sasl.username(),
                 sasl.password());
         return new KafkaSinkSpec(name, bootstrapServers, topic, key, enc, acks, compression,
-                batchBytes == null ? 0 : (int) batchBytes.bytes(), linger, maxInFlight == null ? 0 : maxInFlight, t, s,
+                batchBytes == null ? 0 : (int) batchBytes.bytes(),
+                maxRecordBytes == null ? 0 : (int) maxRecordBytes.bytes(), linger, maxInFlight == null ? 0 : maxInFlight, t, s,
                 producer);
     }
 }

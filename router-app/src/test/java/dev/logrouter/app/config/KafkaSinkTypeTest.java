@@ -40,6 +40,7 @@ class KafkaSinkTypeTest {
                     acks: "1"
                     compression: lz4
                     batch_bytes: 512KiB
+                    max_record_bytes: 2MiB
                     linger: 50ms
                     max_in_flight: 2000
                     sasl: { mechanism: SCRAM-SHA-512, username: router, password: "s3cr\\"et" }
@@ -63,7 +64,7 @@ class KafkaSinkTypeTest {
             assertThat(p).containsEntry("bootstrap.servers", "10.0.0.1:9092,10.0.0.2:9092")
                     .containsEntry("acks", "1").containsEntry("enable.idempotence", "false")
                     .containsEntry("compression.type", "lz4").containsEntry("batch.size", "524288")
-                    .containsEntry("linger.ms", "50").containsEntry("request.timeout.ms", "15000")
+                    .containsEntry("linger.ms", "50").containsEntry("max.request.size", "2097152").containsEntry("request.timeout.ms", "15000")
                     .containsEntry("security.protocol", "SASL_PLAINTEXT")
                     .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
             assertThat((String) p.get("sasl.jaas.config")).contains("ScramLoginModule")
@@ -99,6 +100,7 @@ class KafkaSinkTypeTest {
                 List.of("bootstrap_servers: \"h:9092\", compression: brotli", "compression"),
                 List.of("bootstrap_servers: \"h:9092\", producer: { no.such.setting: x }", "no.such.setting"),
                 List.of("bootstrap_servers: \"h:9092\", producer: { acks: all }", "set acks with acks"),
+                List.of("bootstrap_servers: \"h:9092\", producer: { max.request.size: \"5\" }", "max_record_bytes"),
                 List.of("bootstrap_servers: \"h:9092\", producer: { request.timeout.ms: soon }", "request.timeout.ms"),
                 List.of("bootstrap_servers: \"h:9092\", acks: \"1\", producer: { enable.idempotence: \"true\" }",
                         "enable.idempotence"),

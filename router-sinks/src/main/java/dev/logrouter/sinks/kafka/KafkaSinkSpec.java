@@ -28,7 +28,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param encoder          value format (default json_lines, talos keys), without a trailing newline
  * @param acks             {@code all} (default; the idempotent producer is on) or {@code 1}
  * @param compression      {@code zstd} (default), {@code lz4}, {@code gzip}, {@code none}
- * @param batchBytes       producer batch size per partition (default 256 KiB)
+ * @param batchBytes       producer batch size per partition (default 256 KiB, at most {@code maxRecordBytes})
+ * @param maxRecordBytes   largest encoded record sent (default 1 MiB, the producer's
+ *                         {@code max.request.size}); a larger one is refused by the producer before
+ *                         it is sent and counted as dropped. Keep it at or below the brokers'
+ *                         {@code message.max.bytes}: a record the broker refuses instead can hold up
+ *                         its partition until {@code delivery.timeout.ms}
  * @param linger           longest a record waits for its batch to fill (default 20ms)
  * @param maxInFlight      most records taken from the sink buffer and not yet acknowledged
  *                         (default 10000); the sink requests more only as acks come back
@@ -38,7 +43,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *                         {@link ProducerConfig#configNames()}
  */
 public record KafkaSinkSpec(String name, List<String> bootstrapServers, String topic, String key, EncoderSpec encoder,
-                            String acks, String compression, int batchBytes, Duration linger, int maxInFlight,
+                            String acks, String compression, int batchBytes, int maxRecordBytes, Duration linger,
+                            int maxInFlight,
                             Tls tls, Sasl sasl, Map<String, String> producer) {
 
     /** Producer settings the sink sets from its own keys; {@code producer:} may not repeat them. */
@@ -48,6 +54,7 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "compression",
             ProducerConfig.BATCH_SIZE_CONFIG, "batch_bytes",
             ProducerConfig.LINGER_MS_CONFIG, "linger",
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "max_record_bytes",
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "the sink (keys are bytes)",
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "the sink (values are the encoded record)");
 
@@ -125,7 +132,8 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
         if (!COMPRESSIONS.contains(compression)) {
             throw new IllegalArgumentException("compression must be zstd, lz4, gzip or none, not " + compression);
         }
-        batchBytes = batchBytes <= 0 ? 256 * 1024 : batchBytes;
+        maxRecordBytes = maxRecordBytes <= 0 ? 1024 * 1024 : maxRecordBytes;
+        batchBytes = Math.min(maxRecordBytes, batchBytes <= 0 ? 256 * 1024 : batchBytes);
         linger = linger == null ? Duration.ofMillis(20) : linger;
         if (linger.isNegative()) {
             throw new IllegalArgumentException("linger must not be negative");
@@ -144,8 +152,8 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
             throw new IllegalArgumentException("producer: enable.idempotence needs acks: all");
         }
         try {
-            ProducerConfig.configDef().parse(settings(name, bootstrapServers, acks, compression, batchBytes, linger,
-                    null, sasl, producer));
+            ProducerConfig.configDef().parse(settings(name, bootstrapServers, acks, compression, batchBytes,
+                    maxRecordBytes, linger, null, sasl, producer));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("producer: " + e.getMessage(), e);
         }
@@ -153,8 +161,8 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
 
     /** Defaults for everything but name, brokers and topic. */
     public static KafkaSinkSpec of(String name, String bootstrapServers, String topic) {
-        return new KafkaSinkSpec(name, List.of(bootstrapServers), topic, null, null, null, null, 0, null, 0, null, null,
-                null);
+        return new KafkaSinkSpec(name, List.of(bootstrapServers), topic, null, null, null, null, 0, 0, null, 0, null,
+                null, null);
     }
 
     /**
@@ -163,11 +171,13 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
      * @throws IllegalArgumentException when a TLS file cannot be read
      */
     public Map<String, Object> producerSettings() {
-        return settings(name, bootstrapServers, acks, compression, batchBytes, linger, tls, sasl, producer);
+        return settings(name, bootstrapServers, acks, compression, batchBytes, maxRecordBytes, linger, tls, sasl,
+                producer);
     }
 
     private static Map<String, Object> settings(String name, List<String> servers, String acks, String compression,
-                                                int batchBytes, Duration linger, Tls tls, Sasl sasl,
+                                                int batchBytes, int maxRecordBytes, Duration linger, Tls tls,
+                                                Sasl sasl,
                                                 Map<String, String> extra) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", servers));
@@ -181,6 +191,9 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(batchBytes));
         p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger.toMillis()));
+        // The producer refuses a larger record before giving it a sequence number, so it never
+        // reaches a broker and never disturbs the idempotent sequence of its partition.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRecordBytes));
         // send() runs on the sink's own thread and may wait this long for a topic's metadata while
         // brokers are unreachable; the sink then retries the record, it does not drop it.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");

@@ -55,7 +55,7 @@ public final class KafkaBench {
             throws Exception {
         String topic = "bench-" + (warmUp ? "warmup" : "acks-" + acks);
         KafkaSinkSpec spec = new KafkaSinkSpec("bench", List.of(broker.bootstrap()), topic, null, null, acks, null, 0,
-                null, 0, null, null, Map.of());
+                0, null, 0, null, null, Map.of());
         KafkaSink sink = new KafkaSink(spec);
         SinkBuffer buf = new SinkBuffer("bench", new BufferSpec(100_000, 64L << 20, WhenFull.BLOCK), true, scheduler);
         Mono<Void> done = sink.write(buf.flux()).cache();

@@ -86,8 +86,9 @@ class KafkaSinkTest {
 
     static KafkaSinkSpec spec(String topic, int maxInFlight, Map<String, String> producer) {
         EncoderSpec enc = new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null, Framing.LF);
+        // max_record_bytes = the broker's message.max.bytes, as docs/kafka.md advises
         return new KafkaSinkSpec("k", List.of(broker.bootstrap()), topic, null, enc, null, null, 16 * 1024,
-                Duration.ofMillis(5), maxInFlight, null, null, producer);
+                MESSAGE_MAX_BYTES, Duration.ofMillis(5), maxInFlight, null, null, producer);
     }
 
     static LogRecord record(long cursor, String service, String msg) {
