@@ -62,6 +62,10 @@ public final class KafkaBench {
         done.subscribe();
         String filler = "x".repeat(90);
         long msgBytes = 0;
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long brokerCpu0 = broker.cpu().toNanos();
         long t0 = System.nanoTime();
         for (int i = 1; i <= lines; i++) {
             String msg = String.format("%08d %s", i, filler);
@@ -72,14 +76,17 @@ public final class KafkaBench {
         buf.close();
         done.block(Duration.ofMinutes(10));
         double secs = (System.nanoTime() - t0) / 1e9;
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        double brokerCpu = (broker.cpu().toNanos() - brokerCpu0) / 1e9;
         SinkState st = sink.state();
         long inTopic = endOffsets(broker, topic);
         if (warmUp) {
             return;
         }
         System.out.printf("acks=%s: %d lines in %.2f s: %.0f lines/s, %.1f MiB/s of lines (json_lines records"
-                        + " larger); written=%d dropped=%d resent=%d, records in topic=%d%n", acks, lines, secs,
-                lines / secs, msgBytes / secs / 1048576, st.written(), st.dropped(), st.resent(), inTopic);
+                        + " larger); CPU s: router side %.2f, broker %.2f; written=%d dropped=%d resent=%d,"
+                        + " records in topic=%d%n", acks, lines, secs, lines / secs, msgBytes / secs / 1048576, cpu,
+                brokerCpu, st.written(), st.dropped(), st.resent(), inTopic);
         if (st.written() != lines || inTopic < lines) {
             throw new IllegalStateException("records missing: written " + st.written() + ", in topic " + inTopic);
         }

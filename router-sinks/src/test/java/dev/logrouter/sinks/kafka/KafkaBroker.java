@@ -151,6 +151,11 @@ final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** CPU time the broker process has used so far, or zero when unknown. */
+    Duration cpu() {
+        return process == null ? Duration.ZERO : process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     boolean running() {
         return process != null && process.isAlive();
     }
@@ -172,11 +177,13 @@ final class KafkaBroker implements AutoCloseable {
 
     private Process java(String mainClass, String... args) throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-Djava.awt.headless=true",
-                "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Tests want a quick start and a small heap; bench/kafka passes the options of a real broker.
+        String opts = System.getProperty("kafka.broker.jvm.options",
+                "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k");
+        cmd.addAll(List.of(opts.trim().split("\\s+")));
+        cmd.addAll(List.of("-Djava.awt.headless=true", "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
                 "-cp", cp, mainClass));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
