@@ -241,8 +241,10 @@ public final class KafkaSink implements LogSink {
         }
 
         void wake() {
-            work.set(true);
-            LockSupport.unpark(thread);
+            // unpark (a futex call) only when the sender thread has taken the previous signal
+            if (!work.getAndSet(true)) {
+                LockSupport.unpark(thread);
+            }
         }
 
         @Override

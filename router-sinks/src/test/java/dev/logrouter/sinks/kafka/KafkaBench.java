@@ -41,7 +41,9 @@ public final class KafkaBench {
             broker.start();
             System.out.println("broker up on " + broker.bootstrap() + "; nproc=" + Runtime.getRuntime()
                     .availableProcessors() + " lines=" + lines);
-            run(broker, scheduler, "1", Math.min(lines, 50_000), true); // warm-up, not reported
+            for (String acks : List.of("all", "1")) { // warm-up (JIT), not reported
+                run(broker, scheduler, acks, Math.min(lines, 50_000), true);
+            }
             for (String acks : List.of("all", "1")) {
                 run(broker, scheduler, acks, lines, false);
             }
@@ -53,7 +55,7 @@ public final class KafkaBench {
 
     private static void run(KafkaBroker broker, Scheduler scheduler, String acks, int lines, boolean warmUp)
             throws Exception {
-        String topic = "bench-" + (warmUp ? "warmup" : "acks-" + acks);
+        String topic = "bench-" + (warmUp ? "warmup-" : "") + "acks-" + acks;
         KafkaSinkSpec spec = new KafkaSinkSpec("bench", List.of(broker.bootstrap()), topic, null, null, acks, null, 0,
                 0, null, 0, null, null, Map.of());
         KafkaSink sink = new KafkaSink(spec);
