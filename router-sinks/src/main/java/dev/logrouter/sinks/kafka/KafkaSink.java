@@ -93,8 +93,9 @@ public final class KafkaSink implements LogSink {
     /**
      * {@code written} is records acknowledged by the brokers, {@code dropped} records that failed
      * for good, {@code reconnects} how often records had to be re-sent after the brokers became
-     * unreachable. The connection is {@code up} while records are acknowledged, {@code down} while
-     * records wait for unreachable brokers, {@code connecting} before the first acknowledgement.
+     * unreachable. The connection is {@code idle} before the first record, {@code connecting} until
+     * the first acknowledgement, {@code up} while records are acknowledged, {@code down} while
+     * records wait for unreachable brokers.
      */
     @Override
     public SinkState state() {
@@ -205,7 +206,7 @@ public final class KafkaSink implements LogSink {
             this.thread = new Thread(this, "kafka-sink-" + spec.name());
             this.thread.setDaemon(true);
             current = producer;
-            connection = "connecting";
+            connection = "idle"; // nothing to send yet: not a reason for /health to fail
         }
 
         @Override
@@ -392,6 +393,9 @@ public final class KafkaSink implements LogSink {
         }
 
         private void send(Entry e) {
+            if (connection.equals("idle")) {
+                connection = "connecting";
+            }
             sent++;
             try {
                 producer.send(new ProducerRecord<>(e.topic, null, e.key, e.value), (md, err) -> {

@@ -162,6 +162,7 @@ class KafkaSinkTest {
         SinkBuffer buf = buffer(100_000);
         Mono<Void> done = sink.write(buf.flux()).cache();
         done.subscribe();
+        assertThat(sink.state().connection()).as("nothing to send yet: healthy").isEqualTo("idle");
         List<String> services = List.of("api", "db", "web");
         int n = 3000;
         for (int i = 1; i <= n; i++) {
