@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
@@ -111,7 +112,8 @@ public final class KafkaSink implements LogSink {
         return inFlight.get();
     }
 
-    /** Counters for {@code status}: acked, failed, in_flight, resent, retries. */
+    /** acked, failed, in_flight (taken from the buffer, not yet settled), resent, retries. */
+    @Override
     public Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("acked", acked.get());
@@ -307,7 +309,7 @@ public final class KafkaSink implements LogSink {
                         inFlight.decrementAndGet();
                         more++;
                     }
-                } else if (c.error() instanceof RetriableException) {
+                } else if (keep(c.error())) {
                     lastError = describe(e, c.error());
                     connection = "down";
                     if (retry.isEmpty()) {
@@ -430,6 +432,15 @@ public final class KafkaSink implements LogSink {
                 done.success();
             }
         }
+    }
+
+    /**
+     * Errors after which a record is kept and sent again: the ones Kafka calls retriable, and failed
+     * authentication, which no record can get past (records wait in the buffer until the
+     * credentials or the brokers are fixed, rather than being dropped one by one).
+     */
+    static boolean keep(Exception err) {
+        return err instanceof RetriableException || err instanceof AuthenticationException;
     }
 
     private static String describe(Entry e, Exception err) {

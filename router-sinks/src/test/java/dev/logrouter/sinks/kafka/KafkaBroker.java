@@ -26,11 +26,15 @@ import org.apache.kafka.common.Uuid;
  */
 final class KafkaBroker implements AutoCloseable {
 
+    static final String SASL_USER = "router";
+    static final String SASL_PASSWORD = "router-secret";
+
     private final Path dir;
     private final Path config;
     private final Path log;
     private final int port;
     private final int controllerPort;
+    private final int saslPort;
     private Process process;
 
     /**
@@ -45,6 +49,11 @@ final class KafkaBroker implements AutoCloseable {
             c = freePort();
         } while (c == port);
         this.controllerPort = c;
+        int sp;
+        do {
+            sp = freePort();
+        } while (sp == port || sp == controllerPort);
+        this.saslPort = sp;
         this.config = dir.resolve("server.properties");
         this.log = dir.resolve("broker.log");
         Properties p = new Properties();
@@ -52,11 +61,20 @@ final class KafkaBroker implements AutoCloseable {
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
                 Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                        + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:"
+                        + saslPort),
+                // a SASL/PLAIN listener with one client user, SASL_USER / SASL_PASSWORD
+                Map.entry("sasl.enabled.mechanisms", "PLAIN"),
+                Map.entry("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\""
+                                + " password=\"admin-secret\" user_admin=\"admin-secret\" user_" + SASL_USER + "=\""
+                                + SASL_PASSWORD + "\";"),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("listener.security.protocol.map",
+                        "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("log.dirs", dir.resolve("data").toString()),
                 Map.entry("num.partitions", "3"),
                 Map.entry("auto.create.topics.enable", "true"),
@@ -99,6 +117,11 @@ final class KafkaBroker implements AutoCloseable {
 
     String bootstrap() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL_PLAINTEXT listener (mechanism PLAIN, user {@link #SASL_USER}). */
+    String saslBootstrap() {
+        return "127.0.0.1:" + saslPort;
     }
 
     /** Starts the broker and waits until it answers (at most 90 s). */

@@ -264,6 +264,42 @@ class KafkaSinkTest {
     }
 
     @Test
+    void saslPlainAuthenticatesAndAWrongPasswordKeepsRecordsWaiting() throws Exception {
+        EncoderSpec enc = new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null, Framing.LF);
+        KafkaSink good = new KafkaSink(new KafkaSinkSpec("k", List.of(broker.saslBootstrap()), "sasl-{service}", null,
+                enc, null, null, 0, 0, null, 0, null,
+                new KafkaSinkSpec.Sasl("PLAIN", KafkaBroker.SASL_USER, KafkaBroker.SASL_PASSWORD), Map.of()));
+        SinkBuffer buf = buffer(1000);
+        Mono<Void> done = good.write(buf.flux()).cache();
+        done.subscribe();
+        for (int i = 1; i <= 20; i++) {
+            buf.offer(record(i, "app", "line " + i));
+        }
+        buf.close();
+        done.block(Duration.ofSeconds(60));
+        assertThat(readAll(List.of("sasl-app"), 20)).hasSize(20);
+        assertThat(good.state().written()).isEqualTo(20);
+
+        KafkaSink bad = new KafkaSink(new KafkaSinkSpec("k", List.of(broker.saslBootstrap()), "sasl-{service}", null,
+                enc, null, null, 0, 0, null, 0, null,
+                new KafkaSinkSpec.Sasl("PLAIN", KafkaBroker.SASL_USER, "wrong"), Map.of()));
+        SinkBuffer badBuf = buffer(1000);
+        var running = bad.write(badBuf.flux()).subscribe(); // not cached: disposing it cancels the sink
+        for (int i = 21; i <= 30; i++) {
+            badBuf.offer(record(i, "app", "line " + i));
+        }
+        await(() -> bad.state().lastError() != null && bad.state().lastError().contains("Authentication"),
+                Duration.ofSeconds(30), "the authentication failure");
+        // not dropped: the records wait to be sent again
+        assertThat(bad.state().connection()).isEqualTo("down");
+        assertThat(bad.state().dropped()).isZero();
+        assertThat(bad.inFlight()).isEqualTo(10);
+        running.dispose();
+        await(() -> bad.state().connection().equals("stopped"), Duration.ofSeconds(30), "the stop");
+        assertThat(bad.state().dropped()).as("abandoned at the forced stop, counted").isEqualTo(10);
+    }
+
+    @Test
     void brokerDownWhenTheSinkStartsThenRecordsWaitInTheBuffer() throws Exception {
         broker.kill();
         KafkaSink sink = new KafkaSink(spec("late-{service}", 50, Map.of()));
