@@ -40,4 +40,18 @@ public interface LogSink {
     default Map<String, Long> counters() {
         return Map.of();
     }
+
+    /**
+     * True when {@link #state()} counts every record {@link #write} receives (gap records included)
+     * exactly once in {@code written} or {@code dropped}. The router then bounds and reports the
+     * records the sink holds (batches, pending queues) as part of its buffer; see {@link SinkBuffer}.
+     */
+    default boolean tracksSettlement() {
+        return false;
+    }
+
+    /** Bytes the transport wrote so far (re-sends included), for {@code status} and metrics; 0 when not counted. */
+    default long writtenBytes() {
+        return 0;
+    }
 }

@@ -7,7 +7,6 @@ import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.RecordEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -65,6 +64,7 @@ public final class KafkaSink implements LogSink {
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
     private volatile String connection = "idle";
     private volatile String lastError;
     private volatile Producer<byte[], byte[]> current;
@@ -105,6 +105,21 @@ public final class KafkaSink implements LogSink {
             c = "down"; // the producer lost every broker connection while records wait for acks
         }
         return new SinkState(c, acked.get(), failed.get(), retries.get(), lastError, resent.get());
+    }
+
+    /** Value bytes of the records the brokers acknowledged (re-sent ones once per acknowledged send). */
+    @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    /**
+     * Every record {@link #write} receives ends exactly once in {@code written} (acknowledged) or
+     * {@code dropped}, so the router counts the records in flight as part of the sink's buffer.
+     */
+    @Override
+    public boolean tracksSettlement() {
+        return true;
     }
 
     /** Records taken from the sink's buffer and not yet acknowledged or dropped. */
@@ -188,7 +203,6 @@ public final class KafkaSink implements LogSink {
         final AtomicBoolean work = new AtomicBoolean();
         /** Failed with a retriable error, re-sent in their original order. */
         final PriorityQueue<Entry> retry = new PriorityQueue<>((a, b) -> Long.compare(a.seq, b.seq));
-        final ArrayDeque<Entry> gaps = new ArrayDeque<>();
         final TopicTemplate topics = new TopicTemplate(spec.topic());
         final RecordEncoder encoder = spec.encoder().newEncoder();
         final EncodedBuffer buf = new EncodedBuffer(4096);
@@ -268,7 +282,7 @@ public final class KafkaSink implements LogSink {
                     if (upstreamError != null) {
                         break;
                     }
-                    if (upstreamDone && incoming.isEmpty() && retry.isEmpty() && gaps.isEmpty() && sent == 0
+                    if (upstreamDone && incoming.isEmpty() && retry.isEmpty() && sent == 0
                             && unannounced == 0) {
                         break;
                     }
@@ -303,6 +317,7 @@ public final class KafkaSink implements LogSink {
                 Entry e = c.entry();
                 if (c.error() == null) {
                     connection = "up";
+                    writtenBytes.addAndGet(e.value.length);
                     retryDelay = RETRY_MIN_NANOS;
                     if (!e.gap) {
                         acked.incrementAndGet();
