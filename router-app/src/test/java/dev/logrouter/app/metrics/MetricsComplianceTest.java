@@ -66,10 +66,11 @@ class MetricsComplianceTest {
                   k-tcp: { type: tcp, endpoint: "tcp://127.0.0.1:%d/" }
                   k-udp: { type: udp, endpoint: "udp://127.0.0.1:%d/" }
                   k-file: { type: file, path: %s }
+                  k-kafka: { type: kafka, bootstrap_servers: "127.0.0.1:%d" }
                 routes:
-                  - { service: nothing-matches, to: [k-console, k-tcp, k-udp, k-file] }
+                  - { service: nothing-matches, to: [k-console, k-tcp, k-udp, k-file, k-kafka] }
                 """.formatted(ring, dir.resolve("log.sock"), dir.resolve("syslog.sock"), freePort(), freePort(),
-                freePort(), freePort(), dir.resolve("out.log"));
+                freePort(), freePort(), dir.resolve("out.log"), freePort());
     }
 
     @Test
@@ -102,7 +103,7 @@ class MetricsComplianceTest {
             for (String name : new String[] {"c-exec", "c-kmsg", "c-fd-socket", "c-syslog", "c-tcp", "c-udp"}) {
                 assertThat(byComponent.get(name)).as(name).containsAll(SOURCE_SET);
             }
-            for (String name : new String[] {"k-console", "k-tcp", "k-udp", "k-file"}) {
+            for (String name : new String[] {"k-console", "k-tcp", "k-udp", "k-file", "k-kafka"}) {
                 assertThat(byComponent.get(name)).as(name).containsAll(SINK_SET);
             }
             for (Matcher g = Pattern.compile("(?m)^([a-z_]+) ").matcher(text); g.find(); ) {

@@ -1,6 +1,7 @@
 package dev.logrouter.core.sink;
 
 import dev.logrouter.core.record.LogRecord;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -42,6 +43,14 @@ public interface LogSink {
     /** Transport state for {@code status} and metrics; sinks with a connection override this. */
     default SinkState state() {
         return SinkState.UP;
+    }
+
+    /**
+     * The sink's own counters beyond {@link #state()} (e.g. the Kafka sink's {@code in_flight},
+     * {@code acked}, {@code failed}), by name; empty by default.
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
     }
 
     /**
