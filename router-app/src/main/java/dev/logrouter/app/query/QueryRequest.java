@@ -50,6 +50,9 @@ public record QueryRequest(ReadMode mode, long tail, List<String> services, List
         if (tail < 0) {
             throw new IllegalArgumentException("tail must not be negative");
         }
+        // a bad glob is the client's error now, not an empty answer later
+        services.forEach(Glob::compile);
+        streams.forEach(Glob::compile);
     }
 
     /** A plain read of everything. */
