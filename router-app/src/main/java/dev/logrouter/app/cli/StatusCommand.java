@@ -99,6 +99,13 @@ final class StatusCommand implements Callable<Integer> {
         }
         table(sb, snk);
         for (StatusReport.Sink s : r.sinks()) {
+            if (s.counters() != null && !s.counters().isEmpty()) {
+                StringBuilder line = new StringBuilder("  ").append(s.name()).append(':');
+                s.counters().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+                sb.append(line).append('\n');
+            }
+        }
+        for (StatusReport.Sink s : r.sinks()) {
             if (s.dropped() > 0) {
                 sb.append(String.format("  %s: dropped %d = buffer full %d + shutdown %d + transport %d%n", s.name(),
                         s.dropped(), s.droppedFull(), s.droppedShutdown(), s.droppedTransport()));

@@ -59,7 +59,7 @@ public final class MetricsServer implements AutoCloseable {
     /** Sink connection states exported as {@code logrouter_sink_connection{state=...}}. */
     static final List<String> SINK_STATES = List.of("up", "idle", "connecting", "down", "closed", "stopped");
     /** Source-specific figures that are levels, not totals: exported as gauges. */
-    private static final Set<String> OWN_GAUGES = Set.of("fds_open");
+    private static final Set<String> OWN_GAUGES = Set.of("fds_open", "in_flight");
 
     private final Supplier<StatusReport> status;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -153,7 +153,7 @@ public final class MetricsServer implements AutoCloseable {
         for (StatusReport.Sink s : r.sinks()) {
             String key = "sink:" + s.name();
             present.add(key);
-            perComponent.computeIfAbsent(key, k -> registerSink(s.name(), s.type()));
+            perComponent.computeIfAbsent(key, k -> registerSink(s.name(), s.type(), s.counters()));
         }
         for (String key : new ArrayList<>(perComponent.keySet())) {
             if (!present.contains(key)) {
@@ -239,9 +239,23 @@ public final class MetricsServer implements AutoCloseable {
         });
     }
 
-    private List<Meter> registerSink(String name, String type) {
+    private List<Meter> registerSink(String name, String type, Map<String, Long> ownCounters) {
         Tags tags = Tags.of("sink", name, "type", type);
         List<Meter> m = new ArrayList<>();
+        for (String counter : ownCounters == null ? Set.<String>of() : ownCounters.keySet()) {
+            Supplier<Number> value = () -> {
+                StatusReport.Sink s = sink(name);
+                Long v = s == null || s.counters() == null ? null : s.counters().get(counter);
+                return v == null ? 0 : v;
+            };
+            if (OWN_GAUGES.contains(counter)) {
+                m.add(gauge("logrouter.sink.gauge", "A sink's own level (see logrouter status)",
+                        tags.and("gauge", counter), value));
+            } else {
+                m.add(counter("logrouter.sink.events", "A sink's own counter (see logrouter status)",
+                        tags.and("counter", counter), value));
+            }
+        }
         m.add(sinkCounter("logrouter.sink.offered", "Records routed to the sink", tags, name,
                 StatusReport.Sink::offered));
         m.add(sinkCounter("logrouter.sink.delivered", "Records the sink took from its buffer", tags, name,

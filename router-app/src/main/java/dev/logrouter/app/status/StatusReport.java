@@ -80,11 +80,14 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
      * @param bufferBytes      estimated bytes held, counted as {@code depth}
      * @param maxEvents        buffer bound in records
      * @param maxBytes         buffer bound in bytes
+     * @param counters         the sink's own counters ({@code LogSink.counters()}, e.g. Kafka's
+     *                         {@code in_flight}, {@code acked}, {@code failed}) and its disk buffer's
+     *                         ({@code replayed}, {@code corrupted}); empty when it has none
      */
     public record Sink(String name, String type, String connection, long offered, long delivered, long written,
                        long dropped, long depth, long reconnects, String lastError, long resent, long writtenBytes,
                        long droppedFull, long droppedShutdown, long droppedTransport, long bufferBytes,
-                       long maxEvents, long maxBytes) {
+                       long maxEvents, long maxBytes, java.util.Map<String, Long> counters) {
     }
 
     /**
@@ -118,6 +121,21 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
                               long badRequests, long recordsSent) {
     }
 
+    /** The sink's own counters, then its disk buffer's. */
+    private static Map<String, Long> sinkCounters(Router.SinkBinding b) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        try {
+            m.putAll(b.sink().counters());
+        } catch (RuntimeException e) {
+            // a sink that cannot report its own counters still reports the standard set
+        }
+        if (b.buffer().spec().isDisk()) {
+            m.put("replayed", b.buffer().replayed());
+            m.put("corrupted", b.buffer().corrupted());
+        }
+        return m;
+    }
+
     /** Takes a snapshot of a running router. */
     public static StatusReport of(Router router, long startedMillis, String querySocket, QueryCounters query) {
         List<Source> sources = new ArrayList<>();
@@ -132,7 +150,7 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
             sinks.add(new Sink(b.sink().name(), b.sink().type(), st.connection(), buf.offered(), buf.delivered(),
                     st.written(), buf.dropped() + st.dropped(), buf.depth(), st.reconnects(), st.lastError(),
                     st.resent(), writtenBytes(b), full, buf.droppedShutdown(), st.dropped(), buf.bytes(),
-                    buf.spec().maxEvents(), buf.spec().maxBytes()));
+                    buf.spec().maxEvents(), buf.spec().maxBytes(), sinkCounters(b)));
         }
         Journal j = router.journal();
         JournalStats js = j.stats();

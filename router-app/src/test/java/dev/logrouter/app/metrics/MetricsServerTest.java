@@ -230,6 +230,40 @@ class MetricsServerTest {
     }
 
     @Test
+    void aSinksOwnCountersShowInStatusAndMetrics() throws Exception {
+        LogSink own = new LogSink() {
+            @Override
+            public String name() {
+                return "own-sink";
+            }
+
+            @Override
+            public String type() {
+                return "test";
+            }
+
+            @Override
+            public reactor.core.publisher.Mono<Void> write(Flux<LogRecord> records) {
+                return records.then();
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                return Map.of("acked", 5L, "in_flight", 3L);
+            }
+        };
+        Map<LogSink, BufferSpec> more = new LinkedHashMap<>();
+        more.put(own, new BufferSpec(10, 1024 * 1024, WhenFull.DROP_OLDEST));
+        router.startSinks(more, List.of(new RouteSpec(null, null, null, Level.ERR, null, null, List.of("own-sink"))));
+        StatusReport.Sink s = StatusReport.of(router, 0, null, null).sinks().stream()
+                .filter(x -> x.name().equals("own-sink")).findFirst().orElseThrow();
+        assertThat(s.counters()).containsEntry("acked", 5L).containsEntry("in_flight", 3L);
+        assertThat(get("/metrics").body())
+                .contains("logrouter_sink_events_total{counter=\"acked\",sink=\"own-sink\",type=\"test\"} 5.0")
+                .contains("logrouter_sink_gauge{gauge=\"in_flight\",sink=\"own-sink\",type=\"test\"} 3.0");
+    }
+
+    @Test
     void anExecThatCannotStartShowsInStatusMetricsAndHealth() throws Exception {
         ExecSource web = new ExecSource(new ExecSpec("web", null, List.of("/nonexistent/nginx"), null, null,
                 RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(50), 0, null, null));
