@@ -2,6 +2,7 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.route.RouteTable;
+import dev.logrouter.core.transform.TransformSpec;
 import dev.logrouter.core.sink.BufferSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -148,12 +149,14 @@ public final class ConfigLoader {
             sinkNames.add(name);
             SinkType<?> type = typeOf(node, path, b, ComponentTypes.SINKS_BY_TYPE, "sink");
             if (type != null) {
-                Record cfg = b.bindRecord(node, type.configClass(), path, List.of("type", "buffer"));
+                Record cfg = b.bindRecord(node, type.configClass(), path, List.of("type", "buffer", "transforms"));
                 ConfigNode bufferNode = node.get("buffer");
                 BufferConfig buffer = bufferNode == null ? null
                         : b.bindRecord(bufferNode, BufferConfig.class, path + ".buffer", List.of());
-                if (cfg != null) {
-                    sinks.add(new SinkDef(name, type, cfg, buffer == null ? BufferSpec.DEFAULT : buffer.toSpec()));
+                List<TransformSpec> transforms = bindTransforms(node.get("transforms"), path + ".transforms", b);
+                if (cfg != null && transforms != null) {
+                    sinks.add(new SinkDef(name, type, cfg, buffer == null ? BufferSpec.DEFAULT : buffer.toSpec(),
+                            transforms));
                 }
             }
         });
@@ -179,7 +182,7 @@ public final class ConfigLoader {
                     checkNames(r.get("to"), sinkNames, path + ".to", "sink", b);
                     RouteConfig rc = b.bindRecord(r, RouteConfig.class, path, List.of());
                     if (rc != null) {
-                        routes.add(rc.toSpec());
+                        routes.add(rc.toSpec(i));
                     }
                 }
             }
@@ -257,5 +260,24 @@ public final class ConfigLoader {
                         + (known.isEmpty() ? " (no " + what + "s are defined)" : " (defined: " + String.join(", ", known) + ")"));
             }
         }
+    }
+
+    /** A sink's {@code transforms:} list; null when an item has a problem (added to {@code b}). */
+    private static List<TransformSpec> bindTransforms(ConfigNode node, String path, ConfigBinder b) {
+        if (node == null || node.kind() == ConfigNode.Kind.NULL) {
+            return List.of();
+        }
+        if (node.kind() != ConfigNode.Kind.LIST) {
+            b.problem(node.position(), path, "expected a list of transforms, found " + node.describe());
+            return null;
+        }
+        List<TransformConfig> items = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < node.items().size(); i++) {
+            TransformConfig t = b.bindRecord(node.items().get(i), TransformConfig.class, path + "[" + i + "]", List.of());
+            ok &= t != null;
+            items.add(t);
+        }
+        return ok ? TransformConfig.specs(items) : null;
     }
 }

@@ -1,5 +1,9 @@
 package dev.logrouter.app.config;
 
+import dev.logrouter.core.transform.TransformChain;
+import dev.logrouter.core.transform.TransformSpec;
+import java.util.List;
+
 import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.LogSink;
 
@@ -10,8 +14,23 @@ import dev.logrouter.core.sink.LogSink;
  * @param type   its type
  * @param config its bound config record
  * @param buffer its buffer bounds
+ * @param transforms its own transforms, applied to every record routed to it
  */
-public record SinkDef(String name, SinkType<?> type, Record config, BufferSpec buffer) {
+public record SinkDef(String name, SinkType<?> type, Record config, BufferSpec buffer, List<TransformSpec> transforms) {
+
+    /** A sink without transforms. */
+    public SinkDef(String name, SinkType<?> type, Record config, BufferSpec buffer) {
+        this(name, type, config, buffer, List.of());
+    }
+
+    public SinkDef {
+        transforms = transforms == null ? List.of() : List.copyOf(transforms);
+    }
+
+    /** Its transforms compiled (once per config that starts or keeps it). */
+    public TransformChain transformChain() {
+        return TransformChain.compile(transforms, "sink " + name);
+    }
 
     @SuppressWarnings("unchecked")
     public LogSink create(RouterEnv env) {
