@@ -2,18 +2,20 @@ package dev.logrouter.sinks.console;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.sinks.text.TextEncoder;
-import java.io.BufferedWriter;
+import dev.logrouter.sinks.encode.EncodedBuffer;
+import dev.logrouter.sinks.encode.EncoderSpec;
+import dev.logrouter.sinks.encode.Format;
+import dev.logrouter.sinks.encode.RecordEncoder;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Prints records in {@link TextEncoder} form to an output stream (stdout by default).
+ * Prints records, one line each, to an output stream (stdout by default), in the encoder's form:
+ * {@code text} by default, {@code logread} for memlogd's console echo ({@code time;source;msg}).
  *
  * <p>Requests records in batches of 256 and flushes after each batch that leaves the buffer empty,
  * so a blocked terminal only fills this sink's own bounded buffer.
@@ -22,15 +24,20 @@ public final class ConsoleSink implements LogSink {
 
     private final String name;
     private final OutputStream out;
-    private final TextEncoder encoder = new TextEncoder();
+    private final EncoderSpec encoding;
 
     public ConsoleSink(String name) {
         this(name, System.out);
     }
 
     public ConsoleSink(String name, OutputStream out) {
+        this(name, out, EncoderSpec.of(Format.TEXT));
+    }
+
+    public ConsoleSink(String name, OutputStream out, EncoderSpec encoding) {
         this.name = name;
         this.out = out;
+        this.encoding = encoding;
     }
 
     @Override
@@ -46,13 +53,20 @@ public final class ConsoleSink implements LogSink {
     @Override
     public Mono<Void> write(Flux<LogRecord> records) {
         return Mono.defer(() -> {
-            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+            BufferedOutputStream w = new BufferedOutputStream(out, 64 * 1024);
+            RecordEncoder encoder = encoding.newEncoder();
+            EncodedBuffer line = new EncodedBuffer(1024);
             return records
                     .limitRate(256)
                     .doOnNext(r -> {
+                        if (encoder.skips(r)) {
+                            return;
+                        }
+                        line.reset();
+                        encoder.encode(r, line);
+                        line.write('\n');
                         try {
-                            w.write(encoder.encode(r));
-                            w.write('\n');
+                            w.write(line.array(), 0, line.size());
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
@@ -64,7 +78,7 @@ public final class ConsoleSink implements LogSink {
         });
     }
 
-    private static void flush(BufferedWriter w) {
+    private static void flush(OutputStream w) {
         try {
             w.flush();
         } catch (IOException e) {
