@@ -26,7 +26,12 @@ final class ConsoleSinkType implements SinkType<ConsoleSinkType.Config> {
     }
 
     @Override
+    public EncoderSpec encoding(Config config) {
+        return EncoderSpec.of(config.format() == null ? Format.TEXT : config.format());
+    }
+
+    @Override
     public LogSink create(String name, Config config, RouterEnv env) {
-        return new ConsoleSink(name, System.out, EncoderSpec.of(config.format() == null ? Format.TEXT : config.format()));
+        return new ConsoleSink(name, System.out, encoding(config));
     }
 }

@@ -1,6 +1,7 @@
 package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.encode.FieldSet;
 import dev.logrouter.sinks.encode.Format;
 import dev.logrouter.sinks.encode.Framing;
@@ -66,6 +67,12 @@ final class FileSinkType implements SinkType<FileSinkType.Config> {
     @Override
     public Class<Config> configClass() {
         return Config.class;
+    }
+
+    @Override
+    public EncoderSpec encoding(Config c) {
+        return EncoderConfig.spec(c.format(), Format.TEXT, c.fields(), c.extraTags(), c.host(), c.includeCursor(),
+                c.facility(), c.framing(), c.extraFields());
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.transform.TransformChain;
 import dev.logrouter.core.transform.TransformSpec;
+import dev.logrouter.sinks.encode.EncoderSpec;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.logrouter.core.sink.BufferSpec;
@@ -27,9 +29,19 @@ public record SinkDef(String name, SinkType<?> type, Record config, BufferSpec b
         transforms = transforms == null ? List.of() : List.copyOf(transforms);
     }
 
-    /** Its transforms compiled (once per config that starts or keeps it). */
+    /**
+     * Its transforms compiled (once per config that starts or keeps it); a Talos json_lines sink's
+     * chain starts by dropping blank service lines, which Talos does not send (counted in the chain).
+     */
+    @SuppressWarnings("unchecked")
     public TransformChain transformChain() {
-        return TransformChain.compile(transforms, "sink " + name);
+        EncoderSpec enc = ((SinkType<Record>) type).encoding(config);
+        List<TransformSpec> all = new ArrayList<>();
+        if (enc != null && enc.skipsBlankLines()) {
+            all.add(new TransformSpec.SkipBlank());
+        }
+        all.addAll(transforms);
+        return TransformChain.compile(all, "sink " + name);
     }
 
     @SuppressWarnings("unchecked")

@@ -81,9 +81,14 @@ final class TcpSinkType implements SinkType<TcpSinkType.Config> {
     }
 
     @Override
-    public LogSink create(String name, Config c, RouterEnv env) {
-        EncoderSpec enc = EncoderConfig.spec(c.format(), Format.JSON_LINES, c.fields(), c.extraTags(), c.host(),
+    public EncoderSpec encoding(Config c) {
+        return EncoderConfig.spec(c.format(), Format.JSON_LINES, c.fields(), c.extraTags(), c.host(),
                 c.includeCursor(), c.facility(), c.framing(), c.extraFields());
+    }
+
+    @Override
+    public LogSink create(String name, Config c, RouterEnv env) {
+        EncoderSpec enc = encoding(c);
         TlsSpec tls = c.tls() == null ? null
                 : new TlsSpec(c.tls().ca(), c.tls().cert(), c.tls().key(), c.tls().verify() == null || c.tls().verify());
         return new TcpSink(new TcpSinkSpec(name, Endpoint.parse(c.endpoint(), "tcp"), enc,

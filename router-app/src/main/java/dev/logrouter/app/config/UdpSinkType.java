@@ -1,6 +1,7 @@
 package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.encode.FieldSet;
 import dev.logrouter.sinks.encode.Format;
 import dev.logrouter.sinks.net.Endpoint;
@@ -46,6 +47,12 @@ final class UdpSinkType implements SinkType<UdpSinkType.Config> {
     @Override
     public Class<Config> configClass() {
         return Config.class;
+    }
+
+    @Override
+    public EncoderSpec encoding(Config c) {
+        return EncoderConfig.spec(c.format(), Format.JSON_LINES, c.fields(), c.extraTags(), c.host(),
+                c.includeCursor(), c.facility(), null, c.extraFields());
     }
 
     @Override

@@ -156,8 +156,9 @@ public final class Daemon implements AutoCloseable {
         }
         Map<String, TransformChain> sinkTransforms = new LinkedHashMap<>();
         for (SinkDef def : next.sinks()) {
-            if (!def.transforms().isEmpty()) {
-                sinkTransforms.put(def.name(), def.transformChain());
+            TransformChain chain = def.transformChain();
+            if (!chain.isEmpty()) {
+                sinkTransforms.put(def.name(), chain);
             }
         }
         router.route(bindings, next.routes(), sinkTransforms);

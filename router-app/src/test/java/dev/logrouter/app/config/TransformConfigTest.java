@@ -84,6 +84,28 @@ class TransformConfigTest {
     }
 
     @Test
+    void aTalosSinkDropsBlankServiceLinesBeforeItsBufferAndCountsThem() throws Exception {
+        RouterConfig c = loader.parse("""
+                sinks:
+                  talos: { type: tcp, endpoint: "tcp://127.0.0.1:5044/", transforms: [ { add_fields: { a: b } } ] }
+                  ecs: { type: udp, endpoint: "udp://127.0.0.1:5045/", fields: ecs }
+                  text: { type: console }
+                routes:
+                  - to: [talos, ecs, text]
+                """, "t.yaml");
+        dev.logrouter.core.transform.TransformChain talos = c.sinks().get(0).transformChain();
+        LogRecord blank = LogRecord.of(1, "fd", "web", "stdout", Level.INFO, " \t ");
+        assertThat(talos.apply(blank)).isNull();
+        assertThat(talos.blank()).isEqualTo(1);
+        LogRecord kernel = new LogRecord(0, 1, "kmsg", "kernel", "kernel", Level.INFO, "", Map.of(),
+                LogRecord.Kind.NORMAL);
+        assertThat(talos.apply(kernel)).isNotNull();
+        assertThat(talos.apply(LogRecord.of(1, "fd", "web", "stdout", Level.INFO, "x")).fields()).containsEntry("a", "b");
+        assertThat(c.sinks().get(1).transformChain().isEmpty()).isTrue();
+        assertThat(c.sinks().get(2).transformChain().isEmpty()).isTrue();
+    }
+
+    @Test
     void extraFieldsOptIntoKeysTalosNeverSends() throws Exception {
         RouterConfig c = loader.parse("""
                 sinks:

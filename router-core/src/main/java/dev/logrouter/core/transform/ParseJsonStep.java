@@ -16,6 +16,17 @@ final class ParseJsonStep implements Step {
         this.blank = blank;
     }
 
+    /** Only the blank-line rule: drops (and counts) blank service lines, passes the rest as they are. */
+    static Step skipBlank(LongAdder blank) {
+        return r -> {
+            if (KERNEL.equals(r.stream()) || r.isGap() || !JsonLineExtractor.isBlank(r.msg())) {
+                return r;
+            }
+            blank.increment();
+            return null;
+        };
+    }
+
     @Override
     public LogRecord apply(LogRecord r) {
         if (KERNEL.equals(r.stream()) || r.isGap()) {

@@ -67,6 +67,8 @@ public final class TransformChain {
         for (TransformSpec s : specs) {
             if (s instanceof TransformSpec.ParseJson) {
                 steps.add(new ParseJsonStep(blank));
+            } else if (s instanceof TransformSpec.SkipBlank) {
+                steps.add(ParseJsonStep.skipBlank(blank));
             } else if (s instanceof TransformSpec.AddFields a) {
                 steps.add(FieldSteps.add(a.fields()));
             } else if (s instanceof TransformSpec.RenameFields rn) {

@@ -19,6 +19,13 @@ public sealed interface TransformSpec {
     record ParseJson() implements TransformSpec {
     }
 
+    /**
+     * Drops service lines that are blank after Go's white space trimming (counted). Not a YAML
+     * step: a {@code json_lines} sink with {@code fields: talos} gets it, as Talos skips them.
+     */
+    record SkipBlank() implements TransformSpec {
+    }
+
     /** {@code add_fields}: sets each field, replacing a field of the same name. */
     record AddFields(Map<String, String> fields) implements TransformSpec {
         public AddFields {

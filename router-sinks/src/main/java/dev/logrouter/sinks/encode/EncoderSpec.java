@@ -49,6 +49,14 @@ public record EncoderSpec(Format format, FieldSet fields, Map<String, String> ex
         return new EncoderSpec(format, FieldSet.TALOS, Map.of(), null, false, null, Framing.LF);
     }
 
+    /**
+     * True for Talos json_lines, which sends nothing for a blank service line (see
+     * {@link RecordEncoder#skips}); the router drops those before the sink (counted there).
+     */
+    public boolean skipsBlankLines() {
+        return format == Format.JSON_LINES && fields == FieldSet.TALOS;
+    }
+
     /** A new, single-threaded encoder. */
     public RecordEncoder newEncoder() {
         switch (format) {

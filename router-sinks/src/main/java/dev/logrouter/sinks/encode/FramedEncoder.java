@@ -21,14 +21,8 @@ public final class FramedEncoder {
         return encoder;
     }
 
-    /**
-     * Appends the framed record; returns the number of bytes appended, 0 for a record the encoder
-     * {@link RecordEncoder#skips skips}.
-     */
+    /** Appends the framed record; returns the number of bytes appended. */
     public int append(LogRecord r, EncodedBuffer out) {
-        if (encoder.skips(r)) {
-            return 0;
-        }
         int start = out.size();
         if (framing == Framing.LF) {
             encoder.encode(r, out);

@@ -84,10 +84,6 @@ public final class UdpSink implements LogSink {
     private void send(DatagramChannel ch, InetSocketAddress to, RecordEncoder encoder, EncodedBuffer buf,
                       LogRecord r) {
         buf.reset();
-        if (encoder.skips(r)) {
-            // a blank line the talos field set does not send, as Talos does not
-            return;
-        }
         try {
             encoder.encode(r, buf);
             if (buf.size() > spec.maxDatagram() && !shrink(encoder, buf, r)) {
