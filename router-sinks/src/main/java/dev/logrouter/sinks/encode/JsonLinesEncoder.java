@@ -99,7 +99,10 @@ public final class JsonLinesEncoder implements RecordEncoder {
         this(FieldSet.TALOS, Map.of(), null, false);
     }
 
-    /** Talos's {@code talos-level}: {@code error}, {@code warn}, {@code info} or {@code debug}. */
+    /**
+     * {@code talos-level} of a kernel record (Talos's {@code kmsgPriorityToLevel}): {@code error},
+     * {@code warn}, {@code info} or {@code debug}.
+     */
     public static String talosLevel(Level level) {
         switch (level) {
             case EMERG: case ALERT: case CRIT: case ERR: return "error";
