@@ -75,7 +75,8 @@ class TransformConfigTest {
                 "f.yaml:7:9: routes[0].transforms[1]: a transform has exactly one of parse, add_fields, "
                         + "rename_fields, drop_fields, hostname, rate_limit (found 2)",
                 "f.yaml:8:21: routes[0].transforms[2].rate_limit: rate_limit max must be at least 1",
-                "f.yaml:9:9: routes[0].transforms[3].rate_limt: unknown key 'rate_limt' (allowed: parse, add_fields, "
+                "f.yaml:9:9: routes[0].transforms[3].rate_limt: unknown key 'rate_limt'; did you mean 'rate_limit'? "
+                        + "(allowed: parse, add_fields, "
                         + "rename_fields, drop_fields, hostname, rate_limit)");
         assertThat(errors("""
                 sinks:
