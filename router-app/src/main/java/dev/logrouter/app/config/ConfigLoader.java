@@ -2,8 +2,8 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.route.RouteTable;
-import dev.logrouter.core.transform.TransformSpec;
 import dev.logrouter.core.sink.BufferSpec;
+import dev.logrouter.core.transform.TransformSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -198,12 +198,37 @@ public final class ConfigLoader {
         }
         ConfigNode metricsNode = root.get("metrics");
         MetricsConfig metrics = metricsNode == null ? null : b.bindRecord(metricsNode, MetricsConfig.class, "metrics", List.of());
+        checkSocketPaths(root, sources, query, b);
 
         if (!problems.isEmpty()) {
             return null;
         }
         return new RouterConfig(fileName, runtimeDir, journal == null ? dev.logrouter.core.journal.JournalSpec.DEFAULT
                 : journal.toSpec(), sources, sinks, routes, query, metrics);
+    }
+
+    /** Two sources, or a source and the query socket, cannot bind the same socket path. */
+    private static void checkSocketPaths(ConfigNode root, List<SourceDef> sources, QueryConfig query, ConfigBinder b) {
+        Map<Path, String> owners = new LinkedHashMap<>();
+        for (SourceDef s : sources) {
+            Path p = s.config() instanceof FdSocketSourceType.Config f ? f.path()
+                    : s.config() instanceof SyslogSourceType.Config y ? y.path() : null;
+            if (p == null) {
+                continue;
+            }
+            String path = "sources." + s.name() + ".path";
+            String prev = owners.putIfAbsent(p.toAbsolutePath().normalize(), path);
+            if (prev != null) {
+                ConfigNode at = root.get("sources").get(s.name()).get("path");
+                b.problem(at.position(), path, "socket path " + p + " is already used by " + prev);
+            }
+        }
+        String prev = owners.get(query.socket().toAbsolutePath().normalize());
+        if (prev != null) {
+            ConfigNode q = root.get("query");
+            ConfigNode at = q == null || q.get("socket") == null ? root : q.get("socket");
+            b.problem(at.position(), "query.socket", "socket path " + query.socket() + " is already used by " + prev);
+        }
     }
 
     private interface NamedNode {

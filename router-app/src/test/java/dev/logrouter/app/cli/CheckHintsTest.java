@@ -51,4 +51,21 @@ class CheckHintsTest {
                 """, "f.yaml");
         assertThat(CheckCommand.warnings(all)).isEmpty();
     }
+
+    @Test
+    void twoSocketsOnOnePathAreAnErrorAtTheSecond() {
+        try {
+            loader.parse("""
+                    sources:
+                      a: { type: fd_socket, path: /tmp/lr-test/x.sock }
+                      b: { type: syslog, path: /tmp/lr-test/x.sock }
+                    query: { socket: /tmp/lr-test/x.sock }
+                    """, "f.yaml");
+            throw new AssertionError("expected errors");
+        } catch (ConfigException e) {
+            assertThat(e.problems().stream().map(p -> p.format("f.yaml"))).containsExactly(
+                    "f.yaml:3:28: sources.b.path: socket path /tmp/lr-test/x.sock is already used by sources.a.path",
+                    "f.yaml:4:18: query.socket: socket path /tmp/lr-test/x.sock is already used by sources.a.path");
+        }
+    }
 }
