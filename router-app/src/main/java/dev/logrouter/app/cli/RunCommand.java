@@ -3,8 +3,11 @@ package dev.logrouter.app.cli;
 import dev.logrouter.app.config.ConfigException;
 import dev.logrouter.app.config.RouterConfig;
 import dev.logrouter.app.daemon.Daemon;
+import dev.logrouter.app.daemon.ReadySignal;
+import dev.logrouter.app.daemon.ShutdownWatchdog;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.BlockingQueue;
@@ -20,7 +23,8 @@ import sun.misc.Signal;
 /** {@code logrouter run}: the daemon, until SIGTERM or SIGINT. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the router in the foreground until SIGTERM or SIGINT.",
-            "On SIGTERM/SIGINT it stops its sources, drains its sinks and exits 0.",
+            "On SIGTERM/SIGINT it stops its sources, drains its sinks and exits 0; a shutdown that takes",
+            "longer than the drain timeout plus 10s prints a thread dump to stderr and exits 3.",
             "On SIGHUP it reloads the config: the journal and unchanged sources and sinks keep running;",
             "an invalid config is reported and the running one stays."})
 final class RunCommand implements Callable<Integer> {
@@ -36,6 +40,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
             description = "How long sinks may take to flush on shutdown (default: ${DEFAULT-VALUE}).")
     String drainTimeout;
+
+    /** What a shutdown may take beyond the drain timeout: stopping sources, closing sockets and processes. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = {"Create FILE (holding the pid) once every socket is bound and every source runs;",
+                "removed at stop. Under systemd (Type=notify) READY=1 is also sent to $NOTIFY_SOCKET."})
+    Path readyFile;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,7 +71,14 @@ final class RunCommand implements Callable<Integer> {
         if (c == null) {
             return 1;
         }
-        Duration drain = Duration.parse("PT" + drainTimeout.toUpperCase(java.util.Locale.ROOT));
+        Duration drain;
+        try {
+            drain = dev.logrouter.app.config.ConfigLoader.parseDuration(drainTimeout);
+        } catch (IllegalArgumentException e) {
+            err.println("logrouter: --drain-timeout: " + e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         // signal handlers only queue the signal; the main thread acts on it
         BlockingQueue<String> signals = new LinkedBlockingQueue<>();
         for (String sig : new String[] {"TERM", "INT", "HUP"}) {
@@ -73,6 +92,13 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        ReadySignal ready = new ReadySignal(System.getenv(), readyFile);
+        try {
+            ready.ready();
+        } catch (IOException e) {
+            Log.LOG.error("cannot signal readiness ({}): {}", readyFile == null ? "NOTIFY_SOCKET" : readyFile,
+                    e.getMessage());
+        }
         while (true) {
             String sig = signals.take();
             if (!"HUP".equals(sig)) {
@@ -81,7 +107,10 @@ final class RunCommand implements Callable<Integer> {
             }
             reload(daemon, drain);
         }
-        daemon.stop(drain);
+        ready.stopping();
+        try (ShutdownWatchdog watchdog = ShutdownWatchdog.arm(drain.plus(SHUTDOWN_GRACE), err)) {
+            daemon.stop(drain);
+        }
         return 0;
     }
 }

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Reads a YAML config, validates all of it at once, and turns it into a {@link RouterConfig}.
  * {@code ${NAME}} and {@code ${NAME:-default}} substitute environment variables; the variable
- * {@code LOGROUTER_RUNTIME_DIR} is always defined (see {@link #runtimeDir}).
+ * {@code LOGROUTER_RUNTIME_DIR} is always defined (see {@link #runtimeDir}), and so is
+ * {@code LOGROUTER_STATE_DIR} (see {@link #stateDir}).
  */
 public final class ConfigLoader {
 
@@ -30,6 +31,8 @@ public final class ConfigLoader {
     public static final String DEFAULT_RESOURCE = "/dev/logrouter/app/logrouter.yaml";
 
     public static final String RUNTIME_DIR_VARIABLE = "LOGROUTER_RUNTIME_DIR";
+
+    public static final String STATE_DIR_VARIABLE = "LOGROUTER_STATE_DIR";
 
     private static final Set<String> TOP_KEYS = Set.of("journal", "sources", "sinks", "routes", "query", "metrics");
 
@@ -63,6 +66,34 @@ public final class ConfigLoader {
 
     public Path runtimeDir() {
         return runtimeDir;
+    }
+
+    /**
+     * The directory for state that must outlive a restart (the kmsg position):
+     * {@code $LOGROUTER_STATE_DIR} when set, else the first directory of systemd's
+     * {@code $STATE_DIRECTORY} (set by {@code StateDirectory=}; kept across restarts, unlike
+     * {@code RuntimeDirectory=}), else the runtime directory.
+     */
+    public static Path stateDir(Map<String, String> env) {
+        String explicit = env.get(STATE_DIR_VARIABLE);
+        if (explicit != null && !explicit.isEmpty()) {
+            return Path.of(explicit);
+        }
+        String systemd = env.get("STATE_DIRECTORY");
+        if (systemd != null && !systemd.isEmpty()) {
+            return Path.of(systemd.split(":")[0]);
+        }
+        return runtimeDir(env);
+    }
+
+    /**
+     * A duration as the config writes it ({@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}), for
+     * command-line options too.
+     *
+     * @throws IllegalArgumentException with a message for the user
+     */
+    public static java.time.Duration parseDuration(String text) {
+        return ConfigBinder.parseDuration(text);
     }
 
     /** The text of the built-in default config. */
@@ -110,6 +141,9 @@ public final class ConfigLoader {
         String v = env.get(name);
         if (v == null && RUNTIME_DIR_VARIABLE.equals(name)) {
             return runtimeDir.toString();
+        }
+        if (v == null && STATE_DIR_VARIABLE.equals(name)) {
+            return stateDir(env).toString();
         }
         return v;
     }

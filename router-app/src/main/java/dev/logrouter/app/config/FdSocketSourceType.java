@@ -2,7 +2,7 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.fdsocket.FdSocketSource;
 import dev.logrouter.core.fdsocket.FdSocketSpec;
-import dev.logrouter.core.fdsocket.SocketFile;
+import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.source.LogSource;
 import java.nio.file.Path;
 import java.time.Duration;

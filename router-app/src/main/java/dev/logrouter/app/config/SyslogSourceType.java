@@ -1,6 +1,6 @@
 package dev.logrouter.app.config;
 
-import dev.logrouter.core.fdsocket.SocketFile;
+import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.syslog.SyslogSource;

@@ -68,6 +68,7 @@ public final class Daemon implements AutoCloseable {
             synchronized (d) {
                 d.apply(config, Duration.ofSeconds(1));
             }
+            d.refuseFailedSources();
             DaemonEndpoints.start(d, started);
         } catch (RuntimeException e) {
             d.stop(Duration.ofSeconds(1));
@@ -76,6 +77,19 @@ public final class Daemon implements AutoCloseable {
         LOG.info("logrouter started: {} sources, {} sinks, {} routes, config {}", config.sources().size(),
                 config.sinks().size(), config.routes().size(), config.file());
         return d;
+    }
+
+    /**
+     * A source that failed while starting (its socket is held by another process, its path is a
+     * regular file...) fails the start: a router that runs deaf is worse than one that does not run.
+     */
+    private void refuseFailedSources() {
+        for (SourceBinding b : router.sources()) {
+            if ("failed".equals(b.counters().state())) {
+                throw new java.io.UncheckedIOException(new IOException("source " + b.source().name()
+                        + " cannot start: " + b.counters().lastError()));
+            }
+        }
     }
 
     private static void createRuntimeDir(Path dir) throws IOException {
@@ -200,7 +214,10 @@ public final class Daemon implements AutoCloseable {
         return new ReloadResult(kept, started, stoppedNames, List.of());
     }
 
-    /** Stops sources, drains sinks within {@code deadline}, closes services. Idempotent. */
+    /**
+     * Stops sources, drains sinks within {@code deadline}, closes services. Idempotent. Each sink that
+     * could not deliver everything it held is named on stderr with the count (counted as dropped).
+     */
     public synchronized void stop(Duration deadline) {
         if (stopped) {
             return;
@@ -214,7 +231,10 @@ public final class Daemon implements AutoCloseable {
                 LOG.warn("closing {} failed: {}", services.get(i), e.toString());
             }
         }
-        router.shutdown(deadline);
+        Map<String, Long> lost = router.shutdown(deadline);
+        // stderr (WARN): an operator stopping the daemon learns what the stop cost
+        lost.forEach((sink, n) -> LOG.warn("sink {}: {} records not delivered at shutdown (counted as dropped)",
+                sink, n));
         JournalAppender.detach();
         router.close();
         journal.close();

@@ -1,6 +1,7 @@
 package dev.logrouter.app.query;
 
 import dev.logrouter.app.status.StatusReport;
+import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.journal.ReadMode;
 import dev.logrouter.core.record.LogRecord;
@@ -15,19 +16,13 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.PeerCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
@@ -65,6 +60,7 @@ public final class QueryServer implements AutoCloseable {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final QuerySettings settings;
+    private final SocketFile socketFile;
     private final Journal journal;
     private final Supplier<StatusReport> status;
     private final PeerAccess access;
@@ -74,6 +70,7 @@ public final class QueryServer implements AutoCloseable {
 
     private QueryServer(QuerySettings settings, Journal journal, Supplier<StatusReport> status) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.socketFile = new SocketFile(settings.socket(), settings.modeBits());
         this.journal = Objects.requireNonNull(journal, "journal");
         this.status = status;
         this.access = new PeerAccess(settings.allowUids(), settings.allowGids());
@@ -103,56 +100,29 @@ public final class QueryServer implements AutoCloseable {
         return counters;
     }
 
-    private void bind() {
-        Path path = settings.socket().toAbsolutePath();
-        try {
-            Files.createDirectories(path.getParent());
-            removeStale(path);
-            // bind under a temporary name, set the mode, then rename: no window with a looser mode
-            Path tmp = path.resolveSibling(".lrq-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16));
-            DisposableServer s = TcpServer.create()
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .bindAddress(() -> new DomainSocketAddress(tmp.toString()))
-                    .handle(this::serve)
-                    .bindNow(Duration.ofSeconds(10));
-            try {
-                Files.setPosixFilePermissions(tmp, QuerySettings.permissions(settings.mode()));
-                try {
-                    Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, path);
-                }
-            } catch (IOException | RuntimeException e) {
-                s.disposeNow(Duration.ofSeconds(5));
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
-            server = s;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind query socket " + path + ": " + e.getMessage(), e);
+    /** The listener as the socket-file policy sees it: closed if the socket cannot be put in place. */
+    private record BoundServer(DisposableServer server) implements java.io.Closeable {
+        @Override
+        public void close() {
+            server.disposeNow(Duration.ofSeconds(5));
         }
     }
 
-    /** Removes a socket file left by a dead process; refuses to take over a live one. */
-    private static void removeStale(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
+    private void bind() {
+        try {
+            DisposableServer s = socketFile.bind(at -> {
+                DisposableServer bound = TcpServer.create()
+                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .bindAddress(() -> new DomainSocketAddress(at.toString()))
+                        .handle(this::serve)
+                        .bindNow(Duration.ofSeconds(10));
+                return new BoundServer(bound);
+            }).server();
+            server = s;
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException("cannot bind query socket " + socketFile.path() + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
-        int mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if ((mode & 0170000) != 0140000) {
-            throw new IOException(path + " exists and is not a socket");
-        }
-        boolean live;
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(path));
-            live = true;
-        } catch (IOException refused) {
-            live = false;
-        }
-        if (live) {
-            throw new IOException("another process is serving " + path);
-        }
-        Files.deleteIfExists(path);
     }
 
     private Publisher<Void> serve(NettyInbound in, NettyOutbound out) {
@@ -325,10 +295,6 @@ public final class QueryServer implements AutoCloseable {
         for (Connection c : open) {
             c.dispose();
         }
-        try {
-            Files.deleteIfExists(settings.socket());
-        } catch (IOException e) {
-            LOG.warn("cannot remove query socket {}: {}", settings.socket(), e.getMessage());
-        }
+        socketFile.remove();
     }
 }

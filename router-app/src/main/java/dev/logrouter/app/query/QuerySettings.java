@@ -1,13 +1,10 @@
 package dev.logrouter.app.query;
 
+import dev.logrouter.core.io.SocketFile;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * How the query socket is served.
@@ -28,7 +25,7 @@ public record QuerySettings(Path socket, String mode, List<Integer> allowUids, L
     public QuerySettings {
         Objects.requireNonNull(socket, "socket");
         mode = mode == null ? "0660" : mode;
-        permissions(mode);
+        SocketFile.parseMode(mode);
         allowUids = allowUids == null ? List.of() : List.copyOf(allowUids);
         allowGids = allowGids == null ? List.of() : List.copyOf(allowGids);
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
@@ -42,24 +39,8 @@ public record QuerySettings(Path socket, String mode, List<Integer> allowUids, L
         return new QuerySettings(socket, mode, allowUids, allowGids, timeout);
     }
 
-    /** The file permissions of an octal mode string like {@code 0660} or {@code 660}. */
-    public static Set<PosixFilePermission> permissions(String mode) {
-        int bits;
-        try {
-            bits = Integer.parseInt(mode.trim(), 8);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("mode must be octal like \"0660\", was '" + mode + "'");
-        }
-        if (bits < 0 || bits > 0777) {
-            throw new IllegalArgumentException("mode must be between 0000 and 0777, was '" + mode + "'");
-        }
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        String rwx = "rwxrwxrwx";
-        StringBuilder sb = new StringBuilder(9);
-        for (int i = 0; i < 9; i++) {
-            sb.append((bits & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
-        }
-        set.addAll(PosixFilePermissions.fromString(sb.toString()));
-        return set;
+    /** The mode as permission bits (see {@link SocketFile#parseMode}). */
+    public int modeBits() {
+        return SocketFile.parseMode(mode);
     }
 }

@@ -52,7 +52,7 @@ class CliTest {
     void checkReportsAMissingFile() throws Exception {
         try (RouterProcess p = RouterProcess.start(dir, "check", "-c", dir.resolve("nope.yaml").toString())) {
             assertThat(p.waitFor(30)).isEqualTo(1);
-            assertThat(p.err).singleElement().asString().contains("nope.yaml:1:1: cannot read");
+            assertThat(p.err).singleElement().asString().endsWith("nope.yaml:1:1: cannot read: no such file");
         }
     }
 

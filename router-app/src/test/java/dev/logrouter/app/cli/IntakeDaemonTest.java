@@ -50,4 +50,28 @@ class IntakeDaemonTest {
             assertThat(String.join("\n", write.err)).contains("log.sock").contains("does not exist");
         }
     }
+
+    /** Issue 9 defect 4: a second router must not take over the sockets of a running one. */
+    @Test
+    void aSocketServedByAnotherProcessIsRefusedAndKept() throws Exception {
+        Path run = dir.resolve("run");
+        Path logSock = run.resolve("log.sock");
+        try (RouterProcess first = RouterProcess.start(run, "run")) {
+            first.awaitOut(l -> l.contains("logrouter started"), 60);
+            try (RouterProcess second = RouterProcess.start(run, "run")) {
+                assertThat(second.waitFor(60)).isEqualTo(1);
+                assertThat(String.join("\n", second.err))
+                        .contains("cannot start")
+                        .contains("another process is serving this socket");
+            }
+            // the first router still owns and serves its socket
+            try (RouterProcess write = RouterProcess.start(run, "write", "-n", "still", "--", "echo", "first owns it")) {
+                assertThat(write.waitFor(60)).isZero();
+            }
+            assertThat(first.awaitOut(l -> l.contains("first owns it"), 30)).contains("still");
+            first.process.toHandle().destroy();
+            assertThat(first.waitFor(30)).isZero();
+            assertThat(Files.exists(logSock)).isFalse();
+        }
+    }
 }

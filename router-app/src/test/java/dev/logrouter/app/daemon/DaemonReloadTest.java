@@ -112,6 +112,73 @@ class DaemonReloadTest {
         }
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void replacingAnFdSocketSourceWhileServicesWriteNeverHangs() throws Exception {
+        Path sock = dir.resolve("log.sock");
+        String yaml = "sources:\n  services: { type: fd_socket, path: %s, max_line_bytes: %d }\n";
+        try (Daemon d = Daemon.start(config(yaml.formatted(sock, 4096)))) {
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicLong pipes = new java.util.concurrent.atomic.AtomicLong();
+            List<Thread> writers = new java.util.ArrayList<>();
+            for (int w = 0; w < 6; w++) {
+                String name = "writer" + w + ".out";
+                Thread t = new Thread(() -> writeUntilStopped(sock, name, running, pipes), name);
+                t.setDaemon(true);
+                t.start();
+                writers.add(t);
+            }
+            for (int r = 1; r <= 12; r++) {
+                long cursor = d.journal().stats().nextCursor();
+                // services write through the current socket before each replacement
+                waitFor(() -> d.journal().stats().nextCursor() > cursor + 200);
+                Daemon.ReloadResult result = d.reload(config(yaml.formatted(sock, 4096 + r)), Duration.ofSeconds(2));
+                assertThat(result.stopped()).containsExactly("source services");
+                assertThat(result.started()).containsExactly("source services");
+            }
+            long cursor = d.journal().stats().nextCursor();
+            waitFor(() -> d.journal().stats().nextCursor() > cursor + 200);
+            running.set(false);
+            for (Thread t : writers) {
+                t.join(10_000);
+                assertThat(t.isAlive()).as(t.getName() + " finished").isFalse();
+            }
+            // every replacement made the writers hand over new pipes to the new socket
+            assertThat(pipes.get()).isGreaterThan(12);
+        }
+    }
+
+    /** A service that hands a pipe to the log socket and writes into it; a new pipe when the old one breaks. */
+    private static void writeUntilStopped(Path sock, String name, java.util.concurrent.atomic.AtomicBoolean running,
+                                          java.util.concurrent.atomic.AtomicLong pipes) {
+        byte[] line = (name + " says hello\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        while (running.get()) {
+            try (dev.logrouter.core.fdsocket.FdSocketClient client = dev.logrouter.core.fdsocket.FdSocketClient.connect(sock)) {
+                io.netty.channel.unix.FileDescriptor[] pipe = io.netty.channel.unix.FileDescriptor.pipe();
+                try {
+                    client.send(name, org.newsclub.net.unix.FileDescriptorCast.unsafeUsing(pipe[0].intValue())
+                            .getFileDescriptor());
+                } finally {
+                    pipe[0].close();
+                }
+                pipes.incrementAndGet();
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(line.length);
+                try {
+                    while (running.get()) {
+                        buf.clear();
+                        buf.put(line).flip();
+                        pipe[1].write(buf, 0, buf.limit());
+                    }
+                } finally {
+                    pipe[1].close();
+                }
+            } catch (java.io.IOException e) {
+                // the socket is being replaced, or the router closed this pipe: hand over a new one
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            }
+        }
+    }
+
     private static SourceBinding binding(Daemon d, String name) {
         return d.router().sources().stream().filter(s -> s.source().name().equals(name)).findFirst().orElseThrow();
     }

@@ -6,14 +6,17 @@ import dev.logrouter.core.record.LogRecord;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
-import java.io.FileDescriptor;
+import java.io.IOException;
 import java.util.Map;
 
-/** One received fd being read by the session's event loop; all state is confined to that loop. */
+/**
+ * One received fd being read by the session's event loop; all state is confined to that loop. It owns a
+ * private duplicate of the fd the client sent (see {@link FdSocketSession}), so closing it takes no lock
+ * that the socket's own close could hold.
+ */
 final class FdReader implements EpollIoHandle {
 
     private final FdSocketSession session;
-    private final FileDescriptor javaFd;
     final io.netty.channel.unix.FileDescriptor nettyFd;
     final LineFramer framer;
     IoRegistration registration;
@@ -21,11 +24,8 @@ final class FdReader implements EpollIoHandle {
     long readTime;
     boolean closed;
 
-    FdReader(FdSocketSession session, FileDescriptor javaFd, int number, MemlogdName name, String sourceName,
-             int maxLineBytes) {
+    FdReader(FdSocketSession session, int number, MemlogdName name, String sourceName, int maxLineBytes) {
         this.session = session;
-        this.javaFd = javaFd;
-        // reads only; the fd is owned and closed through javaFd
         this.nettyFd = new io.netty.channel.unix.FileDescriptor(number);
         Map<String, Object> fields = Map.of(FdSocketSource.NAME_FIELD, name.raw());
         String service = name.service();
@@ -54,7 +54,11 @@ final class FdReader implements EpollIoHandle {
     void closeFd() {
         if (!closed) {
             closed = true;
-            FdSocketSource.closeQuietly(javaFd);
+            try {
+                nettyFd.close();
+            } catch (IOException e) {
+                // the number is released either way
+            }
         }
     }
 }

@@ -1,11 +1,14 @@
 package dev.logrouter.core.fdsocket;
 
+import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -24,11 +27,19 @@ import reactor.core.Disposable;
 import reactor.core.publisher.FluxSink;
 import reactor.core.scheduler.Scheduler;
 
-/** One subscription of an {@link FdSocketSource}: the bound socket, its receiver thread and its event loop. */
+/**
+ * One subscription of an {@link FdSocketSource}: the bound socket and the event loop that receives its
+ * datagrams and reads every fd they carry.
+ *
+ * <p>Ownership, which keeps stop free of lock-order inversions: junixsocket tracks every fd it receives
+ * in a map that closing the socket walks (map lock, then each fd's lock), while closing a received fd
+ * takes the fd's lock, then the map's. So one thread, the event loop, does all of it: it receives (the
+ * socket is polled by the same epoll as the pipes), duplicates each received fd into a
+ * plain fd number owned by an {@link FdReader}, closes junixsocket's original at once, and on stop closes
+ * the channel, then drains and closes the readers.
+ */
 final class FdSocketSession {
 
-    /** Room for a few hundred fds in one datagram (4 bytes each plus the cmsg header). */
-    private static final int ANCILLARY_BYTES = 4096;
     private static final int READ_BYTES = 64 * 1024;
 
     private final FdSocketSource source;
@@ -40,7 +51,6 @@ final class FdSocketSession {
     private AFUNIXDatagramChannel channel;
     private IoEventLoopGroup group;
     private IoEventLoop loop;
-    private Thread receiver;
     private Disposable idleTask;
     private volatile boolean stopped;
 
@@ -48,6 +58,8 @@ final class FdSocketSession {
     private final Set<FdReader> readers = new LinkedHashSet<>();
     private final ByteBuffer direct = ByteBuffer.allocateDirect(READ_BYTES);
     private final byte[] heap = new byte[READ_BYTES];
+    private final ByteBuffer name = ByteBuffer.allocate(FdSocketSource.MAX_NAME_BYTES);
+    private IoRegistration channelRegistration;
 
     FdSocketSession(FdSocketSource source, FdSocketSpec spec, Scheduler timer, FluxSink<LogRecord> sink) {
         this.source = source;
@@ -58,14 +70,38 @@ final class FdSocketSession {
     }
 
     void start() throws IOException {
-        file.prepare();
-        channel = AFUNIXDatagramChannel.open();
-        channel.bind(AFUNIXSocketAddress.of(spec.path()));
-        file.bound();
-        channel.setAncillaryReceiveBufferSize(ANCILLARY_BYTES);
+        channel = file.bind(at -> {
+            AFUNIXDatagramChannel ch = AFUNIXDatagramChannel.open();
+            try {
+                ch.bind(AFUNIXSocketAddress.of(at));
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+            return ch;
+        });
+        if (!AncillaryBuffer.allowMaxFds(channel)) {
+            sink.next(source.selfLog(Level.WARNING, "fd socket " + spec.name() + ": cannot enlarge the ancillary "
+                    + "buffer; datagrams with more than " + AncillaryBuffer.DEFAULT_MAX_FDS + " fds will be refused"));
+        }
+        int number = FileDescriptorCast.using(channel.getFileDescriptor()).as(Integer.class);
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fdsocket-" + spec.name(), true),
                 EpollIoHandler.newFactory());
         loop = group.next();
+        ChannelHandle handle = new ChannelHandle(new io.netty.channel.unix.FileDescriptor(number));
+        io.netty.util.concurrent.Future<IoRegistration> registered = loop.register(handle).awaitUninterruptibly();
+        if (!registered.isSuccess()) {
+            throw new IOException("cannot poll the socket: " + registered.cause(), registered.cause());
+        }
+        try {
+            loop.submit(() -> {
+                channelRegistration = registered.getNow();
+                channelRegistration.submit(EpollIoOps.EPOLLIN);
+            }).sync();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", e);
+        }
         long idle = spec.idleFlush().toNanos();
         if (idle > 0) {
             long period = Math.max(1, idle / 2);
@@ -75,70 +111,109 @@ final class FdSocketSession {
                 }
             }, period, period, TimeUnit.NANOSECONDS);
         }
-        receiver = new Thread(this::receiveLoop, "fdsocket-" + spec.name() + "-recv");
-        receiver.setDaemon(true);
-        receiver.start();
     }
 
-    private void receiveLoop() {
-        ByteBuffer buf = ByteBuffer.allocate(FdSocketSource.MAX_NAME_BYTES);
-        while (!stopped) {
-            buf.clear();
-            FileDescriptor[] fds;
-            try {
-                channel.receive(buf);
-                fds = channel.getReceivedFileDescriptors();
-            } catch (IOException e) {
-                if (stopped || FdSocketSource.isClosed(e)) {
-                    return;
-                }
-                sink.next(source.selfLog(Level.ERR, "fd socket " + spec.name() + ": receive failed: " + e));
-                // a persistent error must not turn into a busy loop of error records
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                continue;
+    /** The datagram socket as seen by epoll; the channel, not this handle, owns the fd. */
+    private final class ChannelHandle implements EpollIoHandle {
+        private final io.netty.channel.unix.FileDescriptor fd;
+
+        ChannelHandle(io.netty.channel.unix.FileDescriptor fd) {
+            this.fd = fd;
+        }
+
+        @Override
+        public io.netty.channel.unix.FileDescriptor fd() {
+            return fd;
+        }
+
+        /**
+         * One datagram per readiness: the socket stays in blocking mode, where junixsocket tells a
+         * zero-length datagram from an empty queue (non-blocking, it reports both as "nothing"), and a
+         * readable socket that only this thread reads never blocks. Level-triggered epoll brings the loop
+         * back for the next datagram, between reads of the pipes.
+         */
+        @Override
+        public void handle(IoRegistration reg, IoEvent event) {
+            if (!stopped) {
+                receiveOne();
             }
-            source.datagrams.incrementAndGet();
-            if (fds == null || fds.length == 0) {
-                source.ignoredNoFd.incrementAndGet();
-                continue;
-            }
-            if (buf.position() == 0) {
-                source.ignoredEmptyName.addAndGet(1);
-                for (FileDescriptor fd : fds) {
-                    FdSocketSource.closeQuietly(fd);
-                }
-                continue;
-            }
-            String raw = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-            MemlogdName name = MemlogdName.map(raw, spec.stdoutSuffixes(), spec.stderrSuffixes());
-            for (FileDescriptor fd : fds) {
-                source.fdsReceived.incrementAndGet();
-                register(fd, name);
-            }
+        }
+
+        @Override
+        public void close() {
+            closeChannel();
         }
     }
 
-    private void register(FileDescriptor fd, MemlogdName name) {
+    /** On the event loop, when the socket is readable: receives one datagram. */
+    private void receiveOne() {
+        name.clear();
+        FileDescriptor[] fds;
+        try {
+            channel.receive(name);
+            fds = channel.getReceivedFileDescriptors();
+        } catch (IOException e) {
+            receiveFailed(e);
+            return;
+        }
+        source.datagrams.incrementAndGet();
+        if (fds == null || fds.length == 0) {
+            source.ignoredNoFd.incrementAndGet();
+            return;
+        }
+        if (name.position() == 0) {
+            source.ignoredEmptyName.addAndGet(1);
+            for (FileDescriptor fd : fds) {
+                FdSocketSource.closeQuietly(fd);
+            }
+            return;
+        }
+        String raw = new String(name.array(), 0, name.position(), StandardCharsets.UTF_8);
+        MemlogdName memlogdName = MemlogdName.map(raw, spec.stdoutSuffixes(), spec.stderrSuffixes());
+        for (FileDescriptor fd : fds) {
+            source.fdsReceived.incrementAndGet();
+            register(fd, memlogdName);
+        }
+    }
+
+    private void receiveFailed(IOException e) {
+        if (stopped || FdSocketSource.isClosed(e)) {
+            return;
+        }
+        // e.g. MSG_CTRUNC: the kernel could not install every fd (fd limit); the rest were closed by it
+        source.receiveErrors.incrementAndGet();
+        sink.next(source.selfLog(Level.ERR, "fd socket " + spec.name() + ": receive failed: " + e.getMessage()));
+    }
+
+    /** On the event loop: the only place the channel is closed (see the class comment). */
+    private void closeChannel() {
+        if (channelRegistration != null) {
+            channelRegistration.cancel();
+            channelRegistration = null;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    /** On the event loop: takes a private duplicate of the fd and closes junixsocket's original. */
+    private void register(FileDescriptor fd, MemlogdName memlogdName) {
         int number;
         try {
-            number = FileDescriptorCast.using(fd).as(Integer.class);
+            number = FileDescriptorCast.duplicating(fd).as(Integer.class);
         } catch (IOException | RuntimeException e) {
-            reject(fd, name, e);
+            reject(memlogdName, e);
             return;
+        } finally {
+            FdSocketSource.closeQuietly(fd);
         }
-        FdReader reader = new FdReader(this, fd, number, name, spec.name(), spec.maxLineBytes());
-        if (loop.isShuttingDown()) {
-            reader.closeFd();
-            source.fdsClosed.incrementAndGet();
-            return;
-        }
+        FdReader reader = new FdReader(this, number, memlogdName, spec.name(), spec.maxLineBytes());
         loop.register(reader).addListener(f -> {
             if (!f.isSuccess()) {
-                reject(fd, name, f.cause());
+                reader.closeFd();
+                reject(memlogdName, f.cause());
                 return;
             }
             IoRegistration reg = (IoRegistration) f.getNow();
@@ -149,7 +224,8 @@ final class FdSocketSession {
                 reg.submit(EpollIoOps.EPOLLIN);
             } catch (RuntimeException e) {
                 reg.cancel();
-                reject(fd, name, e);
+                reader.closeFd();
+                reject(memlogdName, e);
                 return;
             }
             if (stopped) {
@@ -160,11 +236,11 @@ final class FdSocketSession {
         });
     }
 
-    private void reject(FileDescriptor fd, MemlogdName name, Throwable why) {
+    private void reject(MemlogdName memlogdName, Throwable why) {
         source.rejectedFds.incrementAndGet();
-        FdSocketSource.closeQuietly(fd);
-        sink.next(source.selfLog(Level.WARNING, "fd socket " + spec.name() + ": closed the fd sent as '" + name.raw()
-                + "' unread: it cannot be polled (not a pipe, socket or FIFO): " + why.getMessage()));
+        sink.next(source.selfLog(Level.WARNING, "fd socket " + spec.name() + ": closed the fd sent as '"
+                + memlogdName.raw() + "' unread: it cannot be polled (not a pipe, socket or FIFO): "
+                + why.getMessage()));
     }
 
     /** Called on the event loop when an fd is readable or hung up. */
@@ -230,23 +306,15 @@ final class FdSocketSession {
         if (idleTask != null) {
             idleTask.dispose();
         }
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closing anyway
+        if (loop == null) {
+            if (channel != null) {
+                // the loop never ran, so no received fd exists to race with
+                closeChannel();
             }
-        }
-        if (receiver != null && receiver != Thread.currentThread()) {
-            try {
-                receiver.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (group != null) {
+        } else {
             try {
                 loop.submit(() -> {
+                    closeChannel();
                     for (FdReader r : new ArrayList<>(readers)) {
                         finish(r, true);
                     }

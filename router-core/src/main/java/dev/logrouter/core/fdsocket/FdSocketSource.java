@@ -55,6 +55,7 @@ public final class FdSocketSource implements LogSource {
     final AtomicLong ignoredEmptyName = new AtomicLong();
     final AtomicLong rejectedFds = new AtomicLong();
     final AtomicLong readErrors = new AtomicLong();
+    final AtomicLong receiveErrors = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong lines = new AtomicLong();
 
@@ -86,8 +87,8 @@ public final class FdSocketSource implements LogSource {
         long received = fdsReceived.get();
         long closed = fdsClosed.get();
         return new FdSocketStats(datagrams.get(), received, Math.max(0, received - closed - rejectedFds.get()), closed,
-                ignoredNoFd.get(), ignoredEmptyName.get(), rejectedFds.get(), readErrors.get(), bytes.get(),
-                lines.get());
+                ignoredNoFd.get(), ignoredEmptyName.get(), rejectedFds.get(), readErrors.get(), receiveErrors.get(),
+                bytes.get(), lines.get());
     }
 
     @Override
@@ -102,6 +103,7 @@ public final class FdSocketSource implements LogSource {
         m.put("ignored_empty_name", s.ignoredEmptyName());
         m.put("rejected_fds", s.rejectedFds());
         m.put("read_errors", s.readErrors());
+        m.put("receive_errors", s.receiveErrors());
         return m;
     }
 

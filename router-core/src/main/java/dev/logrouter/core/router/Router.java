@@ -9,6 +9,7 @@ import dev.logrouter.core.transform.TransformChain;
 import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkBuffer;
+import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceCounters;
 import java.time.Duration;
@@ -39,6 +40,8 @@ import reactor.core.scheduler.Schedulers;
  * routed either entirely by the old or entirely by the new table.
  */
 public final class Router implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
 
     private static final ThreadLocal<Boolean> INGESTING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
@@ -108,10 +111,14 @@ public final class Router implements AutoCloseable {
 
     /** Gives a sink its buffer and starts it; it receives records once a {@link #route} names it. */
     public SinkBinding bindSink(LogSink sink, BufferSpec spec) {
-        SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler);
+        SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler, sink.tracksSettlement() ? () -> {
+            SinkState st = sink.state();
+            return st.written() + st.dropped();
+        } : null);
         Mono<Void> finished = sink.write(buffer.flux())
                 .onErrorResume(err -> {
-                    selfLog(Level.ERR, "sink " + sink.name() + " failed: " + err);
+                    selfLog(Level.ERR, "sink " + sink.name() + " failed: " + describe(err));
+                    LOG.error(LogSource.ALREADY_RECORDED, "sink {} failed: {}", sink.name(), describe(err));
                     return Mono.empty();
                 })
                 .cache();
@@ -193,7 +200,7 @@ public final class Router implements AutoCloseable {
 
     /**
      * Stops a sink that no route uses any more: it drains what it holds within {@code deadline},
-     * then is cancelled (what it still held counts as dropped).
+     * then is cancelled (what it still held, in its buffer or in hand, counts as dropped).
      */
     public void unbindSink(SinkBinding b, Duration deadline) {
         b.buffer().close();
@@ -202,6 +209,7 @@ public final class Router implements AutoCloseable {
         } catch (RuntimeException timeout) {
             b.subscription().dispose();
         }
+        b.buffer().abandonHeld();
     }
 
     /** Subscribes to a source; its records are ingested on the thread that emits them. */
@@ -219,9 +227,12 @@ public final class Router implements AutoCloseable {
                     ingest(r);
                 },
                 err -> {
-                    counters.error(String.valueOf(err.getMessage()));
+                    counters.error(describe(err));
                     counters.state("failed");
-                    selfLog(Level.ERR, "source " + source.name() + " failed: " + err);
+                    // journaled as a record, and on stderr like a failed reload (the marker keeps the
+                    // journal appender from recording it twice)
+                    selfLog(Level.ERR, "source " + source.name() + " failed: " + describe(err));
+                    LOG.error(LogSource.ALREADY_RECORDED, "source {} failed: {}", source.name(), describe(err));
                 },
                 () -> counters.state("stopped"));
         SourceBinding binding = new SourceBinding(source, counters, d);
@@ -266,6 +277,12 @@ public final class Router implements AutoCloseable {
         }
     }
 
+    /** An error as an operator reads it: its message, or its kind when it has none. */
+    static String describe(Throwable err) {
+        String m = err.getMessage();
+        return m == null || m.isBlank() ? err.getClass().getSimpleName() : m;
+    }
+
     /** True on a thread that is inside {@link #ingest}; the self-log appender skips those to avoid loops. */
     public static boolean isIngesting() {
         return INGESTING.get();
@@ -289,12 +306,16 @@ public final class Router implements AutoCloseable {
 
     /**
      * Stops sources, then lets every sink drain what is buffered within {@code deadline}; sinks still
-     * busy after it are cancelled and what they held is counted as dropped. Idempotent.
+     * busy after it are cancelled and what they held (in the buffer and in the sink's own hands) is
+     * counted as dropped. Idempotent.
+     *
+     * @return per sink (in order), the records not delivered because of the stop, already counted as
+     *         dropped; only sinks that lost some; empty when already shut down
      */
-    public void shutdown(Duration deadline) {
+    public Map<String, Long> shutdown(Duration deadline) {
         synchronized (this) {
             if (shutDown) {
-                return;
+                return Map.of();
             }
             shutDown = true;
         }
@@ -304,10 +325,12 @@ public final class Router implements AutoCloseable {
             s.counters().state("stopped");
         }
         SinkBinding[] b = routing.bindings();
+        long[] before = new long[b.length];
         List<Mono<Void>> all = new ArrayList<>();
-        for (SinkBinding s : b) {
-            s.buffer().close();
-            all.add(s.finished());
+        for (int i = 0; i < b.length; i++) {
+            before[i] = droppedBy(b[i]);
+            b[i].buffer().close();
+            all.add(b[i].finished());
         }
         try {
             Mono.when(all).block(deadline);
@@ -316,6 +339,26 @@ public final class Router implements AutoCloseable {
                 s.subscription().dispose();
             }
         }
+        Map<String, Long> lost = new LinkedHashMap<>();
+        for (int i = 0; i < b.length; i++) {
+            b[i].buffer().abandonHeld();
+            long n = droppedBy(b[i]) - before[i];
+            if (n > 0) {
+                lost.put(b[i].sink().name(), n);
+            }
+        }
+        return lost;
+    }
+
+    private static long droppedBy(SinkBinding b) {
+        long transport;
+        try {
+            SinkState st = b.sink().state();
+            transport = st == null ? 0 : st.dropped();
+        } catch (RuntimeException e) {
+            transport = 0;
+        }
+        return b.buffer().dropped() + transport;
     }
 
     /** Sink names in route-mask order with their buffers; for status. */

@@ -31,4 +31,18 @@ public interface LogSink {
     default SinkState state() {
         return SinkState.UP;
     }
+
+    /**
+     * True when {@link #state()} counts every record {@link #write} receives (gap records included)
+     * exactly once in {@code written} or {@code dropped}. The router then bounds and reports the
+     * records the sink holds (batches, pending queues) as part of its buffer; see {@link SinkBuffer}.
+     */
+    default boolean tracksSettlement() {
+        return false;
+    }
+
+    /** Bytes the transport wrote so far (re-sends included), for {@code status} and metrics; 0 when not counted. */
+    default long writtenBytes() {
+        return 0;
+    }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.Exceptions;
@@ -25,6 +26,13 @@ import reactor.core.scheduler.Scheduler;
  * the subscriber by one gap record with the count before the next record), or block the producer.
  * Before the first subscriber records accumulate under the same bounds. Nothing is replayed: each
  * record is delivered once. {@link #close()} completes the flux after what is buffered.
+ *
+ * <p>Held records: given a {@code settled} count (records the sink wrote or dropped itself, see
+ * {@link LogSink#tracksSettlement()}), records handed to the subscriber but not yet settled (in the
+ * sink's batches, prefetch and pending queues) count against {@code max_events}/{@code max_bytes} and
+ * in {@link #depth()} too, so the bounds cover everything the sink holds. When the whole bound is
+ * held by the sink, {@code drop_oldest} drops the incoming record (the oldest ones are already
+ * in the sink's hands) and {@code block} waits until the sink settles some.
  */
 public final class SinkBuffer {
 
@@ -41,6 +49,18 @@ public final class SinkBuffer {
     /** Estimated size of each queued record, in queue order: computed once per offer. */
     private final IntFifo sizes = new IntFifo();
     private long bytes;
+    /** Records written or dropped by the sink so far, or null when the sink does not report it. */
+    private final LongSupplier settled;
+    /**
+     * Estimated size of each record handed to the subscriber and not yet settled, in hand-over order;
+     * {@link #GAP} for a gap record (settled like a record, but not one of the records offered).
+     */
+    private final IntFifo held = new IntFifo();
+    private static final int GAP = -1;
+    private int heldGaps;
+    private long heldBytes;
+    /** Settlements already taken off {@link #held}. */
+    private long settledSeen;
     /** Drops not yet announced by a gap record. */
     private long unannounced;
     private boolean closed;
@@ -48,6 +68,8 @@ public final class SinkBuffer {
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** The part of {@link #dropped} lost because the buffer was closed or cancelled (shutdown, reload). */
+    private final AtomicLong droppedShutdown = new AtomicLong();
     private final AtomicLong requested = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Subscriber<? super LogRecord> subscriber;
@@ -59,6 +81,15 @@ public final class SinkBuffer {
      * @param emitGaps whether drops are announced to the subscriber as gap records
      */
     public SinkBuffer(String name, BufferSpec spec, boolean emitGaps, Scheduler scheduler) {
+        this(name, spec, emitGaps, scheduler, null);
+    }
+
+    /**
+     * @param settled records the subscribing sink has written or dropped so far (gap records
+     *                included), or {@code null}: then only the records waiting here are bounded
+     */
+    public SinkBuffer(String name, BufferSpec spec, boolean emitGaps, Scheduler scheduler, LongSupplier settled) {
+        this.settled = settled;
         this.name = Objects.requireNonNull(name, "name");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.emitGaps = emitGaps;
@@ -86,6 +117,7 @@ public final class SinkBuffer {
         try {
             if (closed || cancelled) {
                 dropped.incrementAndGet();
+                droppedShutdown.incrementAndGet();
                 return false;
             }
             while (isFull(size)) {
@@ -95,6 +127,12 @@ public final class SinkBuffer {
                         unannounced++;
                         return false;
                     case DROP_OLDEST:
+                        if (queue.isEmpty()) {
+                            // the whole bound is in the sink's hands: the incoming record is the oldest left
+                            dropped.incrementAndGet();
+                            unannounced++;
+                            return false;
+                        }
                         queue.pollFirst();
                         bytes -= sizes.pollFirst();
                         dropped.incrementAndGet();
@@ -111,6 +149,7 @@ public final class SinkBuffer {
                         }
                         if (closed || cancelled) {
                             dropped.incrementAndGet();
+                            droppedShutdown.incrementAndGet();
                             return false;
                         }
                 }
@@ -127,8 +166,37 @@ public final class SinkBuffer {
         return true;
     }
 
+    /** Under the lock. Refreshes the settled count only when the stale figures say full. */
     private boolean isFull(long incoming) {
-        return !queue.isEmpty() && (queue.size() >= spec.maxEvents() || bytes + incoming > spec.maxBytes());
+        if (settled == null) {
+            return !queue.isEmpty() && (queue.size() >= spec.maxEvents() || bytes + incoming > spec.maxBytes());
+        }
+        if (!overBound(incoming)) {
+            return false;
+        }
+        settle();
+        return overBound(incoming);
+    }
+
+    private boolean overBound(long incoming) {
+        int count = queue.size() + held.count - heldGaps;
+        return count > 0 && (count >= spec.maxEvents() || bytes + heldBytes + incoming > spec.maxBytes());
+    }
+
+    /** Under the lock: takes the records the sink settled since the last call off {@link #held}, oldest first. */
+    private void settle() {
+        long s = settled.getAsLong();
+        while (settledSeen < s && held.count > 0) {
+            int size = held.pollFirst();
+            if (size == GAP) {
+                heldGaps--;
+            } else {
+                heldBytes -= size;
+            }
+            settledSeen++;
+        }
+        // settlements beyond what was handed over (none expected) are forgotten, never owed
+        settledSeen = Math.max(settledSeen, s);
     }
 
     /**
@@ -164,6 +232,7 @@ public final class SinkBuffer {
                     try {
                         long n = queue.size();
                         dropped.addAndGet(n);
+                        droppedShutdown.addAndGet(n);
                         queue.clear();
                         sizes.clear();
                         bytes = 0;
@@ -229,10 +298,19 @@ public final class SinkBuffer {
                             gap = unannounced;
                             unannounced = 0;
                             next = null;
+                            if (settled != null) {
+                                held.addLast(GAP);
+                                heldGaps++;
+                            }
                         } else {
                             next = queue.pollFirst();
                             if (next != null) {
-                                bytes -= sizes.pollFirst();
+                                int size = sizes.pollFirst();
+                                bytes -= size;
+                                if (settled != null) {
+                                    held.addLast(size);
+                                    heldBytes += size;
+                                }
                                 notFull.signal();
                             } else {
                                 complete = closed;
@@ -293,11 +371,57 @@ public final class SinkBuffer {
         return dropped.get();
     }
 
-    /** Records waiting in the buffer now. */
+    /** The part of {@link #dropped()} lost to a close or cancel (shutdown, reload); the rest is {@code when_full}. */
+    public long droppedShutdown() {
+        return droppedShutdown.get();
+    }
+
+    /** Records held now: waiting in the buffer plus handed to the sink and not yet settled. */
     public int depth() {
         lock.lock();
         try {
-            return queue.size();
+            if (settled != null) {
+                settle();
+            }
+            return queue.size() + held.count - heldGaps;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Estimated bytes held now, counted as {@link #depth()}. */
+    public long bytes() {
+        lock.lock();
+        try {
+            if (settled != null) {
+                settle();
+            }
+            return bytes + heldBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Once the sink has stopped: counts the records it was handed and never settled as dropped
+     * (reason shutdown), so nothing it held vanishes uncounted.
+     *
+     * @return how many were counted
+     */
+    public long abandonHeld() {
+        if (settled == null) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            settle();
+            long n = held.count - heldGaps;
+            held.clear();
+            heldGaps = 0;
+            heldBytes = 0;
+            dropped.addAndGet(n);
+            droppedShutdown.addAndGet(n);
+            return n;
         } finally {
             lock.unlock();
         }

@@ -40,4 +40,12 @@ public interface LogSource {
     default Map<String, Long> counters() {
         return Map.of();
     }
+
+    /**
+     * The state of what the source supervises (a child process: failed starts, restarts, exit codes),
+     * or {@code null} for sources whose state is just whether {@link #records()} is running.
+     */
+    default SourceHealth health() {
+        return null;
+    }
 }

@@ -2,7 +2,8 @@ package dev.logrouter.core.syslog;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.logrouter.core.fdsocket.SocketFile;
+import dev.logrouter.core.io.IntakeLoops;
+import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.LogSource;
@@ -116,6 +117,8 @@ public final class SyslogSource implements LogSource {
     public Flux<LogRecord> records() {
         return Flux.create(sink -> {
             List<Disposable> open = new ArrayList<>();
+            IntakeLoops loops = IntakeLoops.forSource(spec.name());
+            open.add(loops);
             Disposable all = () -> {
                 for (int i = open.size() - 1; i >= 0; i--) {
                     open.get(i).dispose();
@@ -128,12 +131,12 @@ public final class SyslogSource implements LogSource {
                     open.add(startUnix(sink));
                 }
                 if (spec.udp() != null) {
-                    Connection udp = startUdp(sink);
+                    Connection udp = startUdp(sink, loops);
                     boundUdp = (InetSocketAddress) udp.address();
                     open.add(udp);
                 }
                 if (spec.tcp() != null) {
-                    DisposableServer tcp = startTcp(sink);
+                    DisposableServer tcp = startTcp(sink, loops);
                     boundTcp = (InetSocketAddress) tcp.address();
                     open.add(tcp);
                 }
@@ -160,16 +163,17 @@ public final class SyslogSource implements LogSource {
 
     private Disposable startUnix(FluxSink<LogRecord> sink) throws IOException {
         SocketFile file = new SocketFile(spec.path(), spec.mode());
-        file.prepare();
-        AFUNIXDatagramChannel ch = AFUNIXDatagramChannel.open();
-        try {
-            ch.bind(AFUNIXSocketAddress.of(spec.path()));
-            file.bound();
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
+        AFUNIXDatagramChannel ch = file.bind(at -> {
+            AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();
+            try {
+                c.bind(AFUNIXSocketAddress.of(at));
+                c.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
+            } catch (IOException e) {
+                c.close();
+                throw e;
+            }
+            return c;
+        });
         int max = spec.maxMessageBytes();
         Thread t = new Thread(() -> {
             // one byte more than allowed tells a datagram that was cut from one that fits exactly
@@ -226,12 +230,13 @@ public final class SyslogSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private Connection startUdp(FluxSink<LogRecord> sink) {
+    private Connection startUdp(FluxSink<LogRecord> sink, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.udp());
         int max = spec.maxMessageBytes();
         // UDP payloads are at most 65507 bytes; a buffer one byte larger than the limit detects a cut
         int bufSize = Math.min(max + 1, 65536);
         return UdpServer.create()
+                .runOn(loops.resources())
                 .bindAddress(() -> addr)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufSize))
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
@@ -248,10 +253,11 @@ public final class SyslogSource implements LogSource {
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink) {
+    private DisposableServer startTcp(FluxSink<LogRecord> sink, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.tcp());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
+                .runOn(loops.resources())
                 .bindAddress(() -> addr)
                 .handle((in, out) -> {
                     if (active.incrementAndGet() > spec.maxConnections()) {

@@ -279,6 +279,48 @@ class FdSocketSourceTest {
                 .anySatisfy(r -> assertThat(r.msg()).contains("file.out").contains("cannot be polled"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {61, 64, 250, 253})
+    void readsEveryFdOfADatagramUpToTheKernelLimit(int count) throws Exception {
+        Path sock = dir.resolve("log.sock");
+        RecordQueue[] q = new RecordQueue[1];
+        FdSocketSource src = start(FdSocketSpec.of("services", sock), q);
+        long before = openFds();
+        List<OsPipe> pipes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            pipes.add(pipe());
+        }
+        client(sock).send("many.out", pipes.stream().map(OsPipe::read).toArray(FileDescriptor[]::new));
+        for (OsPipe p : pipes) {
+            close(p.read());
+        }
+        for (int i = 0; i < count; i++) {
+            try (OutputStream o = new FileOutputStream(pipes.get(i).write())) {
+                o.write(("fd " + i + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        List<LogRecord> got = q[0].await(r -> r.service().equals("many"), count, WAIT);
+        assertThat(got).extracting(LogRecord::msg).containsExactlyInAnyOrderElementsOf(
+                IntStream.range(0, count).mapToObj(i -> "fd " + i).collect(Collectors.toList()));
+        RecordQueue.awaitTrue(() -> src.stats().fdsClosed() == count, WAIT, () -> "" + src.stats());
+        FdSocketStats s = src.stats();
+        assertThat(s.datagrams()).isEqualTo(1);
+        assertThat(s.fdsReceived()).isEqualTo(count);
+        assertThat(s.rejectedFds()).isZero();
+        assertThat(s.receiveErrors()).isZero();
+        assertThat(s.fdsOpen()).isZero();
+        RecordQueue.awaitTrue(() -> openFdsUnchecked() <= before + 4, WAIT,
+                () -> "fds before " + before + ", now " + openFdsUnchecked());
+    }
+
+    static long openFdsUnchecked() {
+        try {
+            return openFds();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void longLinesBecomePartialRecords() throws Exception {
         Path sock = dir.resolve("log.sock");

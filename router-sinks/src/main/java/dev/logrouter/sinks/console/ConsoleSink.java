@@ -2,6 +2,7 @@ package dev.logrouter.sinks.console;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.encode.Format;
@@ -10,6 +11,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -25,6 +27,10 @@ public final class ConsoleSink implements LogSink {
     private final String name;
     private final OutputStream out;
     private final EncoderSpec encoding;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
+    private volatile String lastError;
 
     public ConsoleSink(String name) {
         this(name, System.out);
@@ -50,6 +56,22 @@ public final class ConsoleSink implements LogSink {
         return "console";
     }
 
+    /** {@code written} counts records handed to the output stream (flushed at the latest 50 ms later). */
+    @Override
+    public SinkState state() {
+        return new SinkState("up", written.get(), dropped.get(), 0, lastError);
+    }
+
+    @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    @Override
+    public boolean tracksSettlement() {
+        return true;
+    }
+
     @Override
     public Mono<Void> write(Flux<LogRecord> records) {
         return Mono.defer(() -> {
@@ -67,7 +89,11 @@ public final class ConsoleSink implements LogSink {
                         line.write('\n');
                         try {
                             w.write(line.array(), 0, line.size());
+                            written.incrementAndGet();
+                            writtenBytes.addAndGet(line.size());
                         } catch (IOException e) {
+                            dropped.incrementAndGet();
+                            lastError = "IOException: " + e.getMessage();
                             throw new UncheckedIOException(e);
                         }
                     })

@@ -64,6 +64,7 @@ public final class TcpSink implements LogSink {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
     private volatile String connection = "idle";
     private volatile String lastError;
 
@@ -128,6 +129,16 @@ public final class TcpSink implements LogSink {
 
     public TcpSinkSpec spec() {
         return spec;
+    }
+
+    @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    @Override
+    public boolean tracksSettlement() {
+        return true;
     }
 
     @Override
@@ -248,9 +259,12 @@ public final class TcpSink implements LogSink {
 
         private Link connected(Connection c) {
             Link l = new Link(c, ++gen);
-            if (gen > 1) {
+            // a connection after a lost one or after failed attempts is a reconnect; the error that
+            // kept it down is over, so status no longer shows it next to "up"
+            if (gen > 1 || lastError != null) {
                 reconnects.incrementAndGet();
             }
+            lastError = null;
             backoff.reset();
             connection = "up";
             link = l;
@@ -322,6 +336,7 @@ public final class TcpSink implements LogSink {
             ByteBuf out = ch.alloc().buffer(buf.size());
             out.writeBytes(buf.array(), 0, buf.size());
             int newlyWritten = firstWrites;
+            int bytes = buf.size();
             return Mono.<Void>create(sink -> ch.writeAndFlush(out).addListener(f -> {
                         if (f.isSuccess()) {
                             sink.success();
@@ -333,6 +348,7 @@ public final class TcpSink implements LogSink {
                     .doOnSuccess(v -> {
                         l.lastWriteNanos = System.nanoTime();
                         written.addAndGet(newlyWritten);
+                        writtenBytes.addAndGet(bytes);
                         keep();
                     })
                     .doOnError(err -> abort(l, err));

@@ -31,6 +31,7 @@ public final class UdpSink implements LogSink {
     private final UdpSinkSpec spec;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
     private final AtomicLong truncated = new AtomicLong();
     private volatile String connection = "idle";
     private volatile String lastError;
@@ -52,6 +53,16 @@ public final class UdpSink implements LogSink {
     /** Records sent shortened because they did not fit in {@code max_datagram}. */
     public long truncated() {
         return truncated.get();
+    }
+
+    @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    @Override
+    public boolean tracksSettlement() {
+        return true;
     }
 
     @Override
@@ -93,6 +104,7 @@ public final class UdpSink implements LogSink {
             }
             ch.send(ByteBuffer.wrap(buf.array(), 0, buf.size()), to);
             written.incrementAndGet();
+            writtenBytes.addAndGet(buf.size());
         } catch (IOException | RuntimeException e) {
             dropped.incrementAndGet();
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();

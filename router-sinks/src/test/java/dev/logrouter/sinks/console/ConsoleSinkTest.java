@@ -40,4 +40,17 @@ class ConsoleSinkTest {
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("2024-07-02T19:22:51.974497577Z web[stderr] warning: m\n");
     }
+
+    @Test
+    void writtenCountsRecordsAndBytesPrinted() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ConsoleSink sink = new ConsoleSink("screen", out);
+        assertThat(sink.tracksSettlement()).isTrue();
+        sink.write(Flux.range(1, 3).map(i -> LogRecord.of(LogRecord.now(), "src", "web", "stdout", Level.INFO,
+                "line " + i + " é"))).block(Duration.ofSeconds(10));
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8).lines()).hasSize(3);
+        assertThat(sink.state().written()).isEqualTo(3);
+        assertThat(sink.state().dropped()).isZero();
+        assertThat(sink.writtenBytes()).isEqualTo(out.size());
+    }
 }
