@@ -2,6 +2,7 @@ package dev.logrouter.sinks.encode;
 
 import com.fasterxml.jackson.core.io.schubfach.DoubleToDecimal;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +18,7 @@ import java.util.Map;
  */
 final class GoJson {
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     /** Go sorts map keys by their UTF-8 bytes, which is code point order (not UTF-16 order). */
     static final Comparator<String> KEY_ORDER = GoJson::compareCodePoints;
@@ -43,6 +44,13 @@ final class GoJson {
     static void writeString(EncodedBuffer out, String s) {
         out.write('"');
         int n = s.length();
+        if (plain(s)) {
+            // most log text needs no escape: the JDK's intrinsic UTF-8 encoding, written in one copy
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            out.write(utf8, 0, utf8.length);
+            out.write('"');
+            return;
+        }
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x80) {
@@ -83,6 +91,27 @@ final class GoJson {
             }
         }
         out.write('"');
+    }
+
+    /** True when {@code s} has nothing Go would escape or replace (so its UTF-8 bytes are the output). */
+    private static boolean plain(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&') {
+                    return false;
+                }
+            } else if (c == 0x2028 || c == 0x2029 || c == 0xfffd) {
+                return false;
+            } else if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 >= n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
     }
 
     private static void unicodeEscape(EncodedBuffer out, int c) {
