@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,8 +36,15 @@ import picocli.CommandLine.Parameters;
         description = {"Run a command with its stdout and stderr logged through the router's log socket.",
             "Like LinuxKit's logwrite: stdout as NAME.out, stderr as NAME. The output is also",
             "copied to this process's stdout and stderr. Exits with the command's exit code;",
-            "exits 1 when the log socket does not appear within --wait."})
+            "exits 1 when the log socket does not appear within --wait. Without --socket, falls back to",
+            "LinuxKit's /var/run/linuxkit-external-logging.sock when the config's socket is absent."})
 final class WriteCommand implements Callable<Integer> {
+
+    /** LinuxKit's log socket, which init and logwrite use. */
+    static final Path LINUXKIT_LOG_SOCKET = Path.of("/var/run/linuxkit-external-logging.sock");
+
+    /** System property that replaces {@link #LINUXKIT_LOG_SOCKET} (tests point it at a temp path). */
+    static final String FALLBACK_PROPERTY = "logrouter.write.fallbackSocket";
 
     @Option(names = {"--socket", "-socket", "-s"}, paramLabel = "PATH",
             description = "Log socket (default: the fd_socket source of --config, else of the built-in default config).")
@@ -54,7 +62,7 @@ final class WriteCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigOption config;
 
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (put them after --).")
+    @Parameters(arity = "0..*", paramLabel = "CMD", description = "The command and its arguments (put them after --).")
     List<String> command;
 
     @CommandLine.Spec
@@ -63,6 +71,12 @@ final class WriteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (command == null || command.isEmpty()) {
+            // logwrite's words and exit code
+            err.println("logrouter write: no command specified");
+            err.flush();
+            return 1;
+        }
         Path path = socket;
         if (path == null) {
             try {
@@ -75,14 +89,19 @@ final class WriteCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
+            if (path != null && config.file() == null) {
+                path = SocketOption.defaultLogSocket(System.getenv(), path, SocketOption.SYSTEMD_CONFIG,
+                        SocketOption.SYSTEMD_RUNTIME_DIR);
+            }
+            // on LinuxKit the log socket is memlogd's (or logrouter's drop-in at that path)
+            Path fallback = Path.of(System.getProperty(FALLBACK_PROPERTY, LINUXKIT_LOG_SOCKET.toString()));
+            if ((path == null || !Files.exists(path)) && Files.exists(fallback)) {
+                path = fallback;
+            }
             if (path == null) {
                 err.println("logrouter write: the config has no fd_socket source; give the log socket with --socket PATH");
                 err.flush();
                 return 1;
-            }
-            if (config.file() == null) {
-                path = SocketOption.defaultLogSocket(System.getenv(), path, SocketOption.SYSTEMD_CONFIG,
-                        SocketOption.SYSTEMD_RUNTIME_DIR);
             }
         }
         String logName = name != null ? name : command.get(0);

@@ -62,7 +62,9 @@ public final class ConfigBinder {
             if (!byKey.containsKey(e.key()) && !ignoredKeys.contains(e.key())) {
                 Set<String> allowed = new LinkedHashSet<>(ignoredKeys);
                 allowed.addAll(byKey.keySet());
+                String near = nearest(e.key(), allowed);
                 problem(e.keyPosition(), join(path, e.key()), "unknown key '" + e.key() + "'"
+                        + (near == null ? "" : "; did you mean '" + near + "'?")
                         + (allowed.isEmpty() ? " (no keys allowed here)" : " (allowed: " + String.join(", ", allowed) + ")"));
             }
         }
@@ -290,6 +292,40 @@ public final class ConfigBinder {
             return (Class<?>) p.getRawType();
         }
         throw new IllegalStateException("unsupported config type " + t);
+    }
+
+    /** The allowed key a typo most likely meant: at most 2 edits away and less than half the key; or null. */
+    static String nearest(String key, Iterable<String> allowed) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String a : allowed) {
+            int d = editDistance(key, a);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = a;
+            }
+        }
+        return bestDistance <= 2 && bestDistance * 2 < key.length() ? best : null;
+    }
+
+    /** Levenshtein distance (insert, delete, substitute), two rows. */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** {@code maxLineBytes} -> {@code max_line_bytes}. */

@@ -3,6 +3,7 @@ package dev.logrouter.app.config;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.route.RouteTable;
 import dev.logrouter.core.sink.BufferSpec;
+import dev.logrouter.core.transform.TransformSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -215,12 +216,14 @@ public final class ConfigLoader {
             sinkNames.add(name);
             SinkType<?> type = typeOf(node, path, b, ComponentTypes.SINKS_BY_TYPE, "sink");
             if (type != null) {
-                Record cfg = b.bindRecord(node, type.configClass(), path, List.of("type", "buffer"));
+                Record cfg = b.bindRecord(node, type.configClass(), path, List.of("type", "buffer", "transforms"));
                 ConfigNode bufferNode = node.get("buffer");
                 BufferConfig buffer = bufferNode == null ? null
                         : b.bindRecord(bufferNode, BufferConfig.class, path + ".buffer", List.of());
-                if (cfg != null) {
-                    sinks.add(new SinkDef(name, type, cfg, buffer == null ? BufferSpec.DEFAULT : buffer.toSpec()));
+                List<TransformSpec> transforms = bindTransforms(node.get("transforms"), path + ".transforms", b);
+                if (cfg != null && transforms != null) {
+                    sinks.add(new SinkDef(name, type, cfg, buffer == null ? BufferSpec.DEFAULT : buffer.toSpec(),
+                            transforms));
                 }
             }
         });
@@ -246,7 +249,7 @@ public final class ConfigLoader {
                     checkNames(r.get("to"), sinkNames, path + ".to", "sink", b);
                     RouteConfig rc = b.bindRecord(r, RouteConfig.class, path, List.of());
                     if (rc != null) {
-                        routes.add(rc.toSpec());
+                        routes.add(rc.toSpec(i));
                     }
                 }
             }
@@ -262,12 +265,37 @@ public final class ConfigLoader {
         }
         ConfigNode metricsNode = root.get("metrics");
         MetricsConfig metrics = metricsNode == null ? null : b.bindRecord(metricsNode, MetricsConfig.class, "metrics", List.of());
+        checkSocketPaths(root, sources, query, b);
 
         if (!problems.isEmpty()) {
             return null;
         }
         return new RouterConfig(fileName, runtimeDir, journal == null ? dev.logrouter.core.journal.JournalSpec.DEFAULT
                 : journal.toSpec(), sources, sinks, routes, query, metrics);
+    }
+
+    /** Two sources, or a source and the query socket, cannot bind the same socket path. */
+    private static void checkSocketPaths(ConfigNode root, List<SourceDef> sources, QueryConfig query, ConfigBinder b) {
+        Map<Path, String> owners = new LinkedHashMap<>();
+        for (SourceDef s : sources) {
+            Path p = s.config() instanceof FdSocketSourceType.Config f ? f.path()
+                    : s.config() instanceof SyslogSourceType.Config y ? y.path() : null;
+            if (p == null) {
+                continue;
+            }
+            String path = "sources." + s.name() + ".path";
+            String prev = owners.putIfAbsent(p.toAbsolutePath().normalize(), path);
+            if (prev != null) {
+                ConfigNode at = root.get("sources").get(s.name()).get("path");
+                b.problem(at.position(), path, "socket path " + p + " is already used by " + prev);
+            }
+        }
+        String prev = owners.get(query.socket().toAbsolutePath().normalize());
+        if (prev != null) {
+            ConfigNode q = root.get("query");
+            ConfigNode at = q == null || q.get("socket") == null ? root : q.get("socket");
+            b.problem(at.position(), "query.socket", "socket path " + query.socket() + " is already used by " + prev);
+        }
     }
 
     private interface NamedNode {
@@ -324,5 +352,24 @@ public final class ConfigLoader {
                         + (known.isEmpty() ? " (no " + what + "s are defined)" : " (defined: " + String.join(", ", known) + ")"));
             }
         }
+    }
+
+    /** A sink's {@code transforms:} list; null when an item has a problem (added to {@code b}). */
+    private static List<TransformSpec> bindTransforms(ConfigNode node, String path, ConfigBinder b) {
+        if (node == null || node.kind() == ConfigNode.Kind.NULL) {
+            return List.of();
+        }
+        if (node.kind() != ConfigNode.Kind.LIST) {
+            b.problem(node.position(), path, "expected a list of transforms, found " + node.describe());
+            return null;
+        }
+        List<TransformConfig> items = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < node.items().size(); i++) {
+            TransformConfig t = b.bindRecord(node.items().get(i), TransformConfig.class, path + "[" + i + "]", List.of());
+            ok &= t != null;
+            items.add(t);
+        }
+        return ok ? TransformConfig.specs(items) : null;
     }
 }

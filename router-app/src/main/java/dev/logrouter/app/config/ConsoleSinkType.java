@@ -2,11 +2,17 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.sinks.console.ConsoleSink;
+import dev.logrouter.sinks.encode.EncoderSpec;
+import dev.logrouter.sinks.encode.Format;
 
-/** {@code type: console}: records as text lines on stdout. */
+/** {@code type: console}: records as lines on stdout. */
 final class ConsoleSinkType implements SinkType<ConsoleSinkType.Config> {
 
-    record Config() {
+    /**
+     * @param format {@code text} (default), {@code logread} (memlogd's console echo:
+     *               {@code time;source;msg}), {@code json_lines} (talos keys) or {@code rfc5424}
+     */
+    record Config(Format format) {
     }
 
     @Override
@@ -20,7 +26,12 @@ final class ConsoleSinkType implements SinkType<ConsoleSinkType.Config> {
     }
 
     @Override
+    public EncoderSpec encoding(Config config) {
+        return EncoderSpec.of(config.format() == null ? Format.TEXT : config.format());
+    }
+
+    @Override
     public LogSink create(String name, Config config, RouterEnv env) {
-        return new ConsoleSink(name);
+        return new ConsoleSink(name, System.out, encoding(config));
     }
 }

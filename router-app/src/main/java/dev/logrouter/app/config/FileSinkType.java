@@ -1,12 +1,14 @@
 package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.encode.FieldSet;
 import dev.logrouter.sinks.encode.Format;
 import dev.logrouter.sinks.encode.Framing;
 import dev.logrouter.sinks.file.FileSink;
 import dev.logrouter.sinks.file.FileSinkSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** {@code type: file}: records appended to files named after their service or source, rotated by size. */
@@ -25,10 +27,11 @@ final class FileSinkType implements SinkType<FileSinkType.Config> {
      * @param rotate        size rotation; absent = never rotate
      * @param flushInterval data reaches the file at least this often (default 1s)
      * @param maxOpenFiles  most files open at once (default 64)
+     * @param extraFields   json_lines talos: keys beyond Talos's own
      */
     record Config(@Required String path, Format format, FieldSet fields, Map<String, String> extraTags,
                   String host, Boolean includeCursor, String facility, Framing framing, Rotate rotate,
-                  Duration flushInterval, Integer maxOpenFiles) {
+                  Duration flushInterval, Integer maxOpenFiles, List<String> extraFields) {
         Config {
             if (path != null) {
                 new FileSinkSpec("check", path, null, 0, 0, null, 0);
@@ -36,7 +39,8 @@ final class FileSinkType implements SinkType<FileSinkType.Config> {
             if (maxOpenFiles != null && maxOpenFiles < 1) {
                 throw new IllegalArgumentException("max_open_files must be at least 1");
             }
-            EncoderConfig.spec(format, Format.TEXT, fields, extraTags, host, includeCursor, facility, framing);
+            EncoderConfig.spec(format, Format.TEXT, fields, extraTags, host, includeCursor, facility, framing,
+                    extraFields);
         }
     }
 
@@ -66,10 +70,16 @@ final class FileSinkType implements SinkType<FileSinkType.Config> {
     }
 
     @Override
+    public EncoderSpec encoding(Config c) {
+        return EncoderConfig.spec(c.format(), Format.TEXT, c.fields(), c.extraTags(), c.host(), c.includeCursor(),
+                c.facility(), c.framing(), c.extraFields());
+    }
+
+    @Override
     public LogSink create(String name, Config c, RouterEnv env) {
         return new FileSink(new FileSinkSpec(name, c.path(),
                 EncoderConfig.spec(c.format(), Format.TEXT, c.fields(), c.extraTags(), c.host(), c.includeCursor(),
-                        c.facility(), c.framing()),
+                        c.facility(), c.framing(), c.extraFields()),
                 c.rotate() == null ? 0 : c.rotate().maxBytes().bytes(),
                 c.rotate() == null || c.rotate().keep() == null ? 5 : c.rotate().keep(),
                 c.flushInterval(), c.maxOpenFiles() == null ? 0 : c.maxOpenFiles()));

@@ -3,6 +3,7 @@ package dev.logrouter.app.config;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.route.Glob;
 import dev.logrouter.core.route.RouteSpec;
+import dev.logrouter.core.transform.TransformChain;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,10 @@ import java.util.regex.PatternSyntaxException;
  * @param message regex searched in the message
  * @param fields  exact field values
  * @param to      sink names (required)
+ * @param transforms what the route does to the records it sends (the journal keeps them as they came)
  */
 record RouteConfig(List<String> from, String service, String stream, Level level, String message,
-                   Map<String, String> fields, @Required List<String> to) {
+                   Map<String, String> fields, @Required List<String> to, List<TransformConfig> transforms) {
 
     RouteConfig {
         if (to != null && to.isEmpty()) {
@@ -44,8 +46,10 @@ record RouteConfig(List<String> from, String service, String stream, Level level
         }
     }
 
-    RouteSpec toSpec() {
+    /** The route, its transforms compiled ({@code index} names it in rate limit summaries). */
+    RouteSpec toSpec(int index) {
         return new RouteSpec(from == null ? null : new LinkedHashSet<>(from), service == null ? null : Glob.compile(service),
-                stream, level, message == null ? null : Pattern.compile(message), fields, to);
+                stream, level, message == null ? null : Pattern.compile(message), fields, to,
+                TransformChain.compile(TransformConfig.specs(transforms), "route " + index));
     }
 }

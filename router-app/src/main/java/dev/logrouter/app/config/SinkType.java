@@ -1,5 +1,7 @@
 package dev.logrouter.app.config;
 
+import dev.logrouter.sinks.encode.EncoderSpec;
+
 import dev.logrouter.core.sink.LogSink;
 
 /**
@@ -15,6 +17,11 @@ public interface SinkType<C extends Record> {
     String type();
 
     Class<C> configClass();
+
+    /** How the sink encodes records, when it has an encoder the router should know about; else null. */
+    default EncoderSpec encoding(C config) {
+        return null;
+    }
 
     /** Builds the sink; called once per config load, after validation. */
     LogSink create(String name, C config, RouterEnv env);

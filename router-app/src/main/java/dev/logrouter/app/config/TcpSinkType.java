@@ -11,6 +11,7 @@ import dev.logrouter.sinks.tcp.TcpSinkSpec;
 import dev.logrouter.sinks.tcp.TlsSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** {@code type: tcp}: newline-framed records to a TCP (or TLS) receiver such as Filebeat. */
@@ -33,11 +34,13 @@ final class TcpSinkType implements SinkType<TcpSinkType.Config> {
      * @param writeTimeout   a receiver that takes nothing for this long gets a new connection (default 30s)
      * @param resendBytes    newest written bytes re-sent after a broken connection (default 4MiB)
      * @param tls            TLS block, absent for plain TCP
+     * @param extraFields    json_lines talos: keys beyond Talos's own (cursor, stream, source, partial,
+     *                       truncated, memlogd_name or a record field)
      */
     record Config(@Required String endpoint, Format format, FieldSet fields, Map<String, String> extraTags,
                   String host, Boolean includeCursor, String facility, Framing framing, Integer batchEvents,
                   Duration flushInterval, Duration backoffMin, Duration backoffMax, Duration connectTimeout,
-                  Duration writeTimeout, ByteSize resendBytes, Tls tls) {
+                  Duration writeTimeout, ByteSize resendBytes, Tls tls, List<String> extraFields) {
         Config {
             if (endpoint != null) {
                 Endpoint.parse(endpoint, "tcp");
@@ -48,7 +51,8 @@ final class TcpSinkType implements SinkType<TcpSinkType.Config> {
             if (backoffMin != null && backoffMax != null && backoffMin.compareTo(backoffMax) > 0) {
                 throw new IllegalArgumentException("backoff_min must not exceed backoff_max");
             }
-            EncoderConfig.spec(format, Format.JSON_LINES, fields, extraTags, host, includeCursor, facility, framing);
+            EncoderConfig.spec(format, Format.JSON_LINES, fields, extraTags, host, includeCursor, facility, framing,
+                    extraFields);
         }
     }
 
@@ -93,9 +97,14 @@ final class TcpSinkType implements SinkType<TcpSinkType.Config> {
     }
 
     @Override
+    public EncoderSpec encoding(Config c) {
+        return EncoderConfig.spec(c.format(), Format.JSON_LINES, c.fields(), c.extraTags(), c.host(),
+                c.includeCursor(), c.facility(), c.framing(), c.extraFields());
+    }
+
+    @Override
     public LogSink create(String name, Config c, RouterEnv env) {
-        EncoderSpec enc = EncoderConfig.spec(c.format(), Format.JSON_LINES, c.fields(), c.extraTags(), c.host(),
-                c.includeCursor(), c.facility(), c.framing());
+        EncoderSpec enc = encoding(c);
         TlsSpec tls = c.tls() == null ? null
                 : new TlsSpec(c.tls().ca(), c.tls().cert(), c.tls().key(), c.tls().verify() == null || c.tls().verify());
         return new TcpSink(new TcpSinkSpec(name, Endpoint.parse(c.endpoint(), "tcp"), enc,

@@ -9,6 +9,7 @@ import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.router.Router;
 import dev.logrouter.core.router.Router.SinkBinding;
 import dev.logrouter.core.router.Router.SourceBinding;
+import dev.logrouter.core.transform.TransformChain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,7 +178,14 @@ public final class Daemon implements AutoCloseable {
             nextSinks.put(def.name(), r);
             bindings.add(r.binding());
         }
-        router.route(bindings, next.routes());
+        Map<String, TransformChain> sinkTransforms = new LinkedHashMap<>();
+        for (SinkDef def : next.sinks()) {
+            TransformChain chain = def.transformChain();
+            if (!chain.isEmpty()) {
+                sinkTransforms.put(def.name(), chain);
+            }
+        }
+        router.route(bindings, next.routes(), sinkTransforms);
         for (Running<SinkDef, SinkBinding> old : sinks.values()) {
             if (nextSinks.get(old.def().name()) != old) {
                 router.unbindSink(old.binding(), drain);

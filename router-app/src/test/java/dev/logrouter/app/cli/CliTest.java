@@ -38,7 +38,7 @@ class CliTest {
             assertThat(p.err).containsExactly(
                     f + ":2:43: sources.a.restart: unknown value 'maybe' (use never, on_failure, always)",
                     f + ":3:14: sources.b.type: unknown source type 'kafka' (one of " + typesOf(p) + ")",
-                    f + ":5:25: sinks.out.colour: unknown key 'colour' (allowed: type, buffer)",
+                    f + ":5:25: sinks.out.colour: unknown key 'colour' (allowed: type, buffer, transforms, format)",
                     f + ":7:17: routes[0].from: unknown source 'c' (defined: a, b)");
         }
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -53,15 +54,23 @@ class WriteCommandTest {
     }
 
     static Run logrouter(String... args) throws Exception {
+        return logrouter(List.of(), Map.of(), args);
+    }
+
+    /** Runs logrouter with extra JVM options and environment. */
+    static Run logrouter(List<String> jvmOptions, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xshare:auto");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.logrouter.app.Main");
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("logrouter %s finished", List.of(args)).isTrue();
@@ -132,6 +141,23 @@ class WriteCommandTest {
         }
         assertThat(lines).containsExactlyElementsOf(
                 java.util.stream.IntStream.rangeClosed(1, 20000).mapToObj(String::valueOf).collect(Collectors.toList()));
+    }
+
+    @Test
+    void withoutSocketFallsBackToLinuxKitsLogSocketWhenTheConfiguredOneIsAbsent() throws Exception {
+        // the built-in config's socket would be in this empty runtime dir; LinuxKit's path is ours
+        Path runtime = Files.createDirectories(dir.resolve("runtime"));
+        Run r = logrouter(List.of("-D" + WriteCommand.FALLBACK_PROPERTY + "=" + sock),
+                Map.of("LOGROUTER_RUNTIME_DIR", runtime.toString()), "write", "-n", "lk", "--", "echo", "via fallback");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(await(x -> x.msg().equals("via fallback"), 1)).containsExactly("via fallback");
+    }
+
+    @Test
+    void aMissingCommandExits1LikeLogwrite() throws Exception {
+        Run r = logrouter("write", "--socket", sock.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("no command specified");
     }
 
     @Test

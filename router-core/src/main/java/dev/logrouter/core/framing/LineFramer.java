@@ -1,7 +1,6 @@
 package dev.logrouter.core.framing;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -14,7 +13,7 @@ import java.util.Arrays;
  *       splits a UTF-8 sequence.</li>
  *   <li>{@link #flush()} emits a pending unterminated line as partial; callers call it at EOF and
  *       after an idle timeout.</li>
- *   <li>Invalid UTF-8 becomes U+FFFD; NUL and other control bytes are kept as they are.</li>
+ *   <li>Invalid UTF-8 becomes U+FFFD, one per invalid byte as Go does it ({@link GoUtf8}); NUL and other control bytes are kept as they are.</li>
  * </ul>
  */
 public final class LineFramer {
@@ -213,7 +212,7 @@ public final class LineFramer {
     }
 
     private static String decode(byte[] data, int off, int len) {
-        // String's UTF-8 decoder replaces malformed input with U+FFFD; ASCII takes a fast path
-        return new String(data, off, len, StandardCharsets.UTF_8);
+        // one U+FFFD per invalid byte, as memlogd and Talos (Go) write it; valid input takes a fast path
+        return GoUtf8.decode(data, off, len);
     }
 }

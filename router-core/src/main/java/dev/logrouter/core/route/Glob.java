@@ -19,9 +19,16 @@ public final class Glob {
     private final String text;
     /** Fixed-length runs of single-character matchers, split at the stars. */
     private final Matcher[][] segments;
+    /**
+     * For a glob of literal text and {@code *} only (the usual {@code web}, {@code web*}, {@code *-db}):
+     * the pieces between the stars, matched by string comparison without allocating; else null.
+     */
+    private final String[] pieces;
+
     private Glob(String text, Matcher[][] segments) {
         this.text = text;
         this.segments = segments;
+        this.pieces = text.indexOf('?') < 0 && text.indexOf('[') < 0 ? text.split("\\*", -1) : null;
     }
 
     /**
@@ -94,6 +101,9 @@ public final class Glob {
     }
 
     public boolean matches(String s) {
+        if (pieces != null) {
+            return matchesPieces(s);
+        }
         int[] in = s.codePoints().toArray();
         int n = segments.length;
         if (n == 1) {
@@ -147,5 +157,29 @@ public final class Glob {
     @FunctionalInterface
     private interface Matcher {
         boolean test(int codePoint);
+    }
+
+    /** Pieces[0] is a prefix, the last piece a suffix, the others taken leftmost in order between them. */
+    private boolean matchesPieces(String s) {
+        int n = pieces.length;
+        if (n == 1) {
+            return s.equals(pieces[0]);
+        }
+        String first = pieces[0];
+        String last = pieces[n - 1];
+        if (s.length() < first.length() + last.length() || !s.startsWith(first) || !s.endsWith(last)) {
+            return false;
+        }
+        int at = first.length();
+        int end = s.length() - last.length();
+        for (int i = 1; i < n - 1; i++) {
+            String p = pieces[i];
+            int found = s.indexOf(p, at);
+            if (found < 0 || found + p.length() > end) {
+                return false;
+            }
+            at = found + p.length();
+        }
+        return true;
     }
 }

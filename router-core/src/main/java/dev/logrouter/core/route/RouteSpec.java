@@ -1,6 +1,7 @@
 package dev.logrouter.core.route;
 
 import dev.logrouter.core.record.Level;
+import dev.logrouter.core.transform.TransformChain;
 import dev.logrouter.core.record.LogRecord;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +20,20 @@ import java.util.regex.Pattern;
  * @param message regex searched in {@code msg}
  * @param fields  exact field values (compared as text)
  * @param to      sink names
+ * @param transforms what the route does to a record on its way to {@code to} (the journal keeps
+ *                   the record as it came)
  */
 public record RouteSpec(Set<String> from, Glob service, String stream, Level level, Pattern message,
-                        Map<String, String> fields, List<String> to) {
+                        Map<String, String> fields, List<String> to, TransformChain transforms) {
+
+    /** A route without transforms. */
+    public RouteSpec(Set<String> from, Glob service, String stream, Level level, Pattern message,
+                     Map<String, String> fields, List<String> to) {
+        this(from, service, stream, level, message, fields, to, TransformChain.NONE);
+    }
 
     public RouteSpec {
+        transforms = transforms == null ? TransformChain.NONE : transforms;
         from = from == null ? Set.of() : Set.copyOf(from);
         fields = fields == null ? Map.of() : Map.copyOf(fields);
         to = List.copyOf(Objects.requireNonNull(to, "to"));

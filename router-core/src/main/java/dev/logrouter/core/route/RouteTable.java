@@ -15,9 +15,62 @@ public final class RouteTable {
 
     private final RouteSpec[] routes;
     private final long[] masks;
+    private final boolean transforms;
+
     private RouteTable(RouteSpec[] routes, long[] masks) {
         this.routes = routes;
         this.masks = masks;
+        boolean any = false;
+        for (RouteSpec r : routes) {
+            any |= !r.transforms().isEmpty();
+        }
+        this.transforms = any;
+    }
+
+    /** Receives the records {@link #dispatch} routes. */
+    @FunctionalInterface
+    public interface Delivery {
+        /** {@code r} goes to the sink with index {@code sink}. */
+        void deliver(int sink, LogRecord r);
+    }
+
+    /** True when some route has transforms (then use {@link #dispatch}, not {@link #match}). */
+    public boolean hasTransforms() {
+        return transforms;
+    }
+
+    /** The routes, in order. */
+    public List<RouteSpec> routes() {
+        return List.of(routes);
+    }
+
+    /** Sink bit mask of route {@code i} of {@link #routes()}. */
+    public long mask(int i) {
+        return masks[i];
+    }
+
+    /**
+     * Routes {@code r} through the routes' transforms: each sink gets the record at most once, as
+     * the first matching route that names it made it (or nothing, when that route's transforms
+     * dropped it). A route's transforms run once per record, however many sinks it names.
+     */
+    public void dispatch(LogRecord r, Delivery out) {
+        long done = 0;
+        for (int i = 0; i < routes.length; i++) {
+            if ((done | masks[i]) != done && routes[i].matches(r)) {
+                long fresh = masks[i] & ~done;
+                done |= masks[i];
+                LogRecord t = routes[i].transforms().apply(r);
+                if (t == null) {
+                    continue;
+                }
+                while (fresh != 0) {
+                    int s = Long.numberOfTrailingZeros(fresh);
+                    fresh &= fresh - 1;
+                    out.deliver(s, t);
+                }
+            }
+        }
     }
 
     /**

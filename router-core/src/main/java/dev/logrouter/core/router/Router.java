@@ -5,6 +5,7 @@ import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.route.RouteTable;
+import dev.logrouter.core.transform.TransformChain;
 import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
@@ -14,6 +15,7 @@ import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceCounters;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -58,8 +61,30 @@ public final class Router implements AutoCloseable {
     private final Map<String, DeliveryTracker> trackers = new ConcurrentHashMap<>();
     private boolean shutDown;
 
-    /** A route table and the sinks its masks index. */
-    private record Routing(RouteTable table, SinkBinding[] bindings) {
+    /**
+     * A route table, the sinks its masks index, and the sinks' own transforms (parallel to
+     * {@code bindings}); {@code transformed} when any route or sink has transforms.
+     */
+    private record Routing(RouteTable table, SinkBinding[] bindings, TransformChain[] sinkChains,
+                           boolean transformed, Disposable ticks) implements RouteTable.Delivery {
+
+        Routing(RouteTable table, SinkBinding[] bindings) {
+            this(table, bindings, none(bindings.length), false, Disposables.disposed());
+        }
+
+        private static TransformChain[] none(int n) {
+            TransformChain[] c = new TransformChain[n];
+            Arrays.fill(c, TransformChain.NONE);
+            return c;
+        }
+
+        @Override
+        public void deliver(int sink, LogRecord r) {
+            LogRecord out = sinkChains[sink].apply(r);
+            if (out != null) {
+                bindings[sink].buffer().offer(out);
+            }
+        }
     }
 
     /** A sink with its buffer and its running subscription. */
@@ -119,11 +144,70 @@ public final class Router implements AutoCloseable {
      * @throws IllegalArgumentException when a route names a sink not in {@code sinks}
      */
     public void route(List<SinkBinding> sinks, List<RouteSpec> routes) {
+        route(sinks, routes, Map.of());
+    }
+
+    /**
+     * Installs {@code routes} over {@code sinks} in one step, with each sink's own transforms
+     * (by sink name; absent means none). The routes' and sinks' rate limits start their window
+     * ticks here; those of the routing this replaces stop. A rate limit's summary records go where
+     * its route or sink sends records, without entering the journal.
+     *
+     * @throws IllegalArgumentException when a route names a sink not in {@code sinks}
+     */
+    public void route(List<SinkBinding> sinks, List<RouteSpec> routes, Map<String, TransformChain> sinkTransforms) {
         List<String> names = new ArrayList<>(sinks.size());
         for (SinkBinding b : sinks) {
             names.add(b.sink().name());
         }
-        this.routing = new Routing(RouteTable.compile(routes, names), sinks.toArray(new SinkBinding[0]));
+        RouteTable table = RouteTable.compile(routes, names);
+        SinkBinding[] bindings = sinks.toArray(new SinkBinding[0]);
+        TransformChain[] chains = new TransformChain[bindings.length];
+        boolean transformed = table.hasTransforms();
+        for (int i = 0; i < bindings.length; i++) {
+            chains[i] = sinkTransforms.getOrDefault(names.get(i), TransformChain.NONE);
+            transformed |= !chains[i].isEmpty();
+        }
+        Disposable.Composite ticks = Disposables.composite();
+        Routing next = new Routing(table, bindings, chains, transformed, ticks);
+        List<RouteSpec> kept = table.routes();
+        for (int i = 0; i < kept.size(); i++) {
+            TransformChain c = kept.get(i).transforms();
+            if (c.needsStart()) {
+                long mask = table.mask(i);
+                ticks.add(c.start(Schedulers.parallel(), r -> {
+                    for (long m = mask; m != 0; m &= m - 1) {
+                        next.deliver(Long.numberOfTrailingZeros(m), r);
+                    }
+                }));
+            }
+        }
+        for (int i = 0; i < chains.length; i++) {
+            if (chains[i].needsStart()) {
+                SinkBuffer buffer = bindings[i].buffer();
+                ticks.add(chains[i].start(Schedulers.parallel(), buffer::offer));
+            }
+        }
+        Routing previous = this.routing;
+        this.routing = next;
+        previous.ticks().dispose();
+    }
+
+    /** Transforms of the current routes and sinks that have any, for status (route N / sink NAME). */
+    public List<TransformChain> transforms() {
+        Routing current = routing;
+        List<TransformChain> all = new ArrayList<>();
+        for (RouteSpec r : current.table().routes()) {
+            if (!r.transforms().isEmpty()) {
+                all.add(r.transforms());
+            }
+        }
+        for (TransformChain c : current.sinkChains()) {
+            if (!c.isEmpty()) {
+                all.add(c);
+            }
+        }
+        return all;
     }
 
     /**
@@ -195,6 +279,11 @@ public final class Router implements AutoCloseable {
         try {
             LogRecord r = journal.append(draft);
             Routing current = routing;
+            if (current.transformed()) {
+                // the journal keeps r as it came; routes and sinks transform their own copies
+                current.table().dispatch(r, current);
+                return r;
+            }
             long mask = current.table().match(r);
             if (tracker != null) {
                 // registered before any buffer can release it
@@ -265,6 +354,7 @@ public final class Router implements AutoCloseable {
             }
             shutDown = true;
         }
+        routing.ticks().dispose();
         for (SourceBinding s : sources) {
             s.subscription().dispose();
             s.counters().state("stopped");

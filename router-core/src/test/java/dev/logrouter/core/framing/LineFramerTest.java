@@ -114,6 +114,18 @@ class LineFramerTest {
     }
 
     @Test
+    void invalidUtf8BecomesOneReplacementCharacterPerByteAsInGo() {
+        LineFramer f = framer(100);
+        // a surrogate encoded in UTF-8, an overlong slash, a sequence cut short: Go replaces each byte
+        byte[] d = {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80, 'b', (byte) 0xc0, (byte) 0xaf, 'c',
+                (byte) 0xe2, (byte) 0x82, '\n', (byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80,
+                (byte) 0xef, (byte) 0xbf, (byte) 0xbd, (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '\n'};
+        f.feed(d, 0, d.length);
+        assertThat(lines).containsExactly(new Line("a\ufffd\ufffd\ufffdb\ufffd\ufffdc\ufffd\ufffd", false),
+                new Line("\ud83d\ude00\ufffd\ufffd\ufffd\ufffd\ufffd", false));
+    }
+
+    @Test
     void nulAndControlBytesAreKept() {
         LineFramer f = framer(100);
         byte[] d = {'a', 0, 'b', 0x1b, '[', 'm', 0x07, '\n'};

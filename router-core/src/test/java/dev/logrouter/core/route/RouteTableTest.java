@@ -72,6 +72,35 @@ class RouteTableTest {
     }
 
     @Test
+    void starGlobsMatchWithoutARegexAsTheJdksGlobDoes() {
+        List<String> globs = List.of("web", "web*", "*web", "*web*", "w*b", "a*a", "*", "**", "a**b", "*-db-*-x",
+                "onboot.*.out", "", "a*b*c");
+        List<String> names = List.of("", "web", "web-1", "xweb", "wb", "weeb", "a", "aa", "aba", "ab", "acb",
+                "x-db-y-x", "x-db--x", "-db-x", "onboot.001-dhcpcd.out", "onboot.out", "abc", "acbc", "cba");
+        for (String g : globs) {
+            java.nio.file.PathMatcher oracle = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g);
+            for (String n : names) {
+                assertThat(Glob.compile(g).matches(n)).as("%s ~ %s", g, n)
+                        .isEqualTo(!n.isEmpty() && oracle.matches(java.nio.file.Path.of(n)) || n.isEmpty() && g.replace("*", "").isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void dispatchRunsTheFirstMatchingRoutesTransformsOncePerSink() {
+        dev.logrouter.core.transform.TransformChain tag = dev.logrouter.core.transform.TransformChain.compile(
+                List.of(new dev.logrouter.core.transform.TransformSpec.AddFields(Map.of("via", "first"))), "route 0");
+        RouteSpec first = new RouteSpec(null, Glob.compile("web*"), null, null, null, null, List.of("a", "b"), tag);
+        RouteSpec second = new RouteSpec(null, null, null, null, null, null, List.of("b", "c"));
+        RouteTable t = RouteTable.compile(List.of(first, second), List.of("a", "b", "c"));
+        assertThat(t.hasTransforms()).isTrue();
+        List<String> got = new java.util.ArrayList<>();
+        t.dispatch(LogRecord.of(1, "s", "web-1", "stdout", Level.INFO, "m"),
+                (sink, r) -> got.add(sink + ":" + r.fields().getOrDefault("via", "-")));
+        assertThat(got).containsExactly("0:first", "1:first", "2:-");
+    }
+
+    @Test
     void globs() {
         assertThat(Glob.compile("web*").matches("web-1")).isTrue();
         assertThat(Glob.compile("web*").matches("xweb")).isFalse();

@@ -13,6 +13,8 @@ import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.WhenFull;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceCounters;
+import dev.logrouter.core.transform.TransformChain;
+import dev.logrouter.core.transform.TransformSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +112,42 @@ class RouterTest {
             assertThat(a.state()).isEqualTo("stopped");
             assertThat(j.stats().appended()).isEqualTo(150);
             assertThat(List.copyOf(all.got)).extracting(LogRecord::cursor).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void routesAndSinksTransformTheirCopiesAndTheJournalKeepsTheOriginal() throws Exception {
+        Journal j = Journal.create(new JournalSpec(10_000, 1L << 26));
+        try (Router router = new Router(j)) {
+            CollectingSink parsed = new CollectingSink("parsed");
+            CollectingSink raw = new CollectingSink("raw");
+            Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
+            sinks.put(parsed, BufferSpec.DEFAULT);
+            sinks.put(raw, BufferSpec.DEFAULT);
+            RouteSpec parse = new RouteSpec(null, Glob.compile("web"), null, null, null, null, List.of("parsed"),
+                    TransformChain.compile(List.of(new TransformSpec.ParseJson()), "route 0"));
+            // a later route naming the same sink does not deliver it twice
+            RouteSpec all = new RouteSpec(null, null, null, null, null, null, List.of("parsed", "raw"));
+            router.startSinks(sinks, List.of(parse, all));
+            router.route(router.sinks(), List.of(parse, all), Map.of("raw",
+                    TransformChain.compile(List.of(new TransformSpec.AddFields(Map.of("cluster", "prod"))), "sink raw")));
+            String line = "{\"level\":\"error\",\"msg\":\"boom\",\"n\":1}";
+            router.ingest(LogRecord.of(LogRecord.now(), "fd", "web", "stdout", Level.INFO, line));
+            router.ingest(LogRecord.of(LogRecord.now(), "fd", "web", "stdout", Level.INFO, "   "));
+            router.ingest(LogRecord.of(LogRecord.now(), "fd", "db", "stdout", Level.INFO, line));
+            waitFor(() -> parsed.got.size() == 2 && raw.got.size() == 3);
+            assertThat(parsed.got.get(0).msg()).isEqualTo("boom");
+            assertThat(parsed.got.get(0).level()).isEqualTo(Level.ERR);
+            assertThat(parsed.got.get(0).fields()).containsEntry("n", 1L);
+            // db matched only the second route, which has no parse
+            assertThat(parsed.got.get(1).msg()).isEqualTo(line);
+            assertThat(List.copyOf(raw.got)).extracting(LogRecord::msg).containsExactly(line, "   ", line);
+            assertThat(List.copyOf(raw.got)).allMatch(r -> "prod".equals(r.fields().get("cluster")));
+            assertThat(router.transforms()).hasSize(2);
+            assertThat(router.transforms().get(0).blank()).isEqualTo(1);
+            // the journal holds the records as they came
+            assertThat(j.stats().appended()).isEqualTo(3);
+            assertThat(j.dump().map(LogRecord::msg).collectList().block(Duration.ofSeconds(5))).containsExactly(line, "   ", line);
         }
     }
 

@@ -3,19 +3,21 @@ package dev.logrouter.sinks.console;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkState;
-import dev.logrouter.sinks.text.TextEncoder;
-import java.io.BufferedWriter;
+import dev.logrouter.sinks.encode.EncodedBuffer;
+import dev.logrouter.sinks.encode.EncoderSpec;
+import dev.logrouter.sinks.encode.Format;
+import dev.logrouter.sinks.encode.RecordEncoder;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Prints records in {@link TextEncoder} form to an output stream (stdout by default).
+ * Prints records, one line each, to an output stream (stdout by default), in the encoder's form:
+ * {@code text} by default, {@code logread} for memlogd's console echo ({@code time;source;msg}).
  *
  * <p>Requests records in batches of 256 and flushes after each batch that leaves the buffer empty,
  * so a blocked terminal only fills this sink's own bounded buffer.
@@ -24,7 +26,7 @@ public final class ConsoleSink implements LogSink {
 
     private final String name;
     private final OutputStream out;
-    private final TextEncoder encoder = new TextEncoder();
+    private final EncoderSpec encoding;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong writtenBytes = new AtomicLong();
@@ -35,8 +37,13 @@ public final class ConsoleSink implements LogSink {
     }
 
     public ConsoleSink(String name, OutputStream out) {
+        this(name, out, EncoderSpec.of(Format.TEXT));
+    }
+
+    public ConsoleSink(String name, OutputStream out, EncoderSpec encoding) {
         this.name = name;
         this.out = out;
+        this.encoding = encoding;
     }
 
     @Override
@@ -68,16 +75,22 @@ public final class ConsoleSink implements LogSink {
     @Override
     public Mono<Void> write(Flux<LogRecord> records) {
         return Mono.defer(() -> {
-            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+            BufferedOutputStream w = new BufferedOutputStream(out, 64 * 1024);
+            RecordEncoder encoder = encoding.newEncoder();
+            EncodedBuffer line = new EncodedBuffer(1024);
             return records
                     .limitRate(256)
                     .doOnNext(r -> {
+                        if (encoder.skips(r)) {
+                            return;
+                        }
+                        line.reset();
+                        encoder.encode(r, line);
+                        line.write('\n');
                         try {
-                            String line = encoder.encode(r);
-                            w.write(line);
-                            w.write('\n');
+                            w.write(line.array(), 0, line.size());
                             written.incrementAndGet();
-                            writtenBytes.addAndGet(utf8Length(line) + 1);
+                            writtenBytes.addAndGet(line.size());
                         } catch (IOException e) {
                             dropped.incrementAndGet();
                             lastError = "IOException: " + e.getMessage();
@@ -91,25 +104,7 @@ public final class ConsoleSink implements LogSink {
         });
     }
 
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
-    }
-
-    private static void flush(BufferedWriter w) {
+    private static void flush(OutputStream w) {
         try {
             w.flush();
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.encode;
 
 import dev.logrouter.sinks.text.TextEncoder;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,9 +16,17 @@ import java.util.Objects;
  * @param includeCursor add the journal cursor to {@code json_lines} talos records
  * @param facility      default syslog facility of {@code rfc5424}
  * @param framing       stream framing ({@code octet_counted} only makes sense with {@code rfc5424})
+ * @param extraFields   keys beyond Talos's own for {@code json_lines} talos records (see
+ *                      {@link JsonLinesEncoder})
  */
 public record EncoderSpec(Format format, FieldSet fields, Map<String, String> extraTags, String host,
-                          boolean includeCursor, String facility, Framing framing) {
+                          boolean includeCursor, String facility, Framing framing, List<String> extraFields) {
+
+    /** Without extra fields. */
+    public EncoderSpec(Format format, FieldSet fields, Map<String, String> extraTags, String host,
+                       boolean includeCursor, String facility, Framing framing) {
+        this(format, fields, extraTags, host, includeCursor, facility, framing, List.of());
+    }
 
     public EncoderSpec {
         Objects.requireNonNull(format, "format");
@@ -25,6 +34,7 @@ public record EncoderSpec(Format format, FieldSet fields, Map<String, String> ex
         extraTags = extraTags == null ? Map.of() : Map.copyOf(extraTags);
         facility = facility == null ? "user" : facility;
         framing = framing == null ? Framing.LF : framing;
+        extraFields = extraFields == null ? List.of() : List.copyOf(extraFields);
         if (Rfc5424Encoder.facilityCode(facility) < 0) {
             throw new IllegalArgumentException("unknown syslog facility '" + facility + "'");
         }
@@ -39,10 +49,18 @@ public record EncoderSpec(Format format, FieldSet fields, Map<String, String> ex
         return new EncoderSpec(format, FieldSet.TALOS, Map.of(), null, false, null, Framing.LF);
     }
 
+    /**
+     * True for Talos json_lines, which sends nothing for a blank service line (see
+     * {@link RecordEncoder#skips}); the router drops those before the sink (counted there).
+     */
+    public boolean skipsBlankLines() {
+        return format == Format.JSON_LINES && fields == FieldSet.TALOS;
+    }
+
     /** A new, single-threaded encoder. */
     public RecordEncoder newEncoder() {
         switch (format) {
-            case JSON_LINES: return new JsonLinesEncoder(fields, extraTags, host, includeCursor);
+            case JSON_LINES: return new JsonLinesEncoder(fields, extraTags, host, includeCursor, extraFields);
             case TEXT: return new TextEncoder();
             case LOGREAD: return new LogreadEncoder();
             default: return new Rfc5424Encoder(facility, host);

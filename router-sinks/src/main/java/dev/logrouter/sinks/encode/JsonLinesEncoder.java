@@ -10,22 +10,33 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
+import dev.logrouter.core.transform.JsonLineExtractor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * One JSON object per record, written with Jackson's streaming generator (no reflection). The
- * output is valid UTF-8 and never contains a raw control character or newline, so newline framing
- * is always safe. Keys are chosen by the {@link FieldSet}; {@code extraTags} are added to every
- * record and replace any other key of the same name (as Talos does); {@code host}, when set, adds
- * {@code host} (talos) or {@code host.name} (ecs); {@code includeCursor} adds the journal cursor
- * ({@code cursor}, or {@code event.sequence} in ecs, which always has it) so that a receiver can
- * recognise records re-sent after a reconnect.
+ * One JSON object per record. The output is valid UTF-8 and never contains a raw control character
+ * or newline, so newline framing is always safe. Keys are chosen by the {@link FieldSet}.
+ *
+ * <p>{@link FieldSet#TALOS} is Talos's own {@code json_lines}, byte for byte as Talos's Go code
+ * writes it (rules derived from Talos's source, see {@code docs/talos.md}): a service line is
+ * trimmed and its JSON extracted ({@link JsonLineExtractor}), keys come out sorted as Go sorts a
+ * map, strings are escaped as Go escapes them, {@code extra_tags} replace any other key (service
+ * records only, as in Talos); kernel records carry exactly Talos's seven keys. Keys Talos never
+ * sends come only when asked: {@code extraFields} ({@code cursor}, {@code stream}, ...),
+ * {@code host}, {@code includeCursor} (same as {@code cursor} in {@code extraFields}); a record the
+ * UDP sink had to shorten says {@code "truncated": true}. Blank service lines are
+ * {@link #skips skipped}.
+ *
+ * <p>{@link FieldSet#ECS} is written with Jackson's streaming generator; {@code extraTags} are added
+ * to every record and replace any other key of the same name, {@code host} adds {@code host.name}.
  */
 public final class JsonLinesEncoder implements RecordEncoder {
 
@@ -36,21 +47,10 @@ public final class JsonLinesEncoder implements RecordEncoder {
             .rootValueSeparator((SerializableString) null)
             .build();
 
-    private static final SerializedString MSG = new SerializedString("msg");
-    private static final SerializedString TALOS_LEVEL = new SerializedString("talos-level");
-    private static final SerializedString TALOS_SERVICE = new SerializedString("talos-service");
-    private static final SerializedString TALOS_TIME = new SerializedString("talos-time");
-    private static final SerializedString CLOCK = new SerializedString("clock");
-    private static final SerializedString FACILITY = new SerializedString("facility");
-    private static final SerializedString PRIORITY = new SerializedString("priority");
-    private static final SerializedString SEQ = new SerializedString("seq");
-    private static final SerializedString HOST = new SerializedString("host");
-    private static final SerializedString CURSOR = new SerializedString("cursor");
-    private static final SerializedString PARTIAL = new SerializedString("partial");
-    private static final SerializedString TRUNCATED = new SerializedString("truncated");
 
-    private static final Set<String> TALOS_SERVICE_KEYS =
-            Set.of("msg", "talos-level", "talos-service", "talos-time", "host", "cursor", "partial", "truncated");
+    private static final String KERNEL = "kernel";
+    /** Record fields a Talos service record leaves out unless {@code extra_fields} names them. */
+    private static final Set<String> HIDDEN_SERVICE_FIELDS = Set.of("memlogd_name");
     private static final Set<String> ECS_KEYS =
             Set.of("@timestamp", "message", "log", "service", "host", "event", "labels", "fields", "truncated");
 
@@ -64,28 +64,34 @@ public final class JsonLinesEncoder implements RecordEncoder {
     private final Map<String, String> extraTags;
     private final String host;
     private final boolean includeCursor;
+    private final List<String> extraFields;
+    private long skipped;
     private EncodedBuffer target;
     private JsonGenerator gen;
-    /** Bytes that JSON requires escaped inside a string: control characters, quote, backslash. */
-    private static final boolean[] NEEDS_ESCAPE = new boolean[256];
-
-    static {
-        for (int b = 0; b < 0x20; b++) {
-            NEEDS_ESCAPE[b] = true;
-        }
-        NEEDS_ESCAPE['"'] = true;
-        NEEDS_ESCAPE['\\'] = true;
-    }
-
     private final Rfc3339.Cached time = new Rfc3339.Cached();
     private final byte[] timeBytes = new byte[48];
     private final char[] timeChars = new char[48];
 
     public JsonLinesEncoder(FieldSet fieldSet, Map<String, String> extraTags, String host, boolean includeCursor) {
+        this(fieldSet, extraTags, host, includeCursor, List.of());
+    }
+
+    /**
+     * @param extraFields talos only: keys beyond Talos's own, by name: {@code cursor},
+     *                    {@code stream}, {@code source}, {@code partial}, {@code truncated},
+     *                    {@code memlogd_name}, or any record field
+     */
+    public JsonLinesEncoder(FieldSet fieldSet, Map<String, String> extraTags, String host, boolean includeCursor,
+                            List<String> extraFields) {
         this.fieldSet = Objects.requireNonNull(fieldSet, "fieldSet");
         this.extraTags = extraTags == null ? Map.of() : new LinkedHashMap<>(extraTags);
         this.host = host == null || host.isEmpty() ? null : host;
         this.includeCursor = includeCursor;
+        List<String> extra = new java.util.ArrayList<>(extraFields == null ? List.of() : extraFields);
+        if (includeCursor && !extra.contains("cursor")) {
+            extra.add("cursor");
+        }
+        this.extraFields = List.copyOf(extra);
     }
 
     /** Talos field set, no tags, no host, no cursor. */
@@ -93,7 +99,10 @@ public final class JsonLinesEncoder implements RecordEncoder {
         this(FieldSet.TALOS, Map.of(), null, false);
     }
 
-    /** Talos's {@code talos-level}: {@code error}, {@code warn}, {@code info} or {@code debug}. */
+    /**
+     * {@code talos-level} of a kernel record (Talos's {@code kmsgPriorityToLevel}): {@code error},
+     * {@code warn}, {@code info} or {@code debug}.
+     */
     public static String talosLevel(Level level) {
         switch (level) {
             case EMERG: case ALERT: case CRIT: case ERR: return "error";
@@ -114,19 +123,26 @@ public final class JsonLinesEncoder implements RecordEncoder {
      */
     public void encode(LogRecord r, EncodedBuffer out, boolean truncated) {
         int start = out.size();
+        if (fieldSet == FieldSet.TALOS) {
+            try {
+                if (KERNEL.equals(r.stream())) {
+                    writeTalosKernel(r, truncated, out);
+                } else {
+                    writeTalosService(r, truncated, out);
+                }
+            } catch (RuntimeException e) {
+                out.truncate(start);
+                throw e;
+            }
+            return;
+        }
         try {
             if (gen == null || target != out) {
                 target = out;
                 gen = FACTORY.createGenerator(out);
             }
             gen.writeStartObject();
-            if (fieldSet == FieldSet.ECS) {
-                writeEcs(r, truncated);
-            } else if ("kernel".equals(r.stream())) {
-                writeTalosKernel(r, truncated);
-            } else {
-                writeTalosService(r, truncated);
-            }
+            writeEcs(r, truncated);
             for (Map.Entry<String, String> t : extraTags.entrySet()) {
                 gen.writeStringField(t.getKey(), t.getValue());
             }
@@ -138,6 +154,24 @@ public final class JsonLinesEncoder implements RecordEncoder {
             out.truncate(start);
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /**
+     * True for a record Talos would not send: a service line that is empty once white space is
+     * trimmed (Talos's {@code runSenders} skips it). Only the Talos field set skips anything.
+     */
+    @Override
+    public boolean skips(LogRecord r) {
+        if (fieldSet == FieldSet.TALOS && !KERNEL.equals(r.stream()) && JsonLineExtractor.isBlank(r.msg())) {
+            skipped++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Blank service lines {@link #skips skipped} so far. */
+    public long skipped() {
+        return skipped;
     }
 
     private boolean tagged(String key) {
@@ -153,90 +187,160 @@ public final class JsonLinesEncoder implements RecordEncoder {
         gen.writeRawUTF8String(timeBytes, 0, n);
     }
 
-    private void writeTalosService(LogRecord r, boolean truncated) throws IOException {
-        if (includeCursor && !tagged("cursor")) {
-            gen.writeFieldName(CURSOR);
-            gen.writeNumber(r.cursor());
+    /**
+     * A service record as Talos's {@code jsonLinesSender} marshals it: the JSON keys the line
+     * carries (see {@link JsonLineExtractor}) and the record's own fields except
+     * {@code memlogd_name}, then {@code msg}, {@code talos-level}, {@code talos-service},
+     * {@code talos-time}, then {@code extra_fields}, then {@code extra_tags} over everything; keys
+     * sorted as Go sorts a map.
+     */
+    private void writeTalosService(LogRecord r, boolean truncated, EncodedBuffer out) {
+        JsonLineExtractor.Result x = JsonLineExtractor.extract(r.msg());
+        Level level = x.level() == null ? r.level() : x.level();
+        long t = x.time() == JsonLineExtractor.NO_TIME ? r.time() : x.time();
+        if (r.fields().isEmpty() && x.fields().isEmpty() && extraTags.isEmpty() && extraFields.isEmpty()
+                && host == null && !truncated) {
+            // the common case, already in Go's key order: no map, no sort
+            out.write('{');
+            GoJson.writeString(out, "msg");
+            out.write(':');
+            GoJson.writeString(out, x.msg());
+            out.write(',');
+            GoJson.writeString(out, "talos-level");
+            out.write(':');
+            GoJson.writeString(out, JsonLineExtractor.zapName(level));
+            out.write(',');
+            GoJson.writeString(out, "talos-service");
+            out.write(':');
+            GoJson.writeString(out, r.service());
+            out.write(',');
+            GoJson.writeString(out, "talos-time");
+            out.write(':');
+            writeGoTime(t, out);
+            out.write('}');
+            return;
         }
-        if (host != null && !tagged("host")) {
-            gen.writeFieldName(HOST);
-            gen.writeString(host);
-        }
-        if (!tagged("msg")) {
-            gen.writeFieldName(MSG);
-            writeText(r.msg());
-        }
-        if (r.isPartial() && !tagged("partial")) {
-            gen.writeFieldName(PARTIAL);
-            gen.writeBoolean(true);
-        }
-        if (!tagged("talos-level")) {
-            gen.writeFieldName(TALOS_LEVEL);
-            gen.writeString(talosLevel(r.level()));
-        }
-        if (!tagged("talos-service")) {
-            gen.writeFieldName(TALOS_SERVICE);
-            writeText(r.service());
-        }
-        if (!tagged("talos-time")) {
-            gen.writeFieldName(TALOS_TIME);
-            writeTime(r.time());
-        }
-        if (truncated && !tagged("truncated")) {
-            gen.writeFieldName(TRUNCATED);
-            gen.writeBoolean(true);
-        }
+        Map<String, Object> m = new TreeMap<>(GoJson.KEY_ORDER);
         for (Map.Entry<String, Object> f : r.fields().entrySet()) {
-            String k = f.getKey();
-            if (!TALOS_SERVICE_KEYS.contains(k) && !tagged(k)) {
-                gen.writeFieldName(k);
-                writeValue(f.getValue());
+            if (!HIDDEN_SERVICE_FIELDS.contains(f.getKey())) {
+                m.put(f.getKey(), f.getValue());
             }
+        }
+        m.putAll(x.fields());
+        m.put("msg", x.msg());
+        m.put("talos-level", JsonLineExtractor.zapName(level));
+        m.put("talos-service", r.service());
+        m.put("talos-time", new GoTime(t));
+        putExtras(r, truncated, m);
+        m.putAll(extraTags);
+        writeSorted(m, out);
+    }
+
+    /**
+     * A kernel record as Talos's {@code KmsgLogDeliveryController} sends it: exactly {@code clock},
+     * {@code facility}, {@code msg}, {@code priority}, {@code seq}, {@code talos-level},
+     * {@code talos-time} (plus any {@code extra_fields}; never {@code extra_tags}). Talos's
+     * {@code msg} is all the text after the header, so it ends with the kernel's newline and holds
+     * the dictionary lines ({@code " SUBSYSTEM=pci\n"}); those are rebuilt from the record.
+     */
+    private void writeTalosKernel(LogRecord r, boolean truncated, EncodedBuffer out) {
+        Map<String, Object> f = r.fields();
+        Map<String, Object> m = new TreeMap<>(GoJson.KEY_ORDER);
+        m.put("clock", f.getOrDefault(CLOCK_FIELD, 0L));
+        m.put("facility", f.getOrDefault(FACILITY_FIELD, "kern"));
+        m.put("msg", kernelText(r));
+        m.put("priority", f.getOrDefault(PRIORITY_FIELD, r.level().label()));
+        m.put("seq", f.getOrDefault(SEQ_FIELD, r.cursor()));
+        m.put("talos-level", talosLevel(r.level()));
+        m.put("talos-time", new GoTime(r.time()));
+        putExtras(r, truncated, m);
+        writeSorted(m, out);
+    }
+
+    /** The text after the kmsg header: message, newline, then each dictionary line and its newline. */
+    static String kernelText(LogRecord r) {
+        StringBuilder sb = null;
+        for (Map.Entry<String, Object> e : r.fields().entrySet()) {
+            if (isDictionaryKey(e.getKey())) {
+                if (sb == null) {
+                    sb = new StringBuilder(r.msg().length() + 64).append(r.msg()).append('\n');
+                }
+                sb.append(' ').append(e.getKey()).append('=').append(e.getValue()).append('\n');
+            }
+        }
+        return sb == null ? r.msg() + "\n" : sb.toString();
+    }
+
+    /** The kernel writes dictionary keys in upper case ({@code SUBSYSTEM}, {@code DEVICE}). */
+    private static boolean isDictionaryKey(String k) {
+        if (k.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < k.length(); i++) {
+            char c = k.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void putExtras(LogRecord r, boolean truncated, Map<String, Object> m) {
+        if (host != null) {
+            m.put("host", host);
+        }
+        for (String k : extraFields) {
+            switch (k) {
+                case "cursor": m.put(k, r.cursor()); break;
+                case "stream": m.put(k, r.stream()); break;
+                case "source": m.put(k, r.source()); break;
+                case "partial": m.put(k, r.isPartial()); break;
+                case "truncated": m.put(k, truncated); break;
+                case "memlogd_name":
+                    m.put(k, r.fields().getOrDefault(k, LogreadEncoder.memlogdName(r)));
+                    break;
+                default:
+                    if (r.fields().containsKey(k)) {
+                        m.put(k, r.fields().get(k));
+                    }
+            }
+        }
+        // the UDP sink's shortened record says so even without extra_fields
+        if (truncated) {
+            m.put("truncated", true);
         }
     }
 
-    private void writeTalosKernel(LogRecord r, boolean truncated) throws IOException {
-        Map<String, Object> f = r.fields();
-        if (!tagged("clock")) {
-            gen.writeFieldName(CLOCK);
-            writeValue(f.getOrDefault(CLOCK_FIELD, 0L));
+    private void writeSorted(Map<String, Object> sorted, EncodedBuffer out) {
+        out.write('{');
+        boolean first = true;
+        for (Map.Entry<String, Object> e : sorted.entrySet()) {
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            GoJson.writeString(out, e.getKey());
+            out.write(':');
+            if (e.getValue() instanceof GoTime gt) {
+                writeGoTime(gt.nanos(), out);
+            } else {
+                GoJson.writeValue(out, e.getValue());
+            }
         }
-        if (includeCursor && !tagged("cursor")) {
-            gen.writeFieldName(CURSOR);
-            gen.writeNumber(r.cursor());
+        out.write('}');
+    }
+
+    /** A time value: written as Go's {@code time.RFC3339Nano} (trailing zeros trimmed) in UTC. */
+    private record GoTime(long nanos) {
+    }
+
+    private void writeGoTime(long nanos, EncodedBuffer out) {
+        int n = time.format(nanos, 9, timeChars);
+        out.write('"');
+        for (int i = 0; i < n; i++) {
+            out.write(timeChars[i]);
         }
-        if (!tagged("facility")) {
-            gen.writeFieldName(FACILITY);
-            writeValue(f.getOrDefault(FACILITY_FIELD, "kern"));
-        }
-        if (host != null && !tagged("host")) {
-            gen.writeFieldName(HOST);
-            gen.writeString(host);
-        }
-        if (!tagged("msg")) {
-            gen.writeFieldName(MSG);
-            writeText(r.msg());
-        }
-        if (!tagged("priority")) {
-            gen.writeFieldName(PRIORITY);
-            writeValue(f.getOrDefault(PRIORITY_FIELD, r.level().label()));
-        }
-        if (!tagged("seq")) {
-            gen.writeFieldName(SEQ);
-            writeValue(f.getOrDefault(SEQ_FIELD, r.cursor()));
-        }
-        if (!tagged("talos-level")) {
-            gen.writeFieldName(TALOS_LEVEL);
-            gen.writeString(talosLevel(r.level()));
-        }
-        if (!tagged("talos-time")) {
-            gen.writeFieldName(TALOS_TIME);
-            writeTime(r.time());
-        }
-        if (truncated && !tagged("truncated")) {
-            gen.writeFieldName(TRUNCATED);
-            gen.writeBoolean(true);
-        }
+        out.write('"');
     }
 
     private void writeEcs(LogRecord r, boolean truncated) throws IOException {
@@ -289,26 +393,6 @@ public final class JsonLinesEncoder implements RecordEncoder {
         }
     }
 
-    /**
-     * Writes a string value. Most log text needs no escaping: for that, the JDK's intrinsic UTF-8
-     * encoding plus one scan is several times cheaper than the generator's per-character escaping;
-     * anything with a quote, backslash or control character goes through the generator.
-     */
-    private void writeText(String s) throws IOException {
-        if (s.length() > 4096) {
-            gen.writeString(s);
-            return;
-        }
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        for (byte b : utf8) {
-            if (NEEDS_ESCAPE[b & 0xff]) {
-                gen.writeString(s);
-                return;
-            }
-        }
-        gen.writeRawUTF8String(utf8, 0, utf8.length);
-    }
-
     private void writeValue(Object v) throws IOException {
         if (v == null) {
             gen.writeNull();
@@ -324,6 +408,19 @@ public final class JsonLinesEncoder implements RecordEncoder {
             gen.writeNumber(v.toString());
         } else if (v instanceof Boolean b) {
             gen.writeBoolean(b);
+        } else if (v instanceof Map<?, ?> m) {
+            gen.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                gen.writeFieldName(String.valueOf(e.getKey()));
+                writeValue(e.getValue());
+            }
+            gen.writeEndObject();
+        } else if (v instanceof List<?> l) {
+            gen.writeStartArray();
+            for (Object o : l) {
+                writeValue(o);
+            }
+            gen.writeEndArray();
         } else {
             gen.writeString(String.valueOf(v));
         }

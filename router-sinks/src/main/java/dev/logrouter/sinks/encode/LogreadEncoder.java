@@ -14,8 +14,14 @@ public final class LogreadEncoder implements RecordEncoder {
 
     private final StringBuilder sb = new StringBuilder(256);
 
-    /** The memlogd source name of a record. */
+    /**
+     * The memlogd source name of a record: the raw name its memlogd client sent (field
+     * {@code memlogd_name}), else the service with {@code .out} for stdout.
+     */
     public static String memlogdName(LogRecord r) {
+        if (r.fields().get("memlogd_name") instanceof String raw) {
+            return raw;
+        }
         return "stdout".equals(r.stream()) && !r.service().endsWith(".out") ? r.service() + ".out" : r.service();
     }
 

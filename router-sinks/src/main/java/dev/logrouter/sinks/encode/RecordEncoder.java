@@ -13,6 +13,14 @@ public interface RecordEncoder {
     void encode(LogRecord r, EncodedBuffer out);
 
     /**
+     * True when this encoder sends nothing for {@code r} (the Talos field set skips blank service
+     * lines, as Talos does); the caller counts it as skipped instead of encoding it.
+     */
+    default boolean skips(LogRecord r) {
+        return false;
+    }
+
+    /**
      * True when the output never contains a raw newline, so newline framing is safe (every encoder
      * of this package escapes control characters, so all of them return true).
      */

@@ -4,12 +4,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.sinks.encode.EncoderSpec;
+import dev.logrouter.sinks.encode.Format;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 class ConsoleSinkTest {
+
+    private static final long T = 1_719_948_171_974_497_577L; // 2024-07-02T19:22:51.974497577Z
+
+    @Test
+    void logreadFormatEchoesRecordsAsMemlogdPrintsThem() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ConsoleSink sink = new ConsoleSink("console", out, EncoderSpec.of(Format.LOGREAD));
+        sink.write(Flux.just(
+                new LogRecord(1, T, "fd", "hello", "stdout", Level.INFO, "out-line", Map.of("memlogd_name", "hello.out"),
+                        LogRecord.Kind.NORMAL),
+                new LogRecord(2, T, "fd", "a;b", "stderr", Level.INFO, "bad \ufffd\ufffd\ufffd byte", Map.of(),
+                        LogRecord.Kind.NORMAL)))
+                .block(Duration.ofSeconds(5));
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "2024-07-02T19:22:51.974497577Z;hello.out;out-line\n"
+                        + "2024-07-02T19:22:51.974497577Z;a\\;b;bad \ufffd\ufffd\ufffd byte\n");
+    }
+
+    @Test
+    void textIsTheDefault() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new ConsoleSink("console", out).write(Flux.just(LogRecord.of(T, "x", "web", "stderr", Level.WARNING, "m")))
+                .block(Duration.ofSeconds(5));
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("2024-07-02T19:22:51.974497577Z web[stderr] warning: m\n");
+    }
 
     @Test
     void writtenCountsRecordsAndBytesPrinted() {

@@ -39,6 +39,9 @@ class UdpSinkTest {
     void oneJsonObjectPerDatagramAndOversizedRecordsAreShrunkNeverCut() throws Exception {
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             receiver.setSoTimeout(2000);
+            // room for the paced bursts (10 datagrams of up to 10 KiB) while a loaded machine
+            // deschedules the reader: the default 208 KiB holds only a few such datagrams
+            receiver.setReceiveBufferSize(4 << 20);
             EncoderSpec enc = new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of("cluster", "prod"), null, true,
                     null, Framing.LF);
             UdpSink sink = new UdpSink(new UdpSinkSpec("u", new Endpoint("udp", "127.0.0.1", receiver.getLocalPort()),

@@ -1,0 +1,346 @@
+package dev.logrouter.core.transform;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.logrouter.core.record.Level;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Talos's extraction of a service log line ({@code parseLogLine} in Talos's
+ * {@code internal/app/machined/pkg/runtime/logging/extract.go}), as a pure function over one line.
+ *
+ * <p>Rules, in Talos's order:
+ * <ol>
+ *   <li>The line is trimmed of white space as Go's {@code bytes.TrimSpace} does; a blank line is
+ *       {@link #isBlank blank} (Talos skips it).</li>
+ *   <li>The line is a JSON object, or {@code prefix {json}} where the object starts at the first
+ *       {@code {}; else it stays the message as it is.</li>
+ *   <li>{@code time}, then {@code ts}: an RFC 3339 string, or epoch seconds (milliseconds when the
+ *       number is beyond the year 3000) becomes the record time and the key is removed; the first
+ *       that parses wins.</li>
+ *   <li>{@code level} (a string): lower-cased, {@code warning} becomes {@code warn}, and when it is
+ *       a zap level ({@code debug info warn error dpanic panic fatal}, or empty for {@code info})
+ *       it becomes the level and the key is removed; else the key stays as it was written.</li>
+ *   <li>{@code msg} (a string, trimmed) is appended to the prefix after a space; {@code err} (a
+ *       string, trimmed) is appended after {@code ": "} and raises the level to at least
+ *       {@code warn}; both keys are removed.</li>
+ *   <li>Every other key stays, with its JSON type: {@link String}, {@link Long} or
+ *       {@link BigInteger} (integer literals), {@link Double}, {@link Boolean}, {@code null},
+ *       {@link List} and {@link Map} (nested, in input order).</li>
+ * </ol>
+ *
+ * <p>Where Talos loses data this keeps it: integer literals stay exact (Go reads every number as
+ * a float64, so beyond 2^53 digits are lost), and the line {@code null} keeps {@code null} as its
+ * message (Go decodes it into an empty map and ships an empty message). Numbers Go cannot hold in a
+ * float64 ({@code 1e400}) make the JSON invalid, as in Go. Invalid UTF-8 is already U+FFFD in the
+ * line (one per invalid byte, as Go decodes it: see {@code LineFramer}); an escaped lone surrogate
+ * (backslash-u-d800) becomes U+FFFD as in Go.
+ *
+ * <p>Thread-safe and stateless; a line without {@code {} and without surrounding white space is
+ * returned without allocating.
+ */
+public final class JsonLineExtractor {
+
+    /** Record time when the line carries none. */
+    public static final long NO_TIME = Long.MIN_VALUE;
+
+    /** Year 3000 in epoch seconds: Talos's limit between epoch seconds and milliseconds. */
+    private static final double MAX_EPOCH_SECONDS = 32503680000d;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).build())
+            .build();
+
+    /**
+     * What a line gives.
+     *
+     * @param msg    the message: prefix, {@code msg} and {@code err} joined as Talos joins them
+     * @param time   epoch nanoseconds from {@code time}/{@code ts}, or {@link #NO_TIME}
+     * @param level  the level from {@code level}/{@code err}, or {@code null} when the line sets none
+     * @param zap    the zap level name Talos would send for {@code level}, or {@code null}
+     * @param fields the remaining JSON keys in input order (empty for a plain line); unmodifiable
+     * @param json   whether a JSON object was found
+     */
+    public record Result(String msg, long time, Level level, String zap, Map<String, Object> fields, boolean json) {
+    }
+
+    private JsonLineExtractor() {
+    }
+
+    /**
+     * Extracts one line.
+     *
+     * @param line the record's message as the source read it
+     * @return the extraction; {@code fields} is empty and {@code json} false for a plain line
+     */
+    public static Result extract(String line) {
+        String l = trimSpace(line);
+        int brace = l.indexOf('{');
+        if (brace < 0) {
+            // includes the line "null", which Talos turns into an empty message
+            return new Result(l, NO_TIME, null, null, Map.of(), false);
+        }
+        String prefix = "";
+        Map<String, Object> m = brace == 0 ? parseObject(l) : null;
+        if (m == null && brace >= 0) {
+            m = parseObject(l.substring(brace));
+            if (m != null) {
+                prefix = trimSpace(l.substring(0, brace));
+            }
+        }
+        if (m == null) {
+            return new Result(l, NO_TIME, null, null, Map.of(), false);
+        }
+        long time = NO_TIME;
+        for (String k : new String[] {"time", "ts"}) {
+            long t = parseTime(m.get(k));
+            if (t != NO_TIME) {
+                time = t;
+                m.remove(k);
+                break;
+            }
+        }
+        String zap = null;
+        if (m.get("level") instanceof String s) {
+            String lower = s.toLowerCase(Locale.ROOT);
+            if ("warning".equals(lower)) {
+                lower = "warn";
+            }
+            if (lower.isEmpty()) {
+                lower = "info";
+            }
+            if (zapRank(lower) != Integer.MIN_VALUE) {
+                zap = lower;
+                m.remove("level");
+            }
+        }
+        String msg = prefix;
+        if (m.get("msg") instanceof String s) {
+            if (!msg.isEmpty()) {
+                msg += " ";
+            }
+            msg += trimSpace(s);
+            m.remove("msg");
+        }
+        if (m.get("err") instanceof String s) {
+            if (zap == null || zapRank(zap) < zapRank("warn")) {
+                zap = "warn";
+            }
+            if (!msg.isEmpty()) {
+                msg += ": ";
+            }
+            msg += trimSpace(s);
+            m.remove("err");
+        }
+        return new Result(msg, time, zap == null ? null : fromZap(zap), zap, Collections.unmodifiableMap(m), true);
+    }
+
+    /** True when the line is empty after Go's white space trimming; Talos sends no record for it. */
+    public static boolean isBlank(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (!isGoSpace(line.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Go's {@code strings.TrimSpace}: trims {@code unicode.IsSpace} characters at both ends. */
+    public static String trimSpace(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && isGoSpace(s.charAt(start))) {
+            start++;
+        }
+        while (end > start && isGoSpace(s.charAt(end - 1))) {
+            end--;
+        }
+        return start == 0 && end == s.length() ? s : s.substring(start, end);
+    }
+
+    /** Go's {@code unicode.IsSpace} (every such code point is in the BMP). */
+    static boolean isGoSpace(char c) {
+        switch (c) {
+            case '\t': case '\n': case 0x0b: case '\f': case '\r': case ' ': case 0x85: case 0xa0:
+            case 0x1680: case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000:
+                return true;
+            default:
+                return c >= 0x2000 && c <= 0x200a;
+        }
+    }
+
+    /** zap's order of levels; {@link Integer#MIN_VALUE} when {@code zap} is not a zap level name. */
+    static int zapRank(String zap) {
+        switch (zap) {
+            case "debug": return -1;
+            case "info": return 0;
+            case "warn": return 1;
+            case "error": return 2;
+            case "dpanic": return 3;
+            case "panic": return 4;
+            case "fatal": return 5;
+            default: return Integer.MIN_VALUE;
+        }
+    }
+
+    /** The syslog level standing for a zap level: each zap level has its own. */
+    public static Level fromZap(String zap) {
+        switch (zap) {
+            case "debug": return Level.DEBUG;
+            case "warn": return Level.WARNING;
+            case "error": return Level.ERR;
+            case "dpanic": return Level.CRIT;
+            case "panic": return Level.ALERT;
+            case "fatal": return Level.EMERG;
+            default: return Level.INFO;
+        }
+    }
+
+    /**
+     * The zap level name Talos sends as {@code talos-level} for a service record of this level: the
+     * inverse of {@link #fromZap} ({@code notice} reads as {@code info}).
+     */
+    public static String zapName(Level level) {
+        switch (level) {
+            case EMERG: return "fatal";
+            case ALERT: return "panic";
+            case CRIT: return "dpanic";
+            case ERR: return "error";
+            case WARNING: return "warn";
+            case DEBUG: return "debug";
+            default: return "info";
+        }
+    }
+
+    /** Epoch nanoseconds of a {@code time}/{@code ts} value, or {@link #NO_TIME}. */
+    static long parseTime(Object v) {
+        if (v instanceof String s) {
+            return GoRfc3339.parse(s);
+        }
+        if (v instanceof Number n) {
+            // Talos: math.Modf on the float64, milliseconds when beyond the year 3000
+            double ts = n.doubleValue();
+            double sec = trunc(ts);
+            double frac = ts - sec;
+            if (sec > MAX_EPOCH_SECONDS) {
+                double t = ts / 1000;
+                sec = trunc(t);
+                frac = t - sec;
+            }
+            long nanos = (long) (frac * 1e9);
+            long s = (long) sec;
+            // outside what epoch nanoseconds in a long can hold (1677..2262): keep the key instead
+            if (s > 9_223_372_035L || s < -9_223_372_035L) {
+                return NO_TIME;
+            }
+            return s * 1_000_000_000L + nanos;
+        }
+        return NO_TIME;
+    }
+
+    private static double trunc(double d) {
+        return d < 0 ? Math.ceil(d) : Math.floor(d);
+    }
+
+    /** The JSON object that is the whole of {@code text}, or null when it is not one. */
+    static Map<String, Object> parseObject(String text) {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Map<String, Object> m = readObject(p);
+            if (p.nextToken() != null) {
+                return null;
+            }
+            return m;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, Object> readObject(JsonParser p) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String key = sanitize(p.currentName());
+            p.nextToken();
+            // Go keeps the last of repeated keys, in the place of the first (its map has no order)
+            m.put(key, readValue(p));
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new IOException("unterminated object");
+        }
+        return m;
+    }
+
+    private static Object readValue(JsonParser p) throws IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT:
+                return Collections.unmodifiableMap(readObject(p));
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(readValue(p));
+                }
+                return Collections.unmodifiableList(list);
+            }
+            case VALUE_STRING:
+                return sanitize(p.getText());
+            case VALUE_NUMBER_INT: {
+                BigInteger big = p.getBigIntegerValue();
+                if (Double.isInfinite(big.doubleValue())) {
+                    throw new IOException("number out of float64 range");
+                }
+                return big.bitLength() < 64 ? (Object) big.longValue() : big;
+            }
+            case VALUE_NUMBER_FLOAT: {
+                double d = Double.parseDouble(p.getText());
+                if (Double.isInfinite(d)) {
+                    throw new IOException("number out of float64 range");
+                }
+                return d;
+            }
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new IOException("unexpected " + p.currentToken());
+        }
+    }
+
+    /** Lone surrogates (from backslash-u-d800 escapes) become U+FFFD, as Go decodes them. */
+    static String sanitize(String s) {
+        int n = s.length();
+        int i = 0;
+        while (i < n && !Character.isSurrogate(s.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(n).append(s, 0, i);
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                sb.append(c).append(s.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                sb.append('\ufffd');
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}
