@@ -250,10 +250,10 @@ public final class JsonLineParser {
                     return Math.multiplyExact(v, 1_000_000_000L);
                 }
                 if (v < 100_000_000_000_000L) {
-                    return v * 1_000_000L;
+                    return Math.multiplyExact(v, 1_000_000L);
                 }
                 if (v < 100_000_000_000_000_000L) {
-                    return v * 1_000L;
+                    return Math.multiplyExact(v, 1_000L);
                 }
                 return v;
             }

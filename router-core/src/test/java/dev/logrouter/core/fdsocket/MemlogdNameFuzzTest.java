@@ -26,7 +26,9 @@ class MemlogdNameFuzzTest {
 
         check(raw, FdSocketSpec.DEFAULT_STDOUT_SUFFIXES, FdSocketSpec.DEFAULT_STDERR_SUFFIXES);
         // configured suffixes taken from the name itself, so that the suffix paths are exercised
-        String tail = raw.substring(Math.max(0, raw.length() - 1 - (datagram[0] & 3)));
+        // (whole code points: a configured suffix is valid text and never starts inside a surrogate pair)
+        int codePoints = raw.codePointCount(0, raw.length());
+        String tail = raw.substring(raw.offsetByCodePoints(0, Math.max(0, codePoints - 1 - (datagram[0] & 3))));
         check(raw, List.of(tail, ".out"), List.of("", tail));
         check(raw, List.of(""), List.of(tail));
     }

@@ -90,5 +90,7 @@ class JsonLineParserTest {
         assertThat(text.fields()).containsEntry("time", "2654-07-02T19:22:51Z");
 
         assertThat(parse("{\"ts\":9000000000,\"msg\":\"x\"}").record().time()).isEqualTo(9_000_000_000L * 1_000_000_000L);
+        assertThat(parse("{\"ts\":17199481971123,\"msg\":\"x\"}").record().time()).as("ms").isEqualTo(NOW);
+        assertThat(parse("{\"ts\":17199481971123000,\"msg\":\"x\"}").record().time()).as("µs").isEqualTo(NOW);
     }
 }

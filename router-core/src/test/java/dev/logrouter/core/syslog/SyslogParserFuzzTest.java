@@ -126,7 +126,9 @@ class SyslogParserFuzzTest {
 
     /** An RFC 3339 token of the message names exactly this time, or an RFC 3164 time within a year of receipt. */
     private static boolean timeIsFromTheMessage(String text, long time) {
-        for (String token : text.split(" ")) {
+        // the time may follow the <PRI> directly
+        String afterPri = text.substring(text.indexOf('>') + 1);
+        for (String token : (text + " " + afterPri).split(" ")) {
             try {
                 OffsetDateTime t = OffsetDateTime.parse(token, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
                 if (RecordInvariants.epochNanos(t.toInstant()).equals(BigInteger.valueOf(time))) {
