@@ -125,12 +125,37 @@ public final class JsonLineParser {
                 msg == null ? "" : msg, Collections.unmodifiableMap(fields), LogRecord.Kind.NORMAL), true);
     }
 
+    /**
+     * The first line of the parser's message, as valid text: Jackson quotes the offending character,
+     * which for a supplementary character is half of its surrogate pair; a lone surrogate could not
+     * be written by the JSON encoders of the sinks, so it becomes U+FFFD.
+     */
     private static String firstLine(String s) {
         if (s == null) {
             return "malformed";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        StringBuilder out = null;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < line.length()
+                    && Character.isLowSurrogate(line.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(line.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(line.length()).append(line, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? line : out.toString();
     }
 
     private static Parsed raw(String line, String why, long received, String source, String service, String stream,

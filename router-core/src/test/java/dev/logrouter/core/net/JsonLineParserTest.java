@@ -93,4 +93,17 @@ class JsonLineParserTest {
         assertThat(parse("{\"ts\":17199481971123,\"msg\":\"x\"}").record().time()).as("ms").isEqualTo(NOW);
         assertThat(parse("{\"ts\":17199481971123000,\"msg\":\"x\"}").record().time()).as("µs").isEqualTo(NOW);
     }
+
+    /** Found by fuzzing: Jackson's message quoted half of a surrogate pair, which no JSON encoder can write. */
+    @Test
+    void parseErrorIsValidTextWhenTheBadCharacterIsSupplementary() {
+        String line = new String(new byte[] {(byte) 0xf1, (byte) 0x89, (byte) 0x89, (byte) 0x89, 'e', ' ', 't'},
+                java.nio.charset.StandardCharsets.UTF_8);
+        JsonLineParser.Parsed p = parse(line);
+        assertThat(p.ok()).isFalse();
+        String why = (String) p.record().fields().get(JsonLineParser.PARSE_ERROR_FIELD);
+        assertThat(why).startsWith("invalid JSON: ").contains("\uFFFD");
+        assertThat(why.chars().noneMatch(c -> Character.isSurrogate((char) c))).isTrue();
+        assertThat(p.record().msg()).isEqualTo(line);
+    }
 }
