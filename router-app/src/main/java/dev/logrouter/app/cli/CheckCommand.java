@@ -25,6 +25,12 @@ final class CheckCommand implements Callable<Integer> {
         if (c == null) {
             return 1;
         }
+        if (c.sources().isEmpty()) {
+            // valid YAML, but nothing to route: `run` refuses it, so say so now
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("%s: warning: %s%n", c.file(), RunCommand.NO_SOURCES);
+            err.flush();
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s: ok (%d sources, %d sinks, %d routes)%n", c.file(), c.sources().size(), c.sinks().size(),
                 c.routes().size());

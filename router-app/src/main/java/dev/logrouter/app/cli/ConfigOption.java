@@ -38,7 +38,8 @@ public final class ConfigOption {
                 err.println(p.format(e.file()));
             }
         } catch (IOException e) {
-            err.println(file + ":1:1: cannot read: " + e);
+            String what = java.nio.file.Files.isDirectory(file) ? "is a directory" : IoErrorText.of(e);
+            err.println(file + ":1:1: cannot read: " + what);
         }
         err.flush();
         return null;

@@ -3,9 +3,11 @@ package dev.logrouter.app.cli;
 import dev.logrouter.app.config.ConfigException;
 import dev.logrouter.app.config.RouterConfig;
 import dev.logrouter.app.daemon.Daemon;
+import dev.logrouter.app.daemon.ReadySignal;
 import dev.logrouter.app.daemon.ShutdownWatchdog;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.BlockingQueue;
@@ -27,6 +29,10 @@ import sun.misc.Signal;
             "an invalid config is reported and the running one stays."})
 final class RunCommand implements Callable<Integer> {
 
+    /** Why a config without sources is not run (an empty file is one): it could never route a line. */
+    static final String NO_SOURCES = "the config defines no sources, so it has nothing to route "
+            + "(an empty file is such a config); `run` refuses it";
+
     /** Created on first use: picocli instantiates every command, and only {@code run} needs logging. */
     private static final class Log {
         static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -42,6 +48,11 @@ final class RunCommand implements Callable<Integer> {
     /** What a shutdown may take beyond the drain timeout: stopping sources, closing sockets and processes. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = {"Create FILE (holding the pid) once every socket is bound and every source runs;",
+                "removed at stop. Under systemd (Type=notify) READY=1 is also sent to $NOTIFY_SOCKET."})
+    Path readyFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -49,7 +60,12 @@ final class RunCommand implements Callable<Integer> {
     private void reload(Daemon daemon, Duration drain) {
         Log.LOG.info("received SIGHUP, reloading {}", config.file() == null ? "the built-in default config" : config.file());
         try {
-            daemon.reload(config.load(), drain);
+            RouterConfig next = config.load();
+            if (next.sources().isEmpty()) {
+                Log.LOG.error("reload refused, keeping the running config: {}: {}", next.file(), NO_SOURCES);
+                return;
+            }
+            daemon.reload(next, drain);
         } catch (ConfigException e) {
             Log.LOG.error("reload refused, keeping the running config: {}", e.getMessage().replace('\n', ';'));
         } catch (IOException | RuntimeException e) {
@@ -64,7 +80,19 @@ final class RunCommand implements Callable<Integer> {
         if (c == null) {
             return 1;
         }
-        Duration drain = Duration.parse("PT" + drainTimeout.toUpperCase(java.util.Locale.ROOT));
+        if (c.sources().isEmpty()) {
+            err.println("logrouter: " + c.file() + ": " + NO_SOURCES);
+            err.flush();
+            return 1;
+        }
+        Duration drain;
+        try {
+            drain = dev.logrouter.app.config.ConfigLoader.parseDuration(drainTimeout);
+        } catch (IllegalArgumentException e) {
+            err.println("logrouter: --drain-timeout: " + e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         // signal handlers only queue the signal; the main thread acts on it
         BlockingQueue<String> signals = new LinkedBlockingQueue<>();
         for (String sig : new String[] {"TERM", "INT", "HUP"}) {
@@ -78,6 +106,13 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        ReadySignal ready = new ReadySignal(System.getenv(), readyFile);
+        try {
+            ready.ready();
+        } catch (IOException e) {
+            Log.LOG.error("cannot signal readiness ({}): {}", readyFile == null ? "NOTIFY_SOCKET" : readyFile,
+                    e.getMessage());
+        }
         while (true) {
             String sig = signals.take();
             if (!"HUP".equals(sig)) {
@@ -86,6 +121,7 @@ final class RunCommand implements Callable<Integer> {
             }
             reload(daemon, drain);
         }
+        ready.stopping();
         try (ShutdownWatchdog watchdog = ShutdownWatchdog.arm(drain.plus(SHUTDOWN_GRACE), err)) {
             daemon.stop(drain);
         }

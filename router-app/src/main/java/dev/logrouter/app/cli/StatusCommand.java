@@ -71,10 +71,13 @@ final class StatusCommand implements Callable<Integer> {
         }
         sb.append('\n');
         List<String[]> src = new ArrayList<>();
-        src.add(new String[] {"SOURCE", "TYPE", "STATE", "RECORDS", "BYTES", "ERRORS", "DROPPED", "LAST ERROR"});
+        src.add(new String[] {"SOURCE", "TYPE", "STATE", "RECORDS", "BYTES", "ERRORS", "DROPPED", "RESTARTS", "EXIT",
+            "LAST ERROR"});
         for (StatusReport.Source s : r.sources()) {
             src.add(new String[] {s.name(), s.type(), s.state(), Long.toString(s.records()), Long.toString(s.bytes()),
-                Long.toString(s.errors()), Long.toString(s.dropped()), s.lastError() == null ? "-" : s.lastError()});
+                Long.toString(s.errors()), Long.toString(s.dropped()), Long.toString(s.restarts()),
+                s.lastExitCode() == null ? "-" : Integer.toString(s.lastExitCode()),
+                s.lastError() == null ? "-" : s.lastError()});
         }
         table(sb, src);
         for (StatusReport.Source s : r.sources()) {
@@ -86,14 +89,21 @@ final class StatusCommand implements Callable<Integer> {
         }
         sb.append('\n');
         List<String[]> snk = new ArrayList<>();
-        snk.add(new String[] {"SINK", "TYPE", "CONNECTION", "IN", "OUT", "WRITTEN", "DROPPED", "DEPTH", "RECONNECTS",
-            "LAST ERROR"});
+        snk.add(new String[] {"SINK", "TYPE", "CONNECTION", "IN", "OUT", "WRITTEN", "RESENT", "DROPPED", "DEPTH",
+            "RECONNECTS", "LAST ERROR"});
         for (StatusReport.Sink s : r.sinks()) {
             snk.add(new String[] {s.name(), s.type(), s.connection(), Long.toString(s.offered()),
-                Long.toString(s.delivered()), Long.toString(s.written()), Long.toString(s.dropped()),
-                Long.toString(s.depth()), Long.toString(s.reconnects()), s.lastError() == null ? "-" : s.lastError()});
+                Long.toString(s.delivered()), Long.toString(s.written()), Long.toString(s.resent()),
+                Long.toString(s.dropped()), s.depth() + "/" + s.maxEvents(), Long.toString(s.reconnects()),
+                s.lastError() == null ? "-" : s.lastError()});
         }
         table(sb, snk);
+        for (StatusReport.Sink s : r.sinks()) {
+            if (s.dropped() > 0) {
+                sb.append(String.format("  %s: dropped %d = buffer full %d + shutdown %d + transport %d%n", s.name(),
+                        s.dropped(), s.droppedFull(), s.droppedShutdown(), s.droppedTransport()));
+            }
+        }
         return sb.toString();
     }
 

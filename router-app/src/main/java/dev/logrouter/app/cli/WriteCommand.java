@@ -32,10 +32,10 @@ import picocli.CommandLine.Parameters;
  * the exit code is the command's.
  */
 @Command(name = "write", mixinStandardHelpOptions = true,
-        description = {"Run a command and send its stdout and stderr to the router's log socket,",
-            "like LinuxKit's logwrite: stdout as NAME.out, stderr as NAME. The output is also",
+        description = {"Run a command with its stdout and stderr logged through the router's log socket.",
+            "Like LinuxKit's logwrite: stdout as NAME.out, stderr as NAME. The output is also",
             "copied to this process's stdout and stderr. Exits with the command's exit code;",
-            "exits 1 when the log socket does not exist."})
+            "exits 1 when the log socket does not appear within --wait."})
 final class WriteCommand implements Callable<Integer> {
 
     @Option(names = {"--socket", "-socket", "-s"}, paramLabel = "PATH",
@@ -45,6 +45,11 @@ final class WriteCommand implements Callable<Integer> {
     @Option(names = {"-n", "--name", "-name"}, paramLabel = "NAME",
             description = "Name to log under (default: the command as typed).")
     String name;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5s",
+            description = "How long to wait for the log socket of a router that is still starting "
+                    + "(default: ${DEFAULT-VALUE}; 0s: do not wait).")
+    String waitFor;
 
     @CommandLine.Mixin
     ConfigOption config;
@@ -75,14 +80,26 @@ final class WriteCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
+            if (config.file() == null) {
+                path = SocketOption.defaultLogSocket(System.getenv(), path, SocketOption.SYSTEMD_CONFIG,
+                        SocketOption.SYSTEMD_RUNTIME_DIR);
+            }
         }
         String logName = name != null ? name : command.get(0);
         AFUNIXSocketPair<AFUNIXSocketChannel> out = AFUNIXSocketPair.open();
         AFUNIXSocketPair<AFUNIXSocketChannel> errPair = AFUNIXSocketPair.open();
-        try (FdSocketClient client = FdSocketClient.connect(path)) {
-            client.send(logName + ".out", out.getSocket2().getFileDescriptor());
-            client.send(logName, errPair.getSocket2().getFileDescriptor());
-        } catch (NoSuchFileException e) {
+        long waitNanos;
+        try {
+            waitNanos = dev.logrouter.app.config.ConfigLoader.parseDuration(waitFor).toNanos();
+        } catch (IllegalArgumentException bad) {
+            closeAll(out, errPair);
+            err.println("logrouter write: --wait: " + bad.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
+        try {
+            handOver(path, logName, out, errPair, waitNanos);
+        } catch (NoSuchFileException | java.net.ConnectException e) {
             closeAll(out, errPair);
             err.println("logrouter write: log socket " + path + " does not exist (is the router running?)");
             err.flush();
@@ -114,6 +131,28 @@ final class WriteCommand implements Callable<Integer> {
         out.getSocket1().close();
         errPair.getSocket1().close();
         return code;
+    }
+
+    /**
+     * Hands the two read ends to the router. A router started just before ({@code run &}) may not
+     * have bound its socket yet: a missing or refusing socket is retried for up to {@code waitNanos}.
+     */
+    private static void handOver(Path path, String logName, AFUNIXSocketPair<AFUNIXSocketChannel> out,
+                                 AFUNIXSocketPair<AFUNIXSocketChannel> errPair, long waitNanos)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + waitNanos;
+        while (true) {
+            try (FdSocketClient client = FdSocketClient.connect(path)) {
+                client.send(logName + ".out", out.getSocket2().getFileDescriptor());
+                client.send(logName, errPair.getSocket2().getFileDescriptor());
+                return;
+            } catch (NoSuchFileException | java.net.ConnectException notYet) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw notYet;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     /** Copies {@code in} to the socket and to {@code local}; a broken socket leaves the local copy going. */

@@ -23,7 +23,8 @@ public final class ComponentTypes {
             new ConsoleSinkType(),
             new TcpSinkType(),
             new UdpSinkType(),
-            new FileSinkType());
+            new FileSinkType(),
+            new KafkaSinkType());
 
     static final Map<String, SourceType<?>> SOURCES_BY_TYPE =
             SOURCES.stream().collect(Collectors.toUnmodifiableMap(SourceType::type, Function.identity()));

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * Reads a YAML config, validates all of it at once, and turns it into a {@link RouterConfig}.
  * {@code ${NAME}} and {@code ${NAME:-default}} substitute environment variables; the variable
- * {@code LOGROUTER_RUNTIME_DIR} is always defined (see {@link #runtimeDir}).
+ * {@code LOGROUTER_RUNTIME_DIR} is always defined (see {@link #runtimeDir}), and so is
+ * {@code LOGROUTER_STATE_DIR} (see {@link #stateDir}).
  */
 public final class ConfigLoader {
 
@@ -29,6 +30,8 @@ public final class ConfigLoader {
     public static final String DEFAULT_RESOURCE = "/dev/logrouter/app/logrouter.yaml";
 
     public static final String RUNTIME_DIR_VARIABLE = "LOGROUTER_RUNTIME_DIR";
+
+    public static final String STATE_DIR_VARIABLE = "LOGROUTER_STATE_DIR";
 
     private static final Set<String> TOP_KEYS = Set.of("journal", "sources", "sinks", "routes", "query", "metrics");
 
@@ -64,6 +67,34 @@ public final class ConfigLoader {
         return runtimeDir;
     }
 
+    /**
+     * The directory for state that must outlive a restart (the kmsg position):
+     * {@code $LOGROUTER_STATE_DIR} when set, else the first directory of systemd's
+     * {@code $STATE_DIRECTORY} (set by {@code StateDirectory=}; kept across restarts, unlike
+     * {@code RuntimeDirectory=}), else the runtime directory.
+     */
+    public static Path stateDir(Map<String, String> env) {
+        String explicit = env.get(STATE_DIR_VARIABLE);
+        if (explicit != null && !explicit.isEmpty()) {
+            return Path.of(explicit);
+        }
+        String systemd = env.get("STATE_DIRECTORY");
+        if (systemd != null && !systemd.isEmpty()) {
+            return Path.of(systemd.split(":")[0]);
+        }
+        return runtimeDir(env);
+    }
+
+    /**
+     * A duration as the config writes it ({@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}), for
+     * command-line options too.
+     *
+     * @throws IllegalArgumentException with a message for the user
+     */
+    public static java.time.Duration parseDuration(String text) {
+        return ConfigBinder.parseDuration(text);
+    }
+
     /** The text of the built-in default config. */
     public static String defaultConfigText() {
         try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
@@ -85,7 +116,40 @@ public final class ConfigLoader {
         if (file == null) {
             return loadDefault();
         }
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        return parse(decodeUtf8(Files.readAllBytes(file), file.toString()), file.toString());
+    }
+
+    /**
+     * Decodes the file strictly: a byte that is not UTF-8 is a problem at its own line and column
+     * (columns count characters, as the parser's do), not at 1:1.
+     */
+    static String decodeUtf8(byte[] bytes, String fileName) throws ConfigException {
+        java.nio.charset.CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        java.nio.charset.CoderResult r = dec.decode(in, out, true);
+        if (!r.isError()) {
+            r = dec.flush(out);
+        }
+        if (r.isError()) {
+            int bad = in.position();
+            String before = new String(bytes, 0, bad, StandardCharsets.UTF_8);
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < before.length(); i++) {
+                if (before.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            int col = before.codePointCount(lineStart, before.length()) + 1;
+            throw new ConfigException(fileName, List.of(new ConfigProblem(new ConfigNode.Position(line, col), "",
+                    String.format("not valid UTF-8: byte 0x%02x (save the file as UTF-8)", bytes[bad] & 0xff))));
+        }
+        out.flip();
+        return out.toString();
     }
 
     public RouterConfig parse(String text, String fileName) throws ConfigException {
@@ -109,6 +173,9 @@ public final class ConfigLoader {
         String v = env.get(name);
         if (v == null && RUNTIME_DIR_VARIABLE.equals(name)) {
             return runtimeDir.toString();
+        }
+        if (v == null && STATE_DIR_VARIABLE.equals(name)) {
+            return stateDir(env).toString();
         }
         return v;
     }

@@ -43,12 +43,23 @@ final class ConfigParser {
             JsonLocation l = e.getLocation();
             String msg = e.getOriginalMessage();
             problems.add(new ConfigProblem(l == null ? new ConfigNode.Position(1, 1) : pos(l), "",
-                    "YAML syntax: " + firstLine(msg)));
+                    "YAML syntax: " + firstLine(msg) + hint(msg)));
             return null;
         } catch (IOException e) {
             problems.add(new ConfigProblem(new ConfigNode.Position(1, 1), "", "cannot read: " + e.getMessage()));
             return null;
         }
+    }
+
+    /**
+     * What to do about the most common syntax error: a '{' or '}' in an unquoted value (a file
+     * path template like {@code /var/log/{service}.log}) inside a {@code { ... }} mapping.
+     */
+    private static String hint(String msg) {
+        if (msg != null && (msg.contains("flow mapping") || msg.contains("flow sequence"))) {
+            return " (quote values containing '{', '}', '[', ']' or ',', e.g. path: \"/var/log/{service}.log\")";
+        }
+        return "";
     }
 
     private ConfigNode node(YAMLParser p, String path) throws IOException {

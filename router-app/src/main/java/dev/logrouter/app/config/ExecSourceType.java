@@ -23,10 +23,11 @@ final class ExecSourceType implements SourceType<ExecSourceType.Config> {
      * @param maxLineBytes longer lines become partial records (default 64KiB)
      * @param idleFlush    an unterminated line is flushed after this long (default 1s)
      * @param stopTimeout  SIGTERM to SIGKILL delay on stop (default 3s)
+     * @param levelPrefix  a leading {@code <N>} syslog priority sets a line's level and is cut (default true)
      */
     record Config(@Required List<String> command, String service, Map<String, String> env, Path workdir,
                   RestartPolicy restart, Duration backoffMin, Duration backoffMax, ByteSize maxLineBytes,
-                  Duration idleFlush, Duration stopTimeout) {
+                  Duration idleFlush, Duration stopTimeout, Boolean levelPrefix) {
         Config {
             if (command != null && command.isEmpty()) {
                 throw new IllegalArgumentException("command must name a program");
@@ -54,6 +55,6 @@ final class ExecSourceType implements SourceType<ExecSourceType.Config> {
     public LogSource create(String name, Config c, RouterEnv env) {
         return new ExecSource(new ExecSpec(name, c.service(), c.command(), c.env(), c.workdir(), c.restart(),
                 c.backoffMin(), c.backoffMax(), c.maxLineBytes() == null ? 0 : c.maxLineBytes().intBytes(),
-                c.idleFlush(), c.stopTimeout()));
+                c.idleFlush(), c.stopTimeout(), c.levelPrefix() == null || c.levelPrefix()));
     }
 }

@@ -21,9 +21,10 @@ final class FdSocketSourceType implements SourceType<FdSocketSourceType.Config> 
      * @param stdoutSuffixes names ending in one of these are stdout (default {@code [.out, .stdout]})
      * @param stderrSuffixes names ending in one of these are stderr (default {@code [.stderr]}); other
      *                       names are stderr of the whole name
+     * @param levelPrefix    a leading {@code <N>} syslog priority sets a line's level and is cut (default true)
      */
     record Config(@Required Path path, String mode, ByteSize maxLineBytes, Duration idleFlush,
-                  List<String> stdoutSuffixes, List<String> stderrSuffixes) {
+                  List<String> stdoutSuffixes, List<String> stderrSuffixes, Boolean levelPrefix) {
         Config {
             if (mode != null) {
                 SocketFile.parseMode(mode);
@@ -52,6 +53,6 @@ final class FdSocketSourceType implements SourceType<FdSocketSourceType.Config> 
     public LogSource create(String name, Config c, RouterEnv env) {
         return new FdSocketSource(new FdSocketSpec(name, c.path(), c.modeBits(),
                 c.maxLineBytes() == null ? 0 : c.maxLineBytes().intBytes(), c.idleFlush(), c.stdoutSuffixes(),
-                c.stderrSuffixes()));
+                c.stderrSuffixes(), c.levelPrefix() == null || c.levelPrefix()));
     }
 }

@@ -27,6 +27,13 @@ record RouteConfig(List<String> from, String service, String stream, Level level
         if (to != null && to.isEmpty()) {
             throw new IllegalArgumentException("'to' must name at least one sink");
         }
+        if (service != null) {
+            try {
+                Glob.compile(service);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid 'service' glob: " + e.getMessage());
+            }
+        }
         if (message != null) {
             try {
                 Pattern.compile(message);

@@ -63,6 +63,22 @@ final class TcpSinkType implements SinkType<TcpSinkType.Config> {
             if ((cert == null) != (key == null)) {
                 throw new IllegalArgumentException("tls cert and key must be given together");
             }
+            // found by `check`, not by the first connection attempt after start
+            readable("ca", ca);
+            readable("cert", cert);
+            readable("key", key);
+        }
+
+        private static void readable(String what, Path file) {
+            if (file == null) {
+                return;
+            }
+            if (!java.nio.file.Files.exists(file)) {
+                throw new IllegalArgumentException("tls " + what + " file " + file + " does not exist");
+            }
+            if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+                throw new IllegalArgumentException("tls " + what + " file " + file + " is not a readable file");
+            }
         }
     }
 

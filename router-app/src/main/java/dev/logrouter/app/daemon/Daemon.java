@@ -157,6 +157,16 @@ public final class Daemon implements AutoCloseable {
         List<String> started = new ArrayList<>();
         List<String> stoppedNames = new ArrayList<>();
 
+        // A changed sink whose old buffer is on disk stops first: its directory is locked while in use,
+        // and what it still holds stays there for its replacement.
+        for (SinkDef def : next.sinks()) {
+            Running<SinkDef, SinkBinding> now = sinks.get(def.name());
+            if (now != null && !now.def().equals(def) && now.def().buffer().isDisk()) {
+                router.unbindSink(now.binding(), drain);
+                stoppedNames.add("sink " + def.name());
+                sinks.remove(def.name());
+            }
+        }
         Map<String, Running<SinkDef, SinkBinding>> nextSinks = new LinkedHashMap<>();
         List<SinkBinding> bindings = new ArrayList<>();
         for (SinkDef def : next.sinks()) {
@@ -206,7 +216,10 @@ public final class Daemon implements AutoCloseable {
         return new ReloadResult(kept, started, stoppedNames, List.of());
     }
 
-    /** Stops sources, drains sinks within {@code deadline}, closes services. Idempotent. */
+    /**
+     * Stops sources, drains sinks within {@code deadline}, closes services. Idempotent. Each sink that
+     * could not deliver everything it held is named on stderr with the count (counted as dropped).
+     */
     public synchronized void stop(Duration deadline) {
         if (stopped) {
             return;
@@ -220,7 +233,10 @@ public final class Daemon implements AutoCloseable {
                 LOG.warn("closing {} failed: {}", services.get(i), e.toString());
             }
         }
-        router.shutdown(deadline);
+        Map<String, Long> lost = router.shutdown(deadline);
+        // stderr (WARN): an operator stopping the daemon learns what the stop cost
+        lost.forEach((sink, n) -> LOG.warn("sink {}: {} records not delivered at shutdown (counted as dropped)",
+                sink, n));
         JournalAppender.detach();
         router.close();
         journal.close();

@@ -5,9 +5,21 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -26,15 +37,29 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * The {@code metrics.listen} HTTP endpoint: Prometheus text at {@code /metrics} and {@code /health}.
+ * The {@code metrics.listen} HTTP endpoint: Prometheus text at {@code GET /metrics} and
+ * {@code GET /health}; other methods on them get 405.
  *
  * <p>Every figure of {@code logrouter status} is exported, from a fresh {@link StatusReport} taken
- * at each scrape: counters ({@code _total}) and gauges per source (label {@code source}), per sink
- * (label {@code sink}), for the journal and the query socket. Meters of sources and sinks that
- * disappear are removed. {@code /health} answers 200 {@code {"status":"up"}} when no source failed
- * and every sink's connection is up, else 503 with the reasons.
+ * at each scrape, by Prometheus conventions: monotonic figures are counters ({@code _total}), sizes
+ * are in base units ({@code _bytes}, {@code _seconds}), drops carry a {@code reason} label, states are
+ * one series per state with value 1 for the current one. Every source reports the same set (label
+ * {@code source}, {@code type}), so does every sink (label {@code sink}, {@code type}); plus the
+ * journal, the query socket, {@code logrouter_build_info}, and Micrometer's JVM and process binders
+ * (memory, GC, threads, classes, CPU, open file descriptors, {@code process_start_time_seconds}).
+ * Meters of sources and sinks that disappear are removed. {@code docs/metrics.md} lists them all.
+ * {@code /health} answers 200 {@code {"status":"up"}} when no source failed or is in a restart loop
+ * and every sink's connection is up or idle, else 503 with the reasons.
  */
 public final class MetricsServer implements AutoCloseable {
+
+    /** Source states exported as {@code logrouter_source_state{state=...}}. */
+    static final List<String> SOURCE_STATES = List.of("starting", "running", "restarting", "exited", "failed",
+            "stopped");
+    /** Sink connection states exported as {@code logrouter_sink_connection{state=...}}. */
+    static final List<String> SINK_STATES = List.of("up", "idle", "connecting", "down", "closed", "stopped");
+    /** Source-specific figures that are levels, not totals: exported as gauges. */
+    private static final Set<String> OWN_GAUGES = Set.of("fds_open");
 
     private final Supplier<StatusReport> status;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -42,6 +67,7 @@ public final class MetricsServer implements AutoCloseable {
     private volatile StatusReport latest;
     /** Micrometer holds the objects behind function meters weakly: keep them reachable here. */
     private final List<Object> keepAlive = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final DisposableServer server;
 
     private MetricsServer(String listen, Supplier<StatusReport> status) {
@@ -51,7 +77,10 @@ public final class MetricsServer implements AutoCloseable {
         InetSocketAddress addr = parseListen(listen);
         this.server = HttpServer.create()
                 .bindAddress(() -> addr)
-                .route(r -> r.get("/metrics", this::metrics).get("/health", this::health))
+                .route(r -> r.get("/metrics", this::metrics).get("/health", this::health)
+                        .route(req -> !HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())
+                                && ("/metrics".equals(req.fullPath()) || "/health".equals(req.fullPath())),
+                                MetricsServer::methodNotAllowed))
                 .bindNow(Duration.ofSeconds(10));
     }
 
@@ -81,6 +110,11 @@ public final class MetricsServer implements AutoCloseable {
         return Mono.fromCallable(this::scrape)
                 .flatMap(text -> res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                         .sendString(Mono.just(text)).then());
+    }
+
+    private static Mono<Void> methodNotAllowed(HttpServerRequest req, HttpServerResponse res) {
+        return res.status(HttpResponseStatus.METHOD_NOT_ALLOWED).header("Allow", "GET, HEAD")
+                .sendString(Mono.just("only GET\n")).then();
     }
 
     private Mono<Void> health(HttpServerRequest req, HttpServerResponse res) {
@@ -151,74 +185,133 @@ public final class MetricsServer implements AutoCloseable {
     private List<Meter> registerSource(String name, String type, Map<String, Long> ownCounters) {
         Tags tags = Tags.of("source", name, "type", type);
         List<Meter> m = new ArrayList<>();
-        for (String counter : ownCounters.keySet()) {
-            m.add(gauge("logrouter.source.counter", "A source's own counter (see logrouter status)",
-                    tags.and("counter", counter), () -> {
-                        StatusReport.Source s = source(name);
-                        Long v = s == null || s.counters() == null ? null : s.counters().get(counter);
-                        return v == null ? 0 : v;
-                    }));
+        Supplier<StatusReport.Source> now = () -> source(name);
+        for (String counter : ownCounters == null ? Set.<String>of() : ownCounters.keySet()) {
+            Supplier<Number> value = () -> {
+                StatusReport.Source s = now.get();
+                Long v = s == null || s.counters() == null ? null : s.counters().get(counter);
+                return v == null ? 0 : v;
+            };
+            if (OWN_GAUGES.contains(counter)) {
+                m.add(gauge("logrouter.source.gauge", "A source's own level (see logrouter status)",
+                        tags.and("gauge", counter), value));
+            } else {
+                m.add(counter("logrouter.source.events", "A source's own counter (see logrouter status)",
+                        tags.and("counter", counter), value));
+            }
         }
-        m.add(counter("logrouter.source.records", "Records read by the source", tags, () -> {
-            StatusReport.Source s = source(name);
-            return s == null ? 0 : s.records();
-        }));
-        m.add(counter("logrouter.source.bytes", "Message bytes read by the source", tags, () -> {
-            StatusReport.Source s = source(name);
+        m.add(sourceCounter("logrouter.source.records", "Records read by the source", tags, now,
+                StatusReport.Source::records));
+        m.add(FunctionCounter.builder("logrouter.source.bytes", keep(now), v -> {
+            StatusReport.Source s = v.get();
             return s == null ? 0 : s.bytes();
-        }));
-        m.add(counter("logrouter.source.errors", "Errors of the source", tags, () -> {
-            StatusReport.Source s = source(name);
-            return s == null ? 0 : s.errors();
-        }));
-        m.add(counter("logrouter.source.dropped", "Records the source dropped", tags, () -> {
-            StatusReport.Source s = source(name);
-            return s == null ? 0 : s.dropped();
-        }));
+        }).baseUnit("bytes").description("Message bytes read by the source").tags(tags).register(registry));
+        m.add(sourceCounter("logrouter.source.errors", "Errors of the source (failed starts, non-zero exits...)",
+                tags, now, StatusReport.Source::errors));
+        m.add(sourceCounter("logrouter.source.dropped", "Records the source itself dropped", tags, now,
+                StatusReport.Source::dropped));
+        m.add(sourceCounter("logrouter.source.restarts", "Restarts of the program an exec source runs", tags, now,
+                StatusReport.Source::restarts));
+        m.add(gauge("logrouter.source.last.exit.code", "Exit code of the latest run of an exec source (NaN before)",
+                tags, () -> {
+                    StatusReport.Source s = now.get();
+                    return s == null || s.lastExitCode() == null ? Double.NaN : s.lastExitCode();
+                }));
         m.add(gauge("logrouter.source.up", "1 while the source is starting or running, else 0", tags, () -> {
-            StatusReport.Source s = source(name);
+            StatusReport.Source s = now.get();
             return s != null && ("running".equals(s.state()) || "starting".equals(s.state())) ? 1 : 0;
         }));
+        for (String state : SOURCE_STATES) {
+            m.add(gauge("logrouter.source.state", "1 for the source's current state, else 0", tags.and("state", state),
+                    () -> {
+                        StatusReport.Source s = now.get();
+                        return s != null && state.equals(s.state()) ? 1 : 0;
+                    }));
+        }
         return m;
+    }
+
+    private Meter sourceCounter(String name, String help, Tags tags, Supplier<StatusReport.Source> now,
+                                ToDoubleFunction<StatusReport.Source> f) {
+        return counter(name, help, tags, () -> {
+            StatusReport.Source s = now.get();
+            return s == null ? 0 : f.applyAsDouble(s);
+        });
     }
 
     private List<Meter> registerSink(String name, String type) {
         Tags tags = Tags.of("sink", name, "type", type);
         List<Meter> m = new ArrayList<>();
-        m.add(counter("logrouter.sink.offered", "Records routed to the sink", tags, () -> sinkValue(name, 0)));
-        m.add(counter("logrouter.sink.delivered", "Records the sink took from its buffer", tags,
-                () -> sinkValue(name, 1)));
-        m.add(counter("logrouter.sink.written", "Records the sink's transport wrote", tags, () -> sinkValue(name, 2)));
-        m.add(counter("logrouter.sink.dropped", "Records dropped by the sink's buffer or transport", tags,
-                () -> sinkValue(name, 3)));
-        m.add(counter("logrouter.sink.reconnects", "Reconnections of the sink's transport", tags,
-                () -> sinkValue(name, 4)));
-        m.add(gauge("logrouter.sink.buffer.depth", "Records waiting in the sink's buffer", tags,
-                () -> sinkValue(name, 5)));
-        m.add(gauge("logrouter.sink.up", "1 while the sink's connection is up, else 0", tags,
-                () -> sinkValue(name, 6)));
+        m.add(sinkCounter("logrouter.sink.offered", "Records routed to the sink", tags, name,
+                StatusReport.Sink::offered));
+        m.add(sinkCounter("logrouter.sink.delivered", "Records the sink took from its buffer", tags, name,
+                StatusReport.Sink::delivered));
+        m.add(sinkCounter("logrouter.sink.written", "Records the sink's transport wrote (each once)", tags, name,
+                StatusReport.Sink::written));
+        Supplier<StatusReport.Sink> now = () -> sink(name);
+        m.add(FunctionCounter.builder("logrouter.sink.written.bytes", keep(now), v -> {
+            StatusReport.Sink s = v.get();
+            return s == null ? 0 : s.writtenBytes();
+        }).description("Bytes the sink's transport wrote, re-sends included").tags(tags).register(registry));
+        m.add(sinkCounter("logrouter.sink.dropped", "Records dropped, by reason", tags.and("reason", "buffer_full"),
+                name, StatusReport.Sink::droppedFull));
+        m.add(sinkCounter("logrouter.sink.dropped", "Records dropped, by reason", tags.and("reason", "shutdown"),
+                name, StatusReport.Sink::droppedShutdown));
+        m.add(sinkCounter("logrouter.sink.dropped", "Records dropped, by reason", tags.and("reason", "transport"),
+                name, StatusReport.Sink::droppedTransport));
+        m.add(sinkCounter("logrouter.sink.resent", "Records written again after a broken connection", tags, name,
+                StatusReport.Sink::resent));
+        m.add(sinkCounter("logrouter.sink.reconnects", "Reconnections of the sink's transport", tags, name,
+                StatusReport.Sink::reconnects));
+        m.add(sinkGauge("logrouter.sink.buffer.depth", "Records the sink holds (buffer and in hand)", tags, name,
+                StatusReport.Sink::depth));
+        m.add(sinkGauge("logrouter.sink.buffer.bytes", "Estimated bytes the sink holds", tags, name,
+                StatusReport.Sink::bufferBytes));
+        m.add(sinkGauge("logrouter.sink.buffer.capacity.records", "Buffer bound in records (max_events)", tags, name,
+                StatusReport.Sink::maxEvents));
+        m.add(sinkGauge("logrouter.sink.buffer.capacity.bytes", "Buffer bound in bytes (max_bytes)", tags, name,
+                StatusReport.Sink::maxBytes));
+        m.add(sinkGauge("logrouter.sink.up", "1 while the sink's connection is up, else 0", tags, name,
+                s -> "up".equals(s.connection()) ? 1 : 0));
+        for (String state : SINK_STATES) {
+            m.add(sinkGauge("logrouter.sink.connection", "1 for the sink's current connection state, else 0",
+                    tags.and("state", state), name, s -> state.equals(s.connection()) ? 1 : 0));
+        }
         return m;
     }
 
-    private double sinkValue(String name, int which) {
-        StatusReport.Sink s = sink(name);
-        if (s == null) {
-            return 0;
-        }
-        switch (which) {
-            case 0: return s.offered();
-            case 1: return s.delivered();
-            case 2: return s.written();
-            case 3: return s.dropped();
-            case 4: return s.reconnects();
-            case 5: return s.depth();
-            default: return "up".equals(s.connection()) ? 1 : 0;
-        }
+    private Meter sinkCounter(String metric, String help, Tags tags, String sink,
+                              ToDoubleFunction<StatusReport.Sink> f) {
+        return counter(metric, help, tags, () -> {
+            StatusReport.Sink s = sink(sink);
+            return s == null ? 0 : f.applyAsDouble(s);
+        });
+    }
+
+    private Meter sinkGauge(String metric, String help, Tags tags, String sink, ToDoubleFunction<StatusReport.Sink> f) {
+        return gauge(metric, help, tags, () -> {
+            StatusReport.Sink s = sink(sink);
+            return s == null ? 0 : f.applyAsDouble(s);
+        });
     }
 
     private void registerGlobal() {
         Tags none = Tags.empty();
-        gauge("logrouter.uptime.seconds", "Seconds since the daemon started", none, () -> latest.uptimeSeconds());
+        gauge("logrouter.build.info", "Version of the running logrouter and its Java runtime",
+                Tags.of("version", version(), "java_version", System.getProperty("java.version", "unknown")),
+                () -> 1);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        Path statm = Path.of("/proc/self/statm");
+        if (Files.isReadable(statm)) {
+            gauge("process.resident.memory.bytes", "Resident set size of the process (Linux /proc/self/statm)", none,
+                    () -> residentBytes(statm));
+        }
         journalGauge("logrouter.journal.records", "Records held by the journal", StatusReport.JournalStatus::records);
         journalGauge("logrouter.journal.bytes", "Estimated bytes held by the journal", StatusReport.JournalStatus::bytes);
         journalGauge("logrouter.journal.max.records", "Journal bound in records", StatusReport.JournalStatus::maxLines);
@@ -255,6 +348,21 @@ public final class MetricsServer implements AutoCloseable {
                 () -> query(StatusReport.QueryStatus::recordsSent));
     }
 
+    private static String version() {
+        String v = MetricsServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Resident pages (second field of statm) times the page size, assumed 4 KiB as on x86-64 and arm64 Linux. */
+    private static double residentBytes(Path statm) {
+        try {
+            String[] f = Files.readString(statm).trim().split(" ");
+            return Long.parseLong(f[1]) * 4096.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private double query(ToDoubleFunction<StatusReport.QueryStatus> f) {
         StatusReport.QueryStatus q = latest.query();
         return q == null ? 0 : f.applyAsDouble(q);
@@ -264,20 +372,25 @@ public final class MetricsServer implements AutoCloseable {
         gauge(name, help, Tags.empty(), () -> f.applyAsDouble(latest.journal()));
     }
 
-    private Meter counter(String name, String help, Tags tags, Supplier<Number> value) {
+    private <T> T keep(T value) {
         keepAlive.add(value);
-        return FunctionCounter.builder(name, value, v -> v.get().doubleValue())
+        return value;
+    }
+
+    private Meter counter(String name, String help, Tags tags, Supplier<Number> value) {
+        return FunctionCounter.builder(name, keep(value), v -> v.get().doubleValue())
                 .description(help).tags(tags).register(registry);
     }
 
     private Meter gauge(String name, String help, Tags tags, Supplier<Number> value) {
-        keepAlive.add(value);
-        return Gauge.builder(name, value, v -> v.get().doubleValue()).description(help).tags(tags).register(registry);
+        return Gauge.builder(name, keep(value), v -> v.get().doubleValue()).description(help).tags(tags)
+                .register(registry);
     }
 
     @Override
     public void close() {
         server.disposeNow(Duration.ofSeconds(5));
+        gc.close();
         registry.close();
     }
 }

@@ -45,7 +45,9 @@ import reactor.netty.tcp.TcpServer;
  * {@link MemlogdFormat}); {@code {} starts an extended JSON request line (see
  * {@code docs/query-protocol.md}) answered with full records ({@link RecordJson}) or a status
  * report. Anything else, a malformed request, or no complete request within the timeout gets one
- * {@code {"error":...}} line and a close; a peer refused by {@code allow_uids}/{@code allow_gids} too.
+ * {@code {"error":...}} line and a close; a peer refused by {@code allow_uids}/{@code allow_gids} too,
+ * except a memlogd-protocol peer, which gets a plain close (stock {@code logread} cannot parse an
+ * error object); the reason is always in the router's log.
  *
  * <p>Backpressure: each client is one journal reader that reads only as fast as its socket drains
  * (writes stop while the channel is not writable), so a stalled client holds a cursor and a bounded
@@ -181,7 +183,14 @@ public final class QueryServer implements AutoCloseable {
         if (denied != null) {
             counters.refused.incrementAndGet();
             LOG.warn("query socket {}: {}", settings.socket(), denied);
-            handling = refuse(out, c, inboundDone, denied);
+            // The reply depends on the protocol the peer speaks: stock LinuxKit logread reads memlogd
+            // entries and cannot parse an error object, so a memlogd client just sees the close.
+            handling = first.asMono()
+                    .timeout(settings.requestTimeout())
+                    .map(req -> req.memlogdMode() != null)
+                    .onErrorReturn(false)
+                    .defaultIfEmpty(false)
+                    .flatMap(memlogd -> memlogd ? closeQuietly(c, inboundDone) : refuse(out, c, inboundDone, denied));
         } else {
             handling = first.asMono()
                     .timeout(settings.requestTimeout())
@@ -216,6 +225,16 @@ public final class QueryServer implements AutoCloseable {
                     return inboundDone.asMono();
                 }))
                 .timeout(CLOSE_GRACE, Mono.empty());
+    }
+
+    /** Closes without a reply (the reason is in the router's log), letting the client read EOF first. */
+    private static Mono<Void> closeQuietly(Connection c, Sinks.Empty<Void> inboundDone) {
+        return Mono.<Void>defer(() -> {
+            if (c.channel() instanceof DuplexChannel d && d.isActive()) {
+                d.shutdownOutput();
+            }
+            return inboundDone.asMono();
+        }).timeout(CLOSE_GRACE, Mono.empty());
     }
 
     private String checkPeer(Channel ch) {

@@ -51,6 +51,10 @@ public final class SelfLogConfigurator extends ContextAwareBase implements Confi
         root.addAppender(stderr);
         context.getLogger("io.netty").setLevel(Level.WARN);
         context.getLogger("reactor").setLevel(Level.WARN);
+        // The Kafka producer logs its whole config at INFO, and a warning per reconnect attempt while
+        // brokers are down; the kafka sink's state already carries the last error.
+        context.getLogger("org.apache.kafka").setLevel(Level.WARN);
+        context.getLogger("org.apache.kafka.clients.NetworkClient").setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

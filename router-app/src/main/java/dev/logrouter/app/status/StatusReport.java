@@ -11,9 +11,11 @@ import dev.logrouter.core.router.Router;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.core.source.SourceCounters;
+import dev.logrouter.core.source.SourceHealth;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A snapshot of everything {@code logrouter status} shows and {@code /metrics} exports: per source,
@@ -33,31 +35,56 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /**
-     * @param state     {@code starting}, {@code running}, {@code stopped}, {@code failed}
-     * @param records   records read
-     * @param bytes     message bytes read
-     * @param errors    errors seen
-     * @param dropped   records the source itself dropped
-     * @param lastError last error text or null
-     * @param counters  the source's own counters (bad input ignored, parse errors...), see
-     *                  {@code LogSource.counters()}
+     * The standard set every source reports (the compliance test checks each type).
+     *
+     * @param state        {@code starting}, {@code running}, {@code stopped}, {@code failed}; a
+     *                     supervising source (exec) also {@code restarting} (after a failure) and
+     *                     {@code exited} (after a clean exit, before a restart)
+     * @param records      records read
+     * @param bytes        message bytes read
+     * @param errors       errors seen (an exec's failed starts and non-zero exits included)
+     * @param dropped      records the source itself dropped
+     * @param lastError    last error text or null
+     * @param counters     the source's own counters (bad input ignored, parse errors...), see
+     *                     {@code LogSource.counters()}
+     * @param restarts     restarts of what the source supervises (exec), else 0
+     * @param lastExitCode exit code of an exec's latest run, or null
      */
     public record Source(String name, String type, String state, long records, long bytes, long errors,
-                         long dropped, String lastError, java.util.Map<String, Long> counters) {
+                         long dropped, String lastError, java.util.Map<String, Long> counters, long restarts,
+                         Integer lastExitCode) {
+
+        /** True in the states that make {@code /health} report the source. */
+        public boolean unhealthy() {
+            return "failed".equals(state) || "restarting".equals(state);
+        }
     }
 
     /**
-     * @param connection       transport state ({@code up}, {@code connecting}, {@code down}...)
+     * The standard set every sink reports (the compliance test checks each type).
+     *
+     * @param connection       transport state ({@code up}, {@code idle}, {@code connecting}, {@code down}...)
      * @param offered          records routed to the sink
      * @param delivered        records the sink took from its buffer
-     * @param written          records the transport wrote
-     * @param dropped          records dropped by the buffer ({@code when_full}) plus the transport
-     * @param depth            records waiting in the buffer now
+     * @param written          records the transport wrote (each once, however often re-sent)
+     * @param dropped          all drops: {@code droppedFull + droppedShutdown + droppedTransport}
+     * @param depth            records held now: in the buffer plus taken by the sink and not yet
+     *                         written or dropped; bounded by {@code maxEvents}
      * @param reconnects       reconnections so far
      * @param lastError        last error text or null
+     * @param resent           records written again after a broken connection (possible duplicates)
+     * @param writtenBytes     bytes the transport wrote (re-sends included)
+     * @param droppedFull      dropped by the buffer's {@code when_full} policy
+     * @param droppedShutdown  dropped because the sink was stopped (shutdown, reload) while holding them
+     * @param droppedTransport dropped by the transport (cannot encode, too large, write error)
+     * @param bufferBytes      estimated bytes held, counted as {@code depth}
+     * @param maxEvents        buffer bound in records
+     * @param maxBytes         buffer bound in bytes
      */
     public record Sink(String name, String type, String connection, long offered, long delivered, long written,
-                       long dropped, long depth, long reconnects, String lastError) {
+                       long dropped, long depth, long reconnects, String lastError, long resent, long writtenBytes,
+                       long droppedFull, long droppedShutdown, long droppedTransport, long bufferBytes,
+                       long maxEvents, long maxBytes) {
     }
 
     /**
@@ -95,16 +122,17 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
     public static StatusReport of(Router router, long startedMillis, String querySocket, QueryCounters query) {
         List<Source> sources = new ArrayList<>();
         for (Router.SourceBinding b : router.sources()) {
-            SourceCounters c = b.counters();
-            sources.add(new Source(c.name(), c.type(), c.state(), c.records(), c.bytes(), c.errors(), c.dropped(),
-                    c.lastError(), b.source().counters()));
+            sources.add(source(b));
         }
         List<Sink> sinks = new ArrayList<>();
         for (Router.SinkBinding b : router.sinks()) {
             SinkBuffer buf = b.buffer();
             SinkState st = stateOf(b);
+            long full = buf.dropped() - buf.droppedShutdown();
             sinks.add(new Sink(b.sink().name(), b.sink().type(), st.connection(), buf.offered(), buf.delivered(),
-                    st.written(), buf.dropped() + st.dropped(), buf.depth(), st.reconnects(), st.lastError()));
+                    st.written(), buf.dropped() + st.dropped(), buf.depth(), st.reconnects(), st.lastError(),
+                    st.resent(), writtenBytes(b), full, buf.droppedShutdown(), st.dropped(), buf.bytes(),
+                    buf.spec().maxEvents(), buf.spec().maxBytes()));
         }
         Journal j = router.journal();
         JournalStats js = j.stats();
@@ -117,6 +145,40 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
         return new StatusReport(uptime, sources, sinks, journal, q);
     }
 
+    /**
+     * The router's view (records, bytes, running until the flux ends) merged with what a
+     * supervising source reports about its child ({@link SourceHealth}): while the router runs the
+     * source, the source's own state wins; a source the router stopped or saw fail stays so.
+     */
+    private static Source source(Router.SourceBinding b) {
+        SourceCounters c = b.counters();
+        SourceHealth h;
+        try {
+            h = b.source().health();
+        } catch (RuntimeException e) {
+            h = null;
+        }
+        Map<String, Long> own = b.source().counters();
+        if (h == null) {
+            return new Source(c.name(), c.type(), c.state(), c.records(), c.bytes(), c.errors(), c.dropped(),
+                    c.lastError(), own, 0, null);
+        }
+        String routerState = c.state();
+        String state = "failed".equals(routerState) || ("stopped".equals(routerState) && !h.unhealthy())
+                ? routerState : h.state();
+        String lastError = c.lastError() != null ? c.lastError() : h.lastError();
+        return new Source(c.name(), c.type(), state, c.records(), c.bytes(), c.errors() + h.errors(), c.dropped(),
+                lastError, own, h.restarts(), h.lastExitCode());
+    }
+
+    private static long writtenBytes(Router.SinkBinding b) {
+        try {
+            return b.sink().writtenBytes();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     private static SinkState stateOf(Router.SinkBinding b) {
         try {
             SinkState s = b.sink().state();
@@ -126,12 +188,17 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
         }
     }
 
-    /** Sinks not up and sources that failed, as reasons for {@code /health}; empty when healthy. */
+    /**
+     * Sinks not up (nor idle) and sources that failed or are in a restart loop, as reasons for
+     * {@code /health}; empty when healthy.
+     */
     public List<String> unhealthyReasons() {
         List<String> reasons = new ArrayList<>();
         for (Source s : sources) {
-            if ("failed".equals(s.state())) {
-                reasons.add("source " + s.name() + " failed" + (s.lastError() == null ? "" : ": " + s.lastError()));
+            if (s.unhealthy()) {
+                reasons.add("source " + s.name() + " " + s.state()
+                        + (s.restarts() > 0 ? " (" + s.restarts() + " restarts)" : "")
+                        + (s.lastError() == null ? "" : ": " + s.lastError()));
             }
         }
         for (Sink s : sinks) {

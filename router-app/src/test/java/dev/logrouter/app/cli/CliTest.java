@@ -49,10 +49,25 @@ class CliTest {
     }
 
     @Test
+    void emptyConfigIsAWarningForCheckAndRefusedByRun() throws Exception {
+        Path f = dir.resolve("empty.yaml");
+        Files.writeString(f, "");
+        try (RouterProcess p = RouterProcess.start(dir, "check", "--config", f.toString())) {
+            assertThat(p.waitFor(30)).isZero();
+            assertThat(p.err).singleElement().asString().startsWith(f + ": warning: the config defines no sources");
+            assertThat(p.out).anyMatch(l -> l.contains("ok (0 sources"));
+        }
+        try (RouterProcess p = RouterProcess.start(dir, "run", "--config", f.toString())) {
+            assertThat(p.waitFor(30)).isEqualTo(1);
+            assertThat(p.err).anyMatch(l -> l.contains("defines no sources") && l.contains("refuses"));
+        }
+    }
+
+    @Test
     void checkReportsAMissingFile() throws Exception {
         try (RouterProcess p = RouterProcess.start(dir, "check", "-c", dir.resolve("nope.yaml").toString())) {
             assertThat(p.waitFor(30)).isEqualTo(1);
-            assertThat(p.err).singleElement().asString().contains("nope.yaml:1:1: cannot read");
+            assertThat(p.err).singleElement().asString().endsWith("nope.yaml:1:1: cannot read: no such file");
         }
     }
 

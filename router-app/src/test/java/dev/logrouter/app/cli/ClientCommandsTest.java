@@ -232,6 +232,8 @@ class ClientCommandsTest {
     @Test
     void statusShowsSourcesSinksJournalAndQuery() throws Exception {
         assertThat(run("status", "--socket", socket.toString(), "--json")).isZero();
+        // the standard sink set, re-sends included, is in the JSON
+        assertThat(out()).contains("\"resent\":0").contains("\"droppedFull\":0").contains("\"writtenBytes\":");
         StatusReport r = StatusReport.parse(out().trim());
         assertThat(r.sources()).extracting(StatusReport.Source::name).containsExactly("hello");
         assertThat(r.sources().get(0).records()).isEqualTo(4);
@@ -243,10 +245,11 @@ class ClientCommandsTest {
         stdout.reset();
         assertThat(run("status", "--socket", socket.toString())).isZero();
         assertThat(out()).contains("journal: " + appended + "/5000 records")
-                .containsPattern("(?m)^SOURCE +TYPE +STATE +RECORDS +BYTES +ERRORS +DROPPED +LAST ERROR$")
-                .containsPattern("(?m)^hello +exec +stopped +4 +\\d+ +0 +0 +-$")
-                .containsPattern("(?m)^SINK +TYPE +CONNECTION +IN +OUT +WRITTEN +DROPPED +DEPTH +RECONNECTS +LAST ERROR$")
-                .containsPattern("(?m)^screen +console +up +0 +0 +0 +0 +0 +0 +-$");
+                .containsPattern("(?m)^SOURCE +TYPE +STATE +RECORDS +BYTES +ERRORS +DROPPED +RESTARTS +EXIT +LAST ERROR$")
+                .containsPattern("(?m)^hello +exec +stopped +4 +\\d+ +0 +0 +0 +0 +-$")
+                .containsPattern("(?m)^SINK +TYPE +CONNECTION +IN +OUT +WRITTEN +RESENT +DROPPED +DEPTH +RECONNECTS"
+                        + " +LAST ERROR$")
+                .containsPattern("(?m)^screen +console +up +0 +0 +0 +0 +0 +0/\\d+ +0 +-$");
     }
 
     @Test

@@ -52,7 +52,7 @@ class ConfigLoaderTest {
                 journal: { max_lines: 100, max_bytes: 1MiB }
                 sources:
                   web: { type: exec, command: [nginx, -g, "daemon off;"], restart: on-failure, backoff_min: 250ms,
-                         env: { A: "1" }, max_line_bytes: 8KiB }
+                         env: { A: "1" }, max_line_bytes: 8KiB, level_prefix: false }
                 sinks:
                   out: { type: console, buffer: { max_events: 10, when_full: drop_newest } }
                 routes:
@@ -69,6 +69,7 @@ class ConfigLoaderTest {
         assertThat(web.backoffMin()).isEqualTo(Duration.ofMillis(250));
         assertThat(web.maxLineBytes().bytes()).isEqualTo(8192);
         assertThat(web.env()).containsEntry("A", "1");
+        assertThat(web.levelPrefix()).isFalse();
         assertThat(c.sinks().get(0).buffer().maxEvents()).isEqualTo(10);
         assertThat(c.sinks().get(0).buffer().whenFull()).isEqualTo(WhenFull.DROP_NEWEST);
         assertThat(c.routes()).hasSize(2);
@@ -77,6 +78,28 @@ class ConfigLoaderTest {
         assertThat(c.query().modeBits()).isEqualTo(0600);
         assertThat(c.query().allowUids()).containsExactly(0, 1000);
         assertThat(c.metrics().listen()).isEqualTo("127.0.0.1:9880");
+    }
+
+    @Test
+    void stateDirIsDefinedAndFollowsSystemdsStateDirectory() throws Exception {
+        String text = "sources:\n  k: { type: kmsg, state_file: \"${LOGROUTER_STATE_DIR}/kmsg.state\" }\n";
+        KmsgSourceType.Config plain = (KmsgSourceType.Config) loader.parse(text, "s.yaml").sources().get(0).config();
+        assertThat(plain.stateFile()).isEqualTo(Path.of("/tmp/lr-test/kmsg.state"));
+        ConfigLoader systemd = new ConfigLoader(Map.of("LOGROUTER_RUNTIME_DIR", "/run/logrouter",
+                "STATE_DIRECTORY", "/var/lib/logrouter"));
+        KmsgSourceType.Config unit = (KmsgSourceType.Config) systemd.parse(text, "s.yaml").sources().get(0).config();
+        assertThat(unit.stateFile()).isEqualTo(Path.of("/var/lib/logrouter/kmsg.state"));
+        ConfigLoader explicit = new ConfigLoader(Map.of("LOGROUTER_STATE_DIR", "/srv/state",
+                "STATE_DIRECTORY", "/var/lib/logrouter"));
+        assertThat(((KmsgSourceType.Config) explicit.parse(text, "s.yaml").sources().get(0).config()).stateFile())
+                .isEqualTo(Path.of("/srv/state/kmsg.state"));
+    }
+
+    @Test
+    void anUnquotedBraceInAFlowMappingSaysToQuote() {
+        assertThat(errors("sinks:\n  out: { type: file, path: /var/log/{service}.log }\n")).singleElement()
+                .asString().startsWith("f.yaml:2:").contains("YAML syntax: while parsing a flow mapping")
+                .contains("quote values containing '{'");
     }
 
     @Test
@@ -166,6 +189,31 @@ class ConfigLoaderTest {
         RouterConfig c = loader.parse("", "empty.yaml");
         assertThat(c.sources()).isEmpty();
         assertThat(c.sinks()).isEmpty();
+    }
+
+    @Test
+    void routeGlobWithUnclosedBracketIsAnError() {
+        assertThat(errors("""
+                sinks:
+                  out: { type: console }
+                routes:
+                  - { service: "web[12", to: [out] }
+                """)).singleElement().asString()
+                .startsWith("f.yaml:4:5: routes[0]: invalid 'service' glob:")
+                .contains("'[' at position 4 has no closing ']'");
+    }
+
+    @Test
+    void nonUtf8ByteIsReportedAtItsOwnLineAndColumn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path f = dir.resolve("latin1.yaml");
+        byte[] head = "sinks:\n  out: { type: console }\n# caf".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + 2);
+        bytes[head.length] = (byte) 0xe9; // 'é' in Latin-1
+        bytes[head.length + 1] = '\n';
+        java.nio.file.Files.write(f, bytes);
+        assertThatThrownBy(() -> loader.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessage(f + ":3:6: not valid UTF-8: byte 0xe9 (save the file as UTF-8)");
     }
 
     @Test

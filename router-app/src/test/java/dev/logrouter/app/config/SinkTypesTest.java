@@ -94,4 +94,23 @@ class SinkTypesTest {
         RouterConfig c = parse(Files.readString(example));
         assertThat(c.sinks()).extracting(SinkDef::name).contains("filebeat");
     }
+
+    @Test
+    void checkFindsMissingTlsFiles() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("ca.pem"), "not checked for content here");
+        String yaml = """
+                sinks:
+                  a: { type: tcp, endpoint: "tcp://127.0.0.1:5044/", tls: { ca: %s } }
+                  b: { type: tcp, endpoint: "tcp://127.0.0.1:5044/", tls: { ca: %s/missing-ca.pem } }
+                  c: { type: tcp, endpoint: "tcp://127.0.0.1:5044/", tls: { cert: %s, key: %s } }
+                """.formatted(dir.resolve("ca.pem"), dir, dir.resolve("nope.crt"), dir);
+        ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> parse(yaml),
+                ConfigException.class);
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).extracting(p -> p.format("t.yaml")).hasSize(2)
+                .anySatisfy(m -> assertThat(m).startsWith("t.yaml:3:").contains("tls ca file " + dir
+                        + "/missing-ca.pem does not exist"))
+                .anySatisfy(m -> assertThat(m).startsWith("t.yaml:4:").contains("tls cert file " + dir.resolve("nope.crt")
+                        + " does not exist"));
+    }
 }

@@ -179,6 +179,49 @@ class DaemonReloadTest {
         }
     }
 
+    @Test
+    void aChangedSinkWithADiskBufferHandsItsRecordsToItsReplacement() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path spool = dir.resolve("spool");
+        String gen = "{ type: exec, command: [sh, -c, \"awk 'BEGIN{for(i=1;i<=500;i++) print \\\"rec-\\\" i}'; "
+                + "exec sleep 3600\"], idle_flush: 60s }";
+        String sink = "{ type: tcp, endpoint: \"tcp://127.0.0.1:%d/\", format: text, backoff_min: 50ms, backoff_max: 200ms,"
+                + " buffer: { type: disk, path: " + spool + ", sync: 50ms } }";
+        try (Daemon d = Daemon.start(config("sources:\n  gen: " + gen + "\nsinks:\n  out: " + sink.formatted(1)
+                + "\nroutes:\n  - { from: [gen], stream: stdout, to: [out] }\n"))) {
+            // port 1: nobody listens; the 500 records wait on disk
+            waitFor(() -> d.router().buffers().get("out").offered() >= 500);
+            java.util.Set<String> got = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            try (java.net.ServerSocket server = new java.net.ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+                Thread reader = new Thread(() -> {
+                    try (java.net.Socket c = server.accept();
+                         java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                 c.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            int at = line.indexOf("rec-");
+                            if (at >= 0) {
+                                got.add(line.substring(at));
+                            }
+                        }
+                    } catch (java.io.IOException ignored) {
+                        // closed at the end of the test
+                    }
+                });
+                reader.setDaemon(true);
+                reader.start();
+                Daemon.ReloadResult r = d.reload(config("sources:\n  gen: " + gen + "\nsinks:\n  out: "
+                        + sink.formatted(port) + "\nroutes:\n  - { from: [gen], stream: stdout, to: [out] }\n"), Duration.ofMillis(300));
+                assertThat(r.stopped()).containsExactly("sink out");
+                assertThat(r.started()).containsExactly("sink out");
+                waitFor(() -> got.size() == 500);
+            }
+        }
+    }
+
     private static SourceBinding binding(Daemon d, String name) {
         return d.router().sources().stream().filter(s -> s.source().name().equals(name)).findFirst().orElseThrow();
     }

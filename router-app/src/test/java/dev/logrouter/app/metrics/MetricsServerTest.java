@@ -3,6 +3,9 @@ package dev.logrouter.app.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.app.status.StatusReport;
+import dev.logrouter.core.exec.ExecSource;
+import dev.logrouter.core.exec.ExecSpec;
+import dev.logrouter.core.exec.RestartPolicy;
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.journal.JournalSpec;
 import dev.logrouter.core.record.Level;
@@ -18,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +58,7 @@ class MetricsServerTest {
         @Override
         public SinkState state() {
             SinkState s = state;
-            return new SinkState(s.connection(), written.get(), s.dropped(), s.reconnects(), s.lastError());
+            return new SinkState(s.connection(), written.get(), s.dropped(), s.reconnects(), s.lastError(), s.resent());
         }
     }
 
@@ -114,6 +118,7 @@ class MetricsServerTest {
 
     @Test
     void metricsExportWhatStatusShowsWithLabels() throws Exception {
+        sink.state = new SinkState("up", 0, 0, 0, null, 4);
         HttpResponse<String> r = get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
@@ -124,14 +129,23 @@ class MetricsServerTest {
                 .contains("logrouter_sink_offered_total{sink=\"collect\",type=\"memory\"} 12.0")
                 .contains("logrouter_sink_delivered_total{sink=\"collect\",type=\"memory\"} 12.0")
                 .contains("logrouter_sink_written_total{sink=\"collect\",type=\"memory\"} 12.0")
-                .contains("logrouter_sink_dropped_total{sink=\"collect\",type=\"memory\"} 0.0")
+                .contains("logrouter_sink_dropped_total{reason=\"buffer_full\",sink=\"collect\",type=\"memory\"} 0.0")
+                .contains("logrouter_sink_dropped_total{reason=\"shutdown\",sink=\"collect\",type=\"memory\"} 0.0")
+                .contains("logrouter_sink_dropped_total{reason=\"transport\",sink=\"collect\",type=\"memory\"} 0.0")
+                .contains("logrouter_sink_buffer_capacity_records{sink=\"collect\",type=\"memory\"} 1000.0")
+                .contains("logrouter_sink_buffer_capacity_bytes{sink=\"collect\",type=\"memory\"} 1048576.0")
+                .contains("logrouter_sink_connection{sink=\"collect\",state=\"up\",type=\"memory\"} 1.0")
+                .contains("logrouter_sink_connection{sink=\"collect\",state=\"down\",type=\"memory\"} 0.0")
                 .contains("logrouter_sink_buffer_depth{sink=\"collect\",type=\"memory\"} 0.0")
                 .contains("logrouter_sink_up{sink=\"collect\",type=\"memory\"} 1.0")
                 .contains("logrouter_journal_appended_total 25.0")
                 .contains("logrouter_journal_overwritten_total 15.0")
                 .contains("logrouter_journal_records 10.0")
                 .contains("logrouter_journal_max_records 10.0")
-                .contains("# HELP logrouter_sink_dropped_total");
+                .contains("# HELP logrouter_sink_dropped_total")
+                .contains("logrouter_sink_resent_total{sink=\"collect\",type=\"memory\"} 4.0")
+                .contains("logrouter_source_state{source=\"gen\",state=\"stopped\",type=\"counter\"} 1.0")
+                .contains("logrouter_source_restarts_total{source=\"gen\",type=\"counter\"} 0.0");
         // values follow the live counters on the next scrape
         router.ingest(LogRecord.of(LogRecord.now(), "x", "x", "stdout", Level.CRIT, "one more"));
         assertThat(get("/metrics").body()).contains("logrouter_journal_appended_total 26.0")
@@ -151,5 +165,91 @@ class MetricsServerTest {
         assertThat(get("/metrics").body()).contains("logrouter_sink_up{sink=\"collect\",type=\"memory\"} 0.0")
                 .contains("logrouter_sink_reconnects_total{sink=\"collect\",type=\"memory\"} 3.0");
         assertThat(get("/nothing").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void conventionsCountersTotalJvmProcessAndBuildInfo() throws Exception {
+        String body = get("/metrics").body();
+        assertThat(body)
+                .contains("# TYPE logrouter_source_records_total counter")
+                .contains("# TYPE logrouter_sink_written_bytes_total counter")
+                .contains("# TYPE logrouter_source_bytes_total counter")
+                .containsPattern("(?m)^logrouter_build_info\\{java_version=\"[^\"]+\",version=\"[^\"]+\"} 1(\\.0)?$")
+                .containsPattern("(?m)^process_start_time_seconds \\d")
+                .containsPattern("(?m)^process_files_open_files \\d")
+                .containsPattern("(?m)^process_resident_memory_bytes \\d")
+                .contains("jvm_memory_used_bytes{")
+                .contains("jvm_threads_live_threads")
+                .doesNotContain("logrouter_uptime_seconds");
+        // no monotonic figure is exported as a gauge: every logrouter counter ends in _total
+        for (String line : body.split("\n")) {
+            if (line.startsWith("# TYPE logrouter_") && line.endsWith(" counter")) {
+                assertThat(line.split(" ")[2]).endsWith("_total");
+            }
+        }
+    }
+
+    @Test
+    void postToMetricsOrHealthIs405() throws Exception {
+        for (String path : new String[] {"/metrics", "/health"}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + metrics.port() + path))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(405);
+            assertThat(r.headers().firstValue("Allow")).contains("GET, HEAD");
+        }
+    }
+
+    @Test
+    void aSourcesOwnCountersAreCounters() throws Exception {
+        router.attach(new LogSource() {
+            @Override
+            public String name() {
+                return "own";
+            }
+
+            @Override
+            public String type() {
+                return "test";
+            }
+
+            @Override
+            public Flux<LogRecord> records() {
+                return Flux.never();
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                return Map.of("parse_errors", 7L, "fds_open", 2L);
+            }
+        });
+        assertThat(get("/metrics").body())
+                .contains("logrouter_source_events_total{counter=\"parse_errors\",source=\"own\",type=\"test\"} 7.0")
+                .contains("logrouter_source_gauge{gauge=\"fds_open\",source=\"own\",type=\"test\"} 2.0")
+                .doesNotContain("logrouter_source_counter{");
+    }
+
+    @Test
+    void anExecThatCannotStartShowsInStatusMetricsAndHealth() throws Exception {
+        ExecSource web = new ExecSource(new ExecSpec("web", null, List.of("/nonexistent/nginx"), null, null,
+                RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(50), 0, null, null));
+        router.attach(web);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (web.health().restarts() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        String body = get("/metrics").body();
+        assertThat(body).containsPattern("logrouter_source_restarts_total\\{source=\"web\",type=\"exec\"} [1-9]")
+                .contains("logrouter_source_up{source=\"web\",type=\"exec\"} 0.0")
+                .containsPattern("logrouter_source_errors_total\\{source=\"web\",type=\"exec\"} [1-9]");
+        assertThat(body).containsPattern(
+                "logrouter_source_state\\{source=\"web\",state=\"(restarting|running)\",type=\"exec\"} 1.0");
+        HttpResponse<String> health = get("/health");
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).contains("source web ").contains("cannot start [/nonexistent/nginx]");
+        StatusReport.Source s = StatusReport.of(router, 0, null, null).sources().stream()
+                .filter(x -> x.name().equals("web")).findFirst().orElseThrow();
+        assertThat(s.lastError()).contains("No such file");
+        assertThat(s.errors()).isPositive();
     }
 }

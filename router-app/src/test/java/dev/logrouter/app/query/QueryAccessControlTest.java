@@ -35,7 +35,7 @@ class QueryAccessControlTest {
             "except OSError as e:",
             "    print('CONNECT-FAILED', e.errno); sys.exit(3)",
             "s.settimeout(20)",
-            "s.sendall(b'\\x00')",
+            "s.sendall(b'\\x00' if sys.argv[2] == 'memlogd' else b'{}\\n')",
             "out = b''",
             "while True:",
             "    b = s.recv(65536)",
@@ -76,14 +76,18 @@ class QueryAccessControlTest {
         return runAs(uid, gid, null, socket);
     }
 
-    /** Runs the client as uid/gid with the supplementary groups {@code groups} (none when null). */
     private String runAs(String uid, String gid, String groups, Path socket) throws Exception {
+        return runAs(uid, gid, groups, socket, "json");
+    }
+
+    /** Runs the client as uid/gid with the supplementary groups {@code groups} (none when null). */
+    private String runAs(String uid, String gid, String groups, Path socket, String protocol) throws Exception {
         Path script = dir.resolve("client.py");
         Files.writeString(script, CLIENT);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
         Process p = new ProcessBuilder("setpriv", "--reuid", uid, "--regid", gid,
                 groups == null ? "--clear-groups" : "--groups=" + groups,
-                "/usr/bin/python3", script.toString(), socket.toString())
+                "/usr/bin/python3", script.toString(), socket.toString(), protocol)
                 .redirectErrorStream(true).start();
         try {
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -101,12 +105,15 @@ class QueryAccessControlTest {
             assertThat(out).isEqualTo("{\"error\":\"access denied: peer uid 65534 gid 65534 is not in "
                     + "query.allow_uids/allow_gids\"}\n");
             assertThat(server.counters().refused()).isEqualTo(1);
+            // a memlogd client (stock logread) gets a plain close it survives: no error object
+            assertThat(runAs("65534", "65534", null, server.socket(), "memlogd")).isEmpty();
+            assertThat(server.counters().refused()).isEqualTo(2);
             // root is listed: served
             try (TestClient c = new TestClient(server.socket())) {
                 c.send(0x00);
                 assertThat(c.readAllText()).contains("\"msg\":\"secret\"");
             }
-            assertThat(server.counters().refused()).isEqualTo(1);
+            assertThat(server.counters().refused()).isEqualTo(2);
         }
     }
 

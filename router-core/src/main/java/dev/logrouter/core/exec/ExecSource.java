@@ -2,8 +2,10 @@ package dev.logrouter.core.exec;
 
 import dev.logrouter.core.framing.StreamLineReader;
 import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LevelPrefix;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.LogSource;
+import dev.logrouter.core.source.SourceHealth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -11,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -22,7 +27,9 @@ import reactor.core.scheduler.Schedulers;
  * Runs a command and turns its stdout and stderr into records of one service ({@code stream}
  * {@code stdout} / {@code stderr}), restarting it per {@link RestartPolicy} with exponential backoff.
  * Start, exit and exit code are reported as records of service {@code logrouter} with fields
- * {@code exec}, {@code pid} and {@code exit_code}.
+ * {@code exec}, {@code pid} and {@code exit_code}; a failed start and a non-zero exit are also
+ * logged (stderr) and show in {@link #health()}. With {@code level_prefix} a line's leading
+ * {@code <N>} sets its level ({@link LevelPrefix}).
  *
  * <p>{@link #records()}: cold; each subscription runs its own process. Lines are read on two threads
  * per process; when the subscriber has no demand they are buffered in the flux until requested (the
@@ -31,8 +38,17 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class ExecSource implements LogSource {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ExecSource.class);
+
     private final ExecSpec spec;
     private final Scheduler timer;
+    private final AtomicReference<String> state = new AtomicReference<>("running");
+    /** Whether the run that ended before the pending restart failed (read when the restart timer is armed). */
+    private final java.util.concurrent.atomic.AtomicBoolean failedBeforeRestart = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong restarts = new AtomicLong();
+    private volatile String lastError;
+    private volatile Integer lastExitCode;
 
     public ExecSource(ExecSpec spec) {
         this(spec, Schedulers.parallel());
@@ -59,14 +75,43 @@ public final class ExecSource implements LogSource {
     }
 
     @Override
+    public SourceHealth health() {
+        return new SourceHealth(state.get(), errors.get(), lastError, restarts.get(), lastExitCode);
+    }
+
+    @Override
     public Flux<LogRecord> records() {
         return Flux.defer(() -> {
             AtomicReference<Integer> lastExit = new AtomicReference<>();
             AtomicInteger attempt = new AtomicInteger();
             return Flux.defer(() -> runOnce(lastExit))
                     .repeatWhen(exits -> exits
-                            .takeWhile(ignored -> shouldRestart(lastExit.get()))
-                            .concatMap(ignored -> Mono.delay(backoff(attempt.getAndIncrement()), timer)));
+                            .takeWhile(ignored -> {
+                                Integer exit = lastExit.get();
+                                boolean failed = exit == null || exit != 0;
+                                boolean again = shouldRestart(exit);
+                                if (!again) {
+                                    state.set(failed ? "failed" : "stopped");
+                                } else {
+                                    failedBeforeRestart.set(failed);
+                                }
+                                return again;
+                            })
+                            .concatMap(ignored -> restartTimer(backoff(attempt.getAndIncrement()))
+                                    .doOnNext(t -> restarts.incrementAndGet())));
+        });
+    }
+
+    /**
+     * Fires after {@code delay} on the timer. The state says "restarting" (or "exited") only once the
+     * timer is armed, so whoever sees that state can move (virtual) time and see the restart.
+     */
+    private Mono<Long> restartTimer(Duration delay) {
+        return Mono.create(sink -> {
+            reactor.core.Disposable task = timer.schedule(() -> sink.success(0L), delay.toNanos(),
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+            sink.onDispose(task);
+            state.set(failedBeforeRestart.get() ? "restarting" : "exited");
         });
     }
 
@@ -102,11 +147,14 @@ public final class ExecSource implements LogSource {
                 p = pb.start();
             } catch (IOException | RuntimeException e) {
                 lastExit.set(null);
-                sink.next(event(Level.ERR, "exec " + spec.name() + ": cannot start " + spec.command() + ": "
-                        + e.getMessage(), -1, null));
+                String msg = "cannot start " + spec.command() + ": " + reason(e);
+                failure(msg);
+                LOG.error(ALREADY_RECORDED, "exec {}: {}", spec.name(), msg);
+                sink.next(event(Level.ERR, "exec " + spec.name() + ": " + msg, -1, null));
                 sink.complete();
                 return;
             }
+            state.set("running");
             long pid = p.pid();
             sink.next(event(Level.INFO, "exec " + spec.name() + ": started pid " + pid + " " + spec.command(), pid, null));
             Thread out = reader(p.getInputStream(), "stdout", sink);
@@ -117,6 +165,11 @@ public final class ExecSource implements LogSource {
                     out.join();
                     err.join();
                     lastExit.set(code);
+                    lastExitCode = code;
+                    if (code != 0) {
+                        failure("pid " + pid + " exited with code " + code);
+                        LOG.warn(ALREADY_RECORDED, "exec {}: pid {} exited with code {}", spec.name(), pid, code);
+                    }
                     Level level = code == 0 ? Level.INFO : Level.WARNING;
                     sink.next(event(level, "exec " + spec.name() + ": pid " + pid + " exited with code " + code,
                             pid, code));
@@ -135,10 +188,33 @@ public final class ExecSource implements LogSource {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
+    private void failure(String msg) {
+        errors.incrementAndGet();
+        lastError = msg;
+    }
+
+    /** The reason of a failed start without Java class names ("No such file or directory"). */
+    private static String reason(Exception e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        int i = m.indexOf("error=");
+        if (i >= 0 && m.indexOf(", ", i) > 0) {
+            return m.substring(m.indexOf(", ", i) + 2);
+        }
+        return m;
+    }
+
     private Thread reader(InputStream in, String stream, FluxSink<LogRecord> sink) {
-        StreamLineReader lines = new StreamLineReader(spec.maxLineBytes(), spec.idleFlush(), timer, (line, partial) ->
-                sink.next(new LogRecord(LogRecord.NO_CURSOR, LogRecord.now(), spec.name(), spec.service(), stream,
-                        Level.INFO, line, Map.of(), partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL)));
+        // only the first piece of a line cut into partial pieces can carry a level prefix
+        boolean[] continuation = {false};
+        StreamLineReader lines = new StreamLineReader(spec.maxLineBytes(), spec.idleFlush(), timer, (line, partial) -> {
+            LogRecord r = new LogRecord(LogRecord.NO_CURSOR, LogRecord.now(), spec.name(), spec.service(), stream,
+                    Level.INFO, line, Map.of(), partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL);
+            if (spec.levelPrefix() && !continuation[0]) {
+                r = LevelPrefix.apply(r);
+            }
+            continuation[0] = partial;
+            sink.next(r);
+        });
         Thread t = new Thread(() -> {
             try (in) {
                 lines.readToEnd(in);

@@ -20,10 +20,12 @@ import java.util.Objects;
  * @param maxLineBytes  longer lines are split into partial records
  * @param idleFlush     an unterminated line is flushed after this long without output
  * @param stopTimeout   after SIGTERM, how long before SIGKILL
+ * @param levelPrefix   a leading {@code <N>} syslog priority sets the line's level and is cut
+ *                      ({@link dev.logrouter.core.record.LevelPrefix}); default true
  */
 public record ExecSpec(String name, String service, List<String> command, Map<String, String> env, Path workingDir,
                        RestartPolicy restart, Duration backoffMin, Duration backoffMax, int maxLineBytes,
-                       Duration idleFlush, Duration stopTimeout) {
+                       Duration idleFlush, Duration stopTimeout, boolean levelPrefix) {
 
     public ExecSpec {
         Objects.requireNonNull(name, "name");
@@ -39,6 +41,14 @@ public record ExecSpec(String name, String service, List<String> command, Map<St
         maxLineBytes = maxLineBytes <= 0 ? 64 * 1024 : maxLineBytes;
         idleFlush = idleFlush == null ? Duration.ofSeconds(1) : idleFlush;
         stopTimeout = stopTimeout == null ? Duration.ofSeconds(3) : stopTimeout;
+    }
+
+    /** With {@code level_prefix} on, its default. */
+    public ExecSpec(String name, String service, List<String> command, Map<String, String> env, Path workingDir,
+                    RestartPolicy restart, Duration backoffMin, Duration backoffMax, int maxLineBytes,
+                    Duration idleFlush, Duration stopTimeout) {
+        this(name, service, command, env, workingDir, restart, backoffMin, backoffMax, maxLineBytes, idleFlush,
+                stopTimeout, true);
     }
 
     public static ExecSpec of(String name, List<String> command, RestartPolicy restart) {

@@ -2,6 +2,7 @@ package dev.logrouter.core.fdsocket;
 
 import dev.logrouter.core.framing.LineFramer;
 import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LevelPrefix;
 import dev.logrouter.core.record.LogRecord;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
@@ -23,16 +24,26 @@ final class FdReader implements EpollIoHandle {
     long lastData;
     long readTime;
     boolean closed;
+    /** The last record was a partial piece: the next one continues a line and has no prefix to read. */
+    private boolean continuation;
 
-    FdReader(FdSocketSession session, int number, MemlogdName name, String sourceName, int maxLineBytes) {
+    FdReader(FdSocketSession session, int number, MemlogdName name, FdSocketSpec spec) {
         this.session = session;
         this.nettyFd = new io.netty.channel.unix.FileDescriptor(number);
         Map<String, Object> fields = Map.of(FdSocketSource.NAME_FIELD, name.raw());
         String service = name.service();
         String stream = name.stream();
-        this.framer = new LineFramer(maxLineBytes, (line, partial) -> session.sink.next(new LogRecord(
-                LogRecord.NO_CURSOR, readTime, sourceName, service, stream, Level.INFO, line, fields,
-                partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL)));
+        String sourceName = spec.name();
+        boolean levelPrefix = spec.levelPrefix();
+        this.framer = new LineFramer(spec.maxLineBytes(), (line, partial) -> {
+            LogRecord r = new LogRecord(LogRecord.NO_CURSOR, readTime, sourceName, service, stream, Level.INFO, line,
+                    fields, partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL);
+            if (levelPrefix && !continuation) {
+                r = LevelPrefix.apply(r);
+            }
+            continuation = partial;
+            session.sink.next(r);
+        });
     }
 
     @Override

@@ -209,7 +209,7 @@ final class FdSocketSession {
         } finally {
             FdSocketSource.closeQuietly(fd);
         }
-        FdReader reader = new FdReader(this, number, memlogdName, spec.name(), spec.maxLineBytes());
+        FdReader reader = new FdReader(this, number, memlogdName, spec);
         loop.register(reader).addListener(f -> {
             if (!f.isSuccess()) {
                 reader.closeFd();

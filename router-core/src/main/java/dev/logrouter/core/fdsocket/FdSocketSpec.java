@@ -17,9 +17,11 @@ import java.util.Objects;
  *                        the rest (LinuxKit: {@code .out}; older docs {@code .stdout})
  * @param stderrSuffixes  a name ending in one of these is stream {@code stderr} of the rest; any other
  *                        name is stream {@code stderr} of the whole name (LinuxKit convention)
+ * @param levelPrefix     a leading {@code <N>} syslog priority sets a line's level and is cut
+ *                        ({@link dev.logrouter.core.record.LevelPrefix})
  */
 public record FdSocketSpec(String name, Path path, int mode, int maxLineBytes, Duration idleFlush,
-                           List<String> stdoutSuffixes, List<String> stderrSuffixes) {
+                           List<String> stdoutSuffixes, List<String> stderrSuffixes, boolean levelPrefix) {
 
     public static final int DEFAULT_MODE = 0660;
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -42,14 +44,18 @@ public record FdSocketSpec(String name, Path path, int mode, int maxLineBytes, D
 
     /** Defaults for everything but name and path. */
     public static FdSocketSpec of(String name, Path path) {
-        return new FdSocketSpec(name, path, -1, 0, null, null, null);
+        return new FdSocketSpec(name, path, -1, 0, null, null, null, true);
     }
 
     public FdSocketSpec withMaxLineBytes(int n) {
-        return new FdSocketSpec(name, path, mode, n, idleFlush, stdoutSuffixes, stderrSuffixes);
+        return new FdSocketSpec(name, path, mode, n, idleFlush, stdoutSuffixes, stderrSuffixes, levelPrefix);
     }
 
     public FdSocketSpec withIdleFlush(Duration d) {
-        return new FdSocketSpec(name, path, mode, maxLineBytes, d, stdoutSuffixes, stderrSuffixes);
+        return new FdSocketSpec(name, path, mode, maxLineBytes, d, stdoutSuffixes, stderrSuffixes, levelPrefix);
+    }
+
+    public FdSocketSpec withLevelPrefix(boolean on) {
+        return new FdSocketSpec(name, path, mode, maxLineBytes, idleFlush, stdoutSuffixes, stderrSuffixes, on);
     }
 }

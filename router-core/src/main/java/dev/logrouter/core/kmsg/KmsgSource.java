@@ -2,6 +2,7 @@ package dev.logrouter.core.kmsg;
 
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.source.LogSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,10 @@ import reactor.core.scheduler.Schedulers;
  * <li>A {@code seq} that goes backwards (the ring restarted, a rewritten fixture) is logged and its
  * records are forwarded, none dropped.
  * <li>With a state file, the last forwarded seq (with boot id and timestamp) is saved every
- * {@link KmsgSpec#stateInterval()} and on stop; the next start forwards exactly the records after
+ * {@link KmsgSpec#stateInterval()} and on stop. Under a router ({@link #trackDelivery}) it is the
+ * last seq that every sink routed from this source has delivered (or its disk buffer persisted)
+ * instead, so a crash while a sink is behind re-sends those records (duplicates) rather than skips
+ * them; the next start forwards exactly the records after
  * it (or a gap for those overwritten meanwhile). After a reboot (other boot id) it reads the new
  * boot's ring from its start. A saved state takes precedence over {@link KmsgSpec#from()}.
  * <li>A device that cannot be opened (no permission: non-root, {@code kernel.dmesg_restrict})
@@ -70,6 +74,15 @@ public final class KmsgSource implements LogSource {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong overwritten = new AtomicLong();
+    /** Set once a router reports deliveries: the state file then follows {@link #delivered}. */
+    private volatile boolean deliveryTracked;
+    /** Newest record every routed sink delivered or persisted, or null before the first. */
+    private volatile Position delivered;
+    private volatile Reader current;
+
+    /** A kernel record's place: its seq and its µs timestamp. */
+    private record Position(long seq, long clock) {
+    }
 
     /** Makes the boot clock of one subscription. */
     interface BootClockFactory {
@@ -144,10 +157,30 @@ public final class KmsgSource implements LogSource {
         return overwritten.get();
     }
 
+    /** With a state file, the state follows what the sinks delivered; see the class comment. */
+    @Override
+    public DeliveryAck trackDelivery() {
+        if (spec.stateFile() == null) {
+            return null;
+        }
+        deliveryTracked = true;
+        return r -> {
+            long seq = KmsgRecordParser.seqOf(r);
+            if (seq >= 0) {
+                delivered = new Position(seq, KmsgRecordParser.clockOf(r));
+                Reader rd = current;
+                if (rd != null && rd.stopped) {
+                    rd.saveSoon(); // sinks drain after the source stopped: keep the state up with them
+                }
+            }
+        };
+    }
+
     @Override
     public Flux<LogRecord> records() {
         return Flux.create(sink -> {
             Reader reader = new Reader(sink);
+            current = reader;
             sink.onRequest(n -> reader.demandChanged());
             sink.onDispose(reader::stop);
             reader.start();
@@ -182,7 +215,9 @@ public final class KmsgSource implements LogSource {
         private final KmsgRecordParser parser = new KmsgRecordParser(spec.name());
         private final Thread thread;
         private volatile boolean stopped;
+        private final java.util.concurrent.atomic.AtomicBoolean savePending = new java.util.concurrent.atomic.AtomicBoolean();
         private KmsgDevice device;
+        private volatile long lastSaveNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
         private volatile Disposable persistTask;
         private String bootId;
         /** Last forwarded record; written by the reader thread, saved by the timer. */
@@ -426,14 +461,49 @@ public final class KmsgSource implements LogSource {
             }
         }
 
+        /**
+         * After the stop the sinks still drain (a clean shutdown stops sources first): keep the
+         * state with them. A save more than 20ms after the previous one is done at once, so the
+         * last report before the process exits is not lost; closer ones are coalesced.
+         */
+        void saveSoon() {
+            if (System.nanoTime() - lastSaveNanos > TimeUnit.MILLISECONDS.toNanos(20)) {
+                saveState();
+                return;
+            }
+            if (savePending.compareAndSet(false, true)) {
+                try {
+                    timer.schedule(() -> {
+                        savePending.set(false);
+                        saveState();
+                    }, 50, TimeUnit.MILLISECONDS);
+                } catch (RuntimeException rejected) {
+                    savePending.set(false);
+                }
+            }
+        }
+
         private synchronized void saveState() {
             Path file = spec.stateFile();
-            long seq = forwardedSeq;
+            long seq;
+            long clock;
+            if (deliveryTracked) {
+                Position p = delivered;
+                if (p == null) {
+                    return; // nothing delivered yet: the saved state stays where it was
+                }
+                seq = p.seq();
+                clock = p.clock();
+            } else {
+                seq = forwardedSeq;
+                clock = forwardedClock;
+            }
             if (file == null || seq < 0 || seq == savedSeq) {
                 return;
             }
             try {
-                new KmsgState(bootId, seq, forwardedClock).write(file);
+                new KmsgState(bootId, seq, clock).write(file);
+                lastSaveNanos = System.nanoTime();
                 savedSeq = seq;
             } catch (IOException e) {
                 LOG.warn("kmsg source '{}': cannot save state file {}: {}", spec.name(), file, e.toString());

@@ -2,6 +2,7 @@ package dev.logrouter.core.net;
 
 import java.util.LinkedHashMap;
 import dev.logrouter.core.framing.LineFramer;
+import dev.logrouter.core.io.IntakeLoops;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.LogSource;
@@ -34,7 +35,9 @@ import reactor.netty.udp.UdpServer;
  * unless the JSON names one.
  *
  * <p>{@link #records()}: cold. Subscribing binds the address (failure is signalled as an error);
- * cancelling closes it and its connections. Records are emitted on Netty event loop threads; without
+ * cancelling closes it and its connections. Records are emitted on the source's own event loop thread
+ * ({@link IntakeLoops}): when a {@code when_full: block} sink holds that thread, this source stops
+ * reading and its senders see a full TCP window, while sinks and other sources go on. Without
  * demand they are buffered in the flux (the router always requests without bound). Nothing is replayed.
  */
 public final class NetSource implements LogSource {
@@ -97,23 +100,26 @@ public final class NetSource implements LogSource {
     public Flux<LogRecord> records() {
         return Flux.create(sink -> {
             reactor.core.Disposable server;
+            IntakeLoops loops = IntakeLoops.forSource(spec.name());
             try {
                 if (spec.protocol() == NetProtocol.TCP) {
-                    DisposableServer s = startTcp(sink);
+                    DisposableServer s = startTcp(sink, loops);
                     bound = (InetSocketAddress) s.address();
                     server = s;
                 } else {
-                    reactor.netty.Connection c = startUdp(sink);
+                    reactor.netty.Connection c = startUdp(sink, loops);
                     bound = (InetSocketAddress) c.address();
                     server = c;
                 }
             } catch (RuntimeException e) {
+                loops.dispose();
                 sink.error(new java.io.IOException(stream + " source " + spec.name() + ": cannot listen on "
                         + spec.listen() + ": " + e.getMessage(), e));
                 return;
             }
             sink.onDispose(() -> {
                 server.dispose();
+                loops.dispose();
                 bound = null;
             });
         }, FluxSink.OverflowStrategy.BUFFER);
@@ -152,10 +158,11 @@ public final class NetSource implements LogSource {
         return Map.of();
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink) {
+    private DisposableServer startTcp(FluxSink<LogRecord> sink, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
+                .runOn(loops.resources())
                 .bindAddress(() -> addr)
                 .handle((in, out) -> {
                     if (active.incrementAndGet() > spec.maxConnections()) {
@@ -190,9 +197,10 @@ public final class NetSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink) {
+    private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         return UdpServer.create()
+                .runOn(loops.resources())
                 .bindAddress(() -> addr)
                 // Netty's default 2 KiB datagram buffer would cut typical JSON events
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))

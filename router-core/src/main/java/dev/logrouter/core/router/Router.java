@@ -6,8 +6,10 @@ import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.route.RouteTable;
 import dev.logrouter.core.sink.BufferSpec;
+import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkBuffer;
+import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceCounters;
 import java.time.Duration;
@@ -17,9 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -31,11 +35,18 @@ import reactor.core.scheduler.Schedulers;
  * never waits on a reader or a sink, except a sink configured {@code when_full: block}, which slows
  * only the sources whose records are routed to it.
  *
+ * <p>Delivery reports: each sink acknowledges to its buffer what it delivered; a buffer releases a
+ * record once acknowledged (memory) or synced (disk), or dropped. For a source that asks
+ * ({@link LogSource#trackDelivery}) the router counts, per record, the buffers it was offered to and
+ * reports the source's records in order once every one of them released it.
+ *
  * <p>Sinks and routes can be replaced while records flow ({@link #bindSink}, {@link #route},
  * {@link #unbindSink}): the routes and the sinks they address are swapped as one, so a record is
  * routed either entirely by the old or entirely by the new table.
  */
 public final class Router implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
 
     private static final ThreadLocal<Boolean> INGESTING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
@@ -43,6 +54,8 @@ public final class Router implements AutoCloseable {
     private final Scheduler sinkScheduler;
     private volatile Routing routing;
     private final List<SourceBinding> sources = new CopyOnWriteArrayList<>();
+    /** Sources that want delivery reports, by name. */
+    private final Map<String, DeliveryTracker> trackers = new ConcurrentHashMap<>();
     private boolean shutDown;
 
     /** A route table and the sinks its masks index. */
@@ -83,15 +96,21 @@ public final class Router implements AutoCloseable {
 
     /** Gives a sink its buffer and starts it; it receives records once a {@link #route} names it. */
     public SinkBinding bindSink(LogSink sink, BufferSpec spec) {
-        SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler);
-        Mono<Void> finished = sink.write(buffer.flux())
+        SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler,
+                sink.tracksSettlement() ? sink::settled : null);
+        buffer.onRelease(this::released);
+        // Disposing d must cancel the write itself (a subscriber of a cached Mono would only leave it),
+        // so that a forced stop closes the transport and the buffer (a disk buffer's files).
+        Sinks.Empty<Void> ended = Sinks.empty();
+        Disposable d = sink.write(buffer.flux(), buffer::ack)
                 .onErrorResume(err -> {
-                    selfLog(Level.ERR, "sink " + sink.name() + " failed: " + err);
+                    selfLog(Level.ERR, "sink " + sink.name() + " failed: " + describe(err));
+                    LOG.error(LogSource.ALREADY_RECORDED, "sink {} failed: {}", sink.name(), describe(err));
                     return Mono.empty();
                 })
-                .cache();
-        Disposable d = finished.subscribe();
-        return new SinkBinding(sink, buffer, d, finished);
+                .doFinally(sig -> ended.tryEmitEmpty())
+                .subscribe();
+        return new SinkBinding(sink, buffer, d, ended.asMono());
     }
 
     /**
@@ -109,7 +128,7 @@ public final class Router implements AutoCloseable {
 
     /**
      * Stops a sink that no route uses any more: it drains what it holds within {@code deadline},
-     * then is cancelled (what it still held counts as dropped).
+     * then is cancelled (what it still held, in its buffer or in hand, counts as dropped).
      */
     public void unbindSink(SinkBinding b, Duration deadline) {
         b.buffer().close();
@@ -118,12 +137,18 @@ public final class Router implements AutoCloseable {
         } catch (RuntimeException timeout) {
             b.subscription().dispose();
         }
+        b.buffer().abandonHeld();
     }
 
     /** Subscribes to a source; its records are ingested on the thread that emits them. */
     public SourceBinding attach(LogSource source) {
         SourceCounters counters = new SourceCounters(source.name(), source.type());
         counters.state("running");
+        DeliveryAck reports = source.trackDelivery();
+        DeliveryTracker tracker = reports == null ? null : new DeliveryTracker(reports);
+        if (tracker != null) {
+            trackers.put(source.name(), tracker);
+        }
         Disposable d = source.records().subscribe(
                 r -> {
                     if (r.isGap()) {
@@ -132,12 +157,15 @@ public final class Router implements AutoCloseable {
                     } else {
                         counters.record(r.msg().length());
                     }
-                    ingest(r);
+                    ingest(r, tracker);
                 },
                 err -> {
-                    counters.error(String.valueOf(err.getMessage()));
+                    counters.error(describe(err));
                     counters.state("failed");
-                    selfLog(Level.ERR, "source " + source.name() + " failed: " + err);
+                    // journaled as a record, and on stderr like a failed reload (the marker keeps the
+                    // journal appender from recording it twice)
+                    selfLog(Level.ERR, "source " + source.name() + " failed: " + describe(err));
+                    LOG.error(LogSource.ALREADY_RECORDED, "source {} failed: {}", source.name(), describe(err));
                 },
                 () -> counters.state("stopped"));
         SourceBinding binding = new SourceBinding(source, counters, d);
@@ -150,6 +178,7 @@ public final class Router implements AutoCloseable {
         binding.subscription().dispose();
         binding.counters().state("stopped");
         sources.remove(binding);
+        trackers.remove(binding.source().name());
     }
 
     /**
@@ -158,11 +187,19 @@ public final class Router implements AutoCloseable {
      * @return the stored record with its cursor
      */
     public LogRecord ingest(LogRecord draft) {
+        return ingest(draft, null);
+    }
+
+    private LogRecord ingest(LogRecord draft, DeliveryTracker tracker) {
         INGESTING.set(Boolean.TRUE);
         try {
             LogRecord r = journal.append(draft);
             Routing current = routing;
             long mask = current.table().match(r);
+            if (tracker != null) {
+                // registered before any buffer can release it
+                tracker.expect(r, Long.bitCount(mask));
+            }
             if (mask != 0) {
                 SinkBinding[] b = current.bindings();
                 while (mask != 0) {
@@ -174,6 +211,21 @@ public final class Router implements AutoCloseable {
             return r;
         } finally {
             INGESTING.set(Boolean.FALSE);
+        }
+    }
+
+    /** An error as an operator reads it: its message, or its kind when it has none. */
+    static String describe(Throwable err) {
+        String m = err.getMessage();
+        return m == null || m.isBlank() ? err.getClass().getSimpleName() : m;
+    }
+
+    /** A buffer no longer needs {@code records}: tell the trackers (each picks its source's records). */
+    private void released(List<LogRecord> records) {
+        if (!trackers.isEmpty()) {
+            for (DeliveryTracker t : trackers.values()) {
+                t.released(records);
+            }
         }
     }
 
@@ -200,12 +252,16 @@ public final class Router implements AutoCloseable {
 
     /**
      * Stops sources, then lets every sink drain what is buffered within {@code deadline}; sinks still
-     * busy after it are cancelled and what they held is counted as dropped. Idempotent.
+     * busy after it are cancelled and what they held (in the buffer and in the sink's own hands) is
+     * counted as dropped. Idempotent.
+     *
+     * @return per sink (in order), the records not delivered because of the stop, already counted as
+     *         dropped; only sinks that lost some; empty when already shut down
      */
-    public void shutdown(Duration deadline) {
+    public Map<String, Long> shutdown(Duration deadline) {
         synchronized (this) {
             if (shutDown) {
-                return;
+                return Map.of();
             }
             shutDown = true;
         }
@@ -214,18 +270,42 @@ public final class Router implements AutoCloseable {
             s.counters().state("stopped");
         }
         SinkBinding[] b = routing.bindings();
+        long[] before = new long[b.length];
         List<Mono<Void>> all = new ArrayList<>();
-        for (SinkBinding s : b) {
-            s.buffer().close();
-            all.add(s.finished());
+        for (int i = 0; i < b.length; i++) {
+            before[i] = droppedBy(b[i]);
+            b[i].buffer().close();
+            all.add(b[i].finished());
         }
         try {
             Mono.when(all).block(deadline);
         } catch (RuntimeException timeout) {
+            // what the sinks still hold was not delivered: sources keep their saved positions behind it
+            trackers.clear();
             for (SinkBinding s : b) {
                 s.subscription().dispose();
             }
         }
+        Map<String, Long> lost = new LinkedHashMap<>();
+        for (int i = 0; i < b.length; i++) {
+            b[i].buffer().abandonHeld();
+            long n = droppedBy(b[i]) - before[i];
+            if (n > 0) {
+                lost.put(b[i].sink().name(), n);
+            }
+        }
+        return lost;
+    }
+
+    private static long droppedBy(SinkBinding b) {
+        long transport;
+        try {
+            SinkState st = b.sink().state();
+            transport = st == null ? 0 : st.dropped();
+        } catch (RuntimeException e) {
+            transport = 0;
+        }
+        return b.buffer().dropped() + transport;
     }
 
     /** Sink names in route-mask order with their buffers; for status. */

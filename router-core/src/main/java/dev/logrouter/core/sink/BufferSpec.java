@@ -5,11 +5,12 @@ import java.util.Objects;
 /**
  * Bounds of one sink's buffer: it is full when either bound is reached.
  *
- * @param maxEvents most records held
- * @param maxBytes  most estimated bytes held
+ * @param maxEvents most records held (a disk buffer is bounded by bytes only)
+ * @param maxBytes  most estimated bytes held in memory, or bytes of encoded records on disk
  * @param whenFull  policy once full
+ * @param disk      where a disk buffer keeps its records; {@code null} for the memory buffer
  */
-public record BufferSpec(int maxEvents, long maxBytes, WhenFull whenFull) {
+public record BufferSpec(int maxEvents, long maxBytes, WhenFull whenFull, DiskSpec disk) {
 
     public static final BufferSpec DEFAULT = new BufferSpec(100_000, 64L * 1024 * 1024, WhenFull.DROP_OLDEST);
 
@@ -21,5 +22,19 @@ public record BufferSpec(int maxEvents, long maxBytes, WhenFull whenFull) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("buffer max_bytes must be at least 1, was " + maxBytes);
         }
+    }
+
+    /** A memory buffer. */
+    public BufferSpec(int maxEvents, long maxBytes, WhenFull whenFull) {
+        this(maxEvents, maxBytes, whenFull, null);
+    }
+
+    /** A disk buffer of at most {@code maxBytes} of encoded records. */
+    public static BufferSpec disk(DiskSpec disk, long maxBytes, WhenFull whenFull) {
+        return new BufferSpec(Integer.MAX_VALUE, maxBytes, whenFull, Objects.requireNonNull(disk, "disk"));
+    }
+
+    public boolean isDisk() {
+        return disk != null;
     }
 }

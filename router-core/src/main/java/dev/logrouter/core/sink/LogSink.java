@@ -1,6 +1,7 @@
 package dev.logrouter.core.sink;
 
 import dev.logrouter.core.record.LogRecord;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,8 +28,52 @@ public interface LogSink {
      */
     Mono<Void> write(Flux<LogRecord> records);
 
+    /**
+     * {@link #write(Flux)}, telling {@code ack} how far records are delivered; the router calls this
+     * one. What "delivered" means is the sink's: a sink that does not override this method acknowledges
+     * each record as it receives it, before writing it. A sink whose transport confirms delivery later
+     * (a TCP sink once a record can no longer need re-sending) overrides it. A disk buffer keeps every
+     * record until it is acknowledged, and a source's saved position (kmsg) never passes a record that
+     * is not.
+     */
+    default Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
+        return write(records.doOnNext(ack::delivered));
+    }
+
     /** Transport state for {@code status} and metrics; sinks with a connection override this. */
     default SinkState state() {
         return SinkState.UP;
+    }
+
+    /**
+     * The sink's own counters beyond {@link #state()} (e.g. the Kafka sink's {@code in_flight},
+     * {@code acked}, {@code failed}), by name; empty by default.
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
+    }
+
+    /**
+     * True when {@link #settled()} counts every record {@link #write} receives (gap records included)
+     * exactly once. The router then bounds and reports the
+     * records the sink holds (batches, pending queues) as part of its buffer; see {@link SinkBuffer}.
+     */
+    default boolean tracksSettlement() {
+        return false;
+    }
+
+    /**
+     * With {@link #tracksSettlement()}: every record received so far that the sink is done with,
+     * written or dropped, gap records included. {@code state().dropped()} counts lost records only,
+     * so a sink that drops gap records it could not send (at a stop) adds those here.
+     */
+    default long settled() {
+        SinkState st = state();
+        return st.written() + st.dropped();
+    }
+
+    /** Bytes the transport wrote so far (re-sends included), for {@code status} and metrics; 0 when not counted. */
+    default long writtenBytes() {
+        return 0;
     }
 }

@@ -1,15 +1,20 @@
 package dev.logrouter.core.sink;
 
 import dev.logrouter.core.record.LogRecord;
-import java.util.ArrayDeque;
+import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
@@ -25,6 +30,20 @@ import reactor.core.scheduler.Scheduler;
  * the subscriber by one gap record with the count before the next record), or block the producer.
  * Before the first subscriber records accumulate under the same bounds. Nothing is replayed: each
  * record is delivered once. {@link #close()} completes the flux after what is buffered.
+ *
+ * <p>Where records wait depends on the spec: in memory, or, with a {@link DiskSpec}, in segment
+ * files that survive a restart (records not acknowledged before it are handed out again, see
+ * {@link #replayed()}). The sink acknowledges what it has delivered with {@link #ack}; a disk
+ * buffer frees its segments only then. {@link #onRelease} tells the router when a record no longer
+ * needs to be kept by its source: acknowledged (memory) or synced to disk (disk), or dropped by the
+ * {@code when_full} policy.
+ *
+ * <p>Held records: given a {@code settled} count (records the sink wrote or dropped itself, see
+ * {@link LogSink#tracksSettlement()}), records handed to the subscriber but not yet settled (in the
+ * sink's batches, prefetch and pending queues) count against {@code max_events}/{@code max_bytes} and
+ * in {@link #depth()} too, so the bounds of a memory buffer cover everything the sink holds. When the
+ * whole bound is held by the sink, {@code drop_oldest} drops the incoming record (the oldest ones are
+ * already in the sink's hands) and {@code block} waits until the sink settles some.
  */
 public final class SinkBuffer {
 
@@ -37,10 +56,21 @@ public final class SinkBuffer {
     private final Scheduler.Worker worker;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
-    private final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
-    /** Estimated size of each queued record, in queue order: computed once per offer. */
-    private final IntFifo sizes = new IntFifo();
-    private long bytes;
+    private final BufferStore store;
+    private final Disposable syncTask;
+    private volatile Consumer<List<LogRecord>> releaseListener;
+    /** Records written or dropped by the sink so far, or null when the sink does not report it. */
+    private final LongSupplier settled;
+    /**
+     * Estimated size of each record handed to the subscriber and not yet settled, in hand-over order;
+     * {@link #GAP} for a gap record (settled like a record, but not one of the records offered).
+     */
+    private final IntFifo held = new IntFifo();
+    private static final int GAP = -1;
+    private int heldGaps;
+    private long heldBytes;
+    /** Settlements already taken off {@link #held}. */
+    private long settledSeen;
     /** Drops not yet announced by a gap record. */
     private long unannounced;
     private boolean closed;
@@ -48,6 +78,8 @@ public final class SinkBuffer {
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** The part of {@link #dropped} lost because the buffer was closed or cancelled (shutdown, reload). */
+    private final AtomicLong droppedShutdown = new AtomicLong();
     private final AtomicLong requested = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Subscriber<? super LogRecord> subscriber;
@@ -57,12 +89,108 @@ public final class SinkBuffer {
     /**
      * @param name     the sink's name, used in gap records
      * @param emitGaps whether drops are announced to the subscriber as gap records
+     * @throws IllegalArgumentException when a disk buffer's directory cannot be used
      */
     public SinkBuffer(String name, BufferSpec spec, boolean emitGaps, Scheduler scheduler) {
+        this(name, spec, emitGaps, scheduler, null);
+    }
+
+    /**
+     * @param settled records the subscribing sink has written or dropped so far (gap records
+     *                included), or {@code null}: then only the records waiting here are bounded
+     */
+    public SinkBuffer(String name, BufferSpec spec, boolean emitGaps, Scheduler scheduler, LongSupplier settled) {
+        this.settled = settled;
         this.name = Objects.requireNonNull(name, "name");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.emitGaps = emitGaps;
+        BufferStore.Events events = new BufferStore.Events() {
+            @Override
+            public void released(List<LogRecord> records) {
+                Consumer<List<LogRecord>> l = releaseListener;
+                if (l != null) {
+                    l.accept(records);
+                }
+            }
+
+            @Override
+            public void lost(long n) {
+                dropped.addAndGet(n);
+                offered.addAndGet(n);
+                unannounced += n;
+            }
+        };
+        if (spec.isDisk()) {
+            DiskStore d;
+            try {
+                d = DiskStore.open(name, spec.disk(), events);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("disk buffer of sink '" + name + "': cannot use "
+                        + spec.disk().path() + ": " + e.getMessage(), e);
+            }
+            this.store = d;
+            offered.addAndGet(d.waiting()); // recovered from the last run: offered again
+            long every = Math.max(1, spec.disk().sync().toMillis());
+            this.syncTask = spec.disk().sync().isZero() ? null
+                    : scheduler.schedulePeriodically(this::sync, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            this.store = new MemoryStore(events);
+            this.syncTask = null;
+        }
         this.worker = scheduler.createWorker();
+    }
+
+    /**
+     * Whom to tell that records no longer need to be kept by their sources, oldest first, in batches;
+     * see the class comment. Called on the thread that offers, acknowledges or syncs.
+     */
+    public void onRelease(Consumer<List<LogRecord>> listener) {
+        this.releaseListener = listener;
+    }
+
+    private void release(LogRecord r) {
+        Consumer<List<LogRecord>> l = releaseListener;
+        if (l != null) {
+            l.accept(List.of(r));
+        }
+    }
+
+    /**
+     * The sink has delivered {@code r} and every record it received before it (or is done with
+     * them: dropped and counted). A record this buffer did not hand out, or acknowledged already, is
+     * ignored. Thread-safe.
+     */
+    public void ack(LogRecord r) {
+        lock.lock();
+        try {
+            if (store.ack(r)) {
+                notFull.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes a disk buffer to the device and saves its delivered position. */
+    private void sync() {
+        store.sync();
+        if (store instanceof DiskStore d) {
+            DiskStore.Checkpoint c;
+            lock.lock();
+            try {
+                c = d.checkpoint();
+            } finally {
+                lock.unlock();
+            }
+            if (c != null) {
+                try {
+                    d.save(c);
+                } catch (IOException e) {
+                    LoggerFactory.getLogger(SinkBuffer.class).warn("disk buffer '{}': cannot save checkpoint: {}",
+                            name, e.toString());
+                }
+            }
+        }
     }
 
     public String name() {
@@ -81,11 +209,12 @@ public final class SinkBuffer {
      */
     public boolean offer(LogRecord r) {
         offered.incrementAndGet();
-        long size = r.estimatedBytes();
+        long size = store.sizeOf(r);
         lock.lock();
         try {
             if (closed || cancelled) {
                 dropped.incrementAndGet();
+                droppedShutdown.incrementAndGet();
                 return false;
             }
             while (isFull(size)) {
@@ -93,10 +222,16 @@ public final class SinkBuffer {
                     case DROP_NEWEST:
                         dropped.incrementAndGet();
                         unannounced++;
+                        release(r);
                         return false;
                     case DROP_OLDEST:
-                        queue.pollFirst();
-                        bytes -= sizes.pollFirst();
+                        if (!store.dropOldest()) {
+                            // everything held is in flight in the sink: the newcomer goes instead
+                            dropped.incrementAndGet();
+                            unannounced++;
+                            release(r);
+                            return false;
+                        }
                         dropped.incrementAndGet();
                         unannounced++;
                         break;
@@ -107,17 +242,22 @@ public final class SinkBuffer {
                             Thread.currentThread().interrupt();
                             dropped.incrementAndGet();
                             unannounced++;
+                            release(r);
                             return false;
                         }
                         if (closed || cancelled) {
                             dropped.incrementAndGet();
+                            droppedShutdown.incrementAndGet();
                             return false;
                         }
                 }
             }
-            queue.addLast(r);
-            sizes.addLast((int) Math.min(Integer.MAX_VALUE, size));
-            bytes += size;
+            if (!store.append(r, size)) {
+                dropped.incrementAndGet();
+                unannounced++;
+                release(r);
+                return false;
+            }
         } finally {
             lock.unlock();
         }
@@ -127,8 +267,37 @@ public final class SinkBuffer {
         return true;
     }
 
+    /** Under the lock. Refreshes the settled count only when the stale figures say full. */
     private boolean isFull(long incoming) {
-        return !queue.isEmpty() && (queue.size() >= spec.maxEvents() || bytes + incoming > spec.maxBytes());
+        if (settled == null || !(store instanceof MemoryStore memory)) {
+            return store.isFull(incoming, spec);
+        }
+        if (!overBound(memory, incoming)) {
+            return false;
+        }
+        settle();
+        return overBound(memory, incoming);
+    }
+
+    private boolean overBound(MemoryStore memory, long incoming) {
+        int count = memory.waiting() + held.count - heldGaps;
+        return count > 0 && (count >= spec.maxEvents() || memory.bytes() + heldBytes + incoming > spec.maxBytes());
+    }
+
+    /** Under the lock: takes the records the sink settled since the last call off {@link #held}, oldest first. */
+    private void settle() {
+        long s = settled.getAsLong();
+        while (settledSeen < s && held.count > 0) {
+            int size = held.pollFirst();
+            if (size == GAP) {
+                heldGaps--;
+            } else {
+                heldBytes -= size;
+            }
+            settledSeen++;
+        }
+        // settlements beyond what was handed over (none expected) are forgotten, never owed
+        settledSeen = Math.max(settledSeen, s);
     }
 
     /**
@@ -162,11 +331,10 @@ public final class SinkBuffer {
                     cancelled = true;
                     lock.lock();
                     try {
-                        long n = queue.size();
+                        long n = store.cancel();
                         dropped.addAndGet(n);
-                        queue.clear();
-                        sizes.clear();
-                        bytes = 0;
+                        droppedShutdown.addAndGet(n);
+                        stopStore();
                         notFull.signalAll();
                     } finally {
                         lock.unlock();
@@ -229,10 +397,18 @@ public final class SinkBuffer {
                             gap = unannounced;
                             unannounced = 0;
                             next = null;
+                            if (settled != null) {
+                                held.addLast(GAP);
+                                heldGaps++;
+                            }
                         } else {
-                            next = queue.pollFirst();
+                            next = store.next();
                             if (next != null) {
-                                bytes -= sizes.pollFirst();
+                                if (settled != null) {
+                                    int size = (int) Math.min(Integer.MAX_VALUE, store.sizeOf(next));
+                                    held.addLast(size);
+                                    heldBytes += size;
+                                }
                                 notFull.signal();
                             } else {
                                 complete = closed;
@@ -249,7 +425,7 @@ public final class SinkBuffer {
                     } else {
                         if (complete) {
                             done = true;
-                            worker.dispose();
+                            finish();
                             s.onComplete();
                         }
                         break;
@@ -261,7 +437,7 @@ public final class SinkBuffer {
                 }
                 if (!done && e == r && queueEmptyAndClosed()) {
                     done = true;
-                    worker.dispose();
+                    finish();
                     s.onComplete();
                 }
             }
@@ -269,10 +445,28 @@ public final class SinkBuffer {
         } while (missed != 0);
     }
 
+    /** Everything was handed out after {@link #close()}: files and threads are released. */
+    private void finish() {
+        lock.lock();
+        try {
+            stopStore();
+        } finally {
+            lock.unlock();
+        }
+        worker.dispose();
+    }
+
+    private void stopStore() {
+        if (syncTask != null) {
+            syncTask.dispose();
+        }
+        store.close();
+    }
+
     private boolean queueEmptyAndClosed() {
         lock.lock();
         try {
-            return closed && queue.isEmpty() && (unannounced == 0 || !emitGaps);
+            return closed && store.waiting() == 0 && (unannounced == 0 || !emitGaps);
         } finally {
             lock.unlock();
         }
@@ -293,45 +487,77 @@ public final class SinkBuffer {
         return dropped.get();
     }
 
-    /** Records waiting in the buffer now. */
+    /** The part of {@link #dropped()} lost to a close or cancel (shutdown, reload). */
+    public long droppedShutdown() {
+        return droppedShutdown.get();
+    }
+
+    /** Records held now: waiting in the buffer plus handed to the sink and not yet settled. */
     public int depth() {
         lock.lock();
         try {
-            return queue.size();
+            if (settled != null) {
+                settle();
+            }
+            return store.waiting() + held.count - heldGaps;
         } finally {
             lock.unlock();
         }
     }
 
-    /** A growable FIFO of ints, so record sizes are kept without boxing. Not thread-safe. */
-    private static final class IntFifo {
-        private int[] items = new int[64];
-        private int head;
-        private int count;
-
-        void addLast(int v) {
-            if (count == items.length) {
-                int[] bigger = new int[items.length * 2];
-                for (int i = 0; i < count; i++) {
-                    bigger[i] = items[(head + i) % items.length];
-                }
-                items = bigger;
-                head = 0;
+    /** Estimated bytes held now in memory (waiting plus handed to the sink), counted as {@link #depth()}. */
+    public long bytes() {
+        lock.lock();
+        try {
+            if (settled != null) {
+                settle();
             }
-            items[(head + count) % items.length] = v;
-            count++;
+            return (store instanceof MemoryStore memory ? memory.bytes() : 0) + heldBytes;
+        } finally {
+            lock.unlock();
         }
+    }
 
-        int pollFirst() {
-            int v = items[head];
-            head = (head + 1) % items.length;
-            count--;
-            return v;
+    /**
+     * Once the sink has stopped: counts the records it was handed and never settled as dropped
+     * (reason shutdown), so nothing it held vanishes uncounted.
+     *
+     * @return how many were counted
+     */
+    public long abandonHeld() {
+        if (settled == null) {
+            return 0;
         }
+        lock.lock();
+        try {
+            settle();
+            long n = held.count - heldGaps;
+            held.clear();
+            heldGaps = 0;
+            heldBytes = 0;
+            dropped.addAndGet(n);
+            droppedShutdown.addAndGet(n);
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
 
-        void clear() {
-            head = 0;
-            count = 0;
+    /**
+     * Records a disk buffer read back at its start that had been handed out before the restart: the
+     * sink may deliver them a second time. 0 for a memory buffer.
+     */
+    public long replayed() {
+        return store instanceof DiskStore d ? d.replayed() : 0;
+    }
+
+    /** Corrupt regions a disk buffer found and cut off (their records are counted as dropped). */
+    public long corrupted() {
+        lock.lock();
+        try {
+            return store instanceof DiskStore d ? d.corrupted() : 0;
+        } finally {
+            lock.unlock();
         }
     }
 }

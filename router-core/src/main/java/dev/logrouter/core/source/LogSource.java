@@ -1,6 +1,7 @@
 package dev.logrouter.core.source;
 
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.DeliveryAck;
 import org.slf4j.Marker;
 import org.slf4j.MarkerFactory;
 import java.util.Map;
@@ -39,5 +40,27 @@ public interface LogSource {
      */
     default Map<String, Long> counters() {
         return Map.of();
+    }
+
+    /**
+     * The state of what the source supervises (a child process: failed starts, restarts, exit codes),
+     * or {@code null} for sources whose state is just whether {@link #records()} is running.
+     */
+    default SourceHealth health() {
+        return null;
+    }
+
+    /**
+     * Called by the router before it subscribes when it will report how far this source's records
+     * are delivered: the returned {@link DeliveryAck} then hears {@code delivered(r)} once {@code r}
+     * (as stored, with its cursor) and every record this source emitted before it were delivered by
+     * every sink they were routed to, persisted by a disk buffer, or dropped and counted by a buffer.
+     * Records a sink still held when the router's shutdown deadline passed are never reported (those
+     * a sink held when a reload replaced it are dropped, counted and reported). A source that keeps a position
+     * across restarts (kmsg) saves this one instead of what it emitted, so a crash re-sends rather
+     * than skips. Null (the default): the source does not care and the router tracks nothing.
+     */
+    default DeliveryAck trackDelivery() {
+        return null;
     }
 }

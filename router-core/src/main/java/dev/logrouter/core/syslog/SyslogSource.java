@@ -2,6 +2,7 @@ package dev.logrouter.core.syslog;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.logrouter.core.io.IntakeLoops;
 import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
@@ -116,6 +117,8 @@ public final class SyslogSource implements LogSource {
     public Flux<LogRecord> records() {
         return Flux.create(sink -> {
             List<Disposable> open = new ArrayList<>();
+            IntakeLoops loops = IntakeLoops.forSource(spec.name());
+            open.add(loops);
             Disposable all = () -> {
                 for (int i = open.size() - 1; i >= 0; i--) {
                     open.get(i).dispose();
@@ -128,12 +131,12 @@ public final class SyslogSource implements LogSource {
                     open.add(startUnix(sink));
                 }
                 if (spec.udp() != null) {
-                    Connection udp = startUdp(sink);
+                    Connection udp = startUdp(sink, loops);
                     boundUdp = (InetSocketAddress) udp.address();
                     open.add(udp);
                 }
                 if (spec.tcp() != null) {
-                    DisposableServer tcp = startTcp(sink);
+                    DisposableServer tcp = startTcp(sink, loops);
                     boundTcp = (InetSocketAddress) tcp.address();
                     open.add(tcp);
                 }
@@ -227,12 +230,13 @@ public final class SyslogSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private Connection startUdp(FluxSink<LogRecord> sink) {
+    private Connection startUdp(FluxSink<LogRecord> sink, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.udp());
         int max = spec.maxMessageBytes();
         // UDP payloads are at most 65507 bytes; a buffer one byte larger than the limit detects a cut
         int bufSize = Math.min(max + 1, 65536);
         return UdpServer.create()
+                .runOn(loops.resources())
                 .bindAddress(() -> addr)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufSize))
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
@@ -249,10 +253,11 @@ public final class SyslogSource implements LogSource {
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink) {
+    private DisposableServer startTcp(FluxSink<LogRecord> sink, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.tcp());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
+                .runOn(loops.resources())
                 .bindAddress(() -> addr)
                 .handle((in, out) -> {
                     if (active.incrementAndGet() > spec.maxConnections()) {

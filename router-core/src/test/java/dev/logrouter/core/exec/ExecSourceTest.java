@@ -2,7 +2,9 @@ package dev.logrouter.core.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.SourceHealth;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,13 +74,13 @@ class ExecSourceTest {
                 .expectNextMatches(ExecSourceTest::started)
                 .expectNextMatches(r -> r.msg().equals("run"))
                 .expectNextMatches(r -> exited(r, 1))
-                .then(ExecSourceTest::letCompletionReachTheRestartTimer)
+                .then(() -> awaitRestartArmed(src))
                 .expectNoEvent(Duration.ofSeconds(9))
                 .thenAwait(Duration.ofSeconds(1))
                 .expectNextMatches(ExecSourceTest::started)
                 .expectNextMatches(r -> r.msg().equals("run"))
                 .expectNextMatches(r -> exited(r, 1))
-                .then(ExecSourceTest::letCompletionReachTheRestartTimer)
+                .then(() -> awaitRestartArmed(src))
                 // second delay doubles to 20s, capped at 15s
                 .expectNoEvent(Duration.ofSeconds(14))
                 .thenAwait(Duration.ofSeconds(1))
@@ -89,14 +91,15 @@ class ExecSourceTest {
 
     /**
      * The exit record and the completion that arms the restart timer come from the process's waiter
-     * thread one after the other; virtual time must not advance between them.
+     * thread one after the other; virtual time must not advance before the timer is armed, which the
+     * source's state tells.
      */
-    private static void letCompletionReachTheRestartTimer() {
-        try {
-            Thread.sleep(300);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private static void awaitRestartArmed(ExecSource src) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (!"restarting".equals(src.health().state()) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
+        assertThat(src.health().state()).isEqualTo("restarting");
     }
 
     @Test
@@ -139,5 +142,77 @@ class ExecSourceTest {
         assertThat(src.backoff(3)).isEqualTo(Duration.ofSeconds(4));
         assertThat(src.backoff(10)).isEqualTo(Duration.ofSeconds(30));
         assertThat(src.backoff(100)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aProgramThatCannotStartShowsAsFailedWithTheReason() {
+        ExecSource src = new ExecSource(new ExecSpec("bad", null, List.of("/nonexistent/nginx"), null, null,
+                RestartPolicy.NEVER, null, null, 0, null, null));
+        src.records().collectList().block(Duration.ofSeconds(10));
+        SourceHealth h = src.health();
+        assertThat(h.state()).isEqualTo("failed");
+        assertThat(h.unhealthy()).isTrue();
+        assertThat(h.errors()).isEqualTo(1);
+        assertThat(h.lastError()).contains("cannot start [/nonexistent/nginx]").contains("No such file")
+                .doesNotContain("java.").doesNotContain("Exception");
+        assertThat(h.lastExitCode()).isNull();
+    }
+
+    @Test
+    void aRestartLoopShowsAsRestartingAndCountsRestarts() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        ExecSource src = new ExecSource(new ExecSpec("bad", null, List.of("/nonexistent/nginx"), null, null,
+                RestartPolicy.ON_FAILURE, Duration.ofSeconds(10), Duration.ofSeconds(10), 0, null, null), vts);
+        StepVerifier.withVirtualTime(src::records, () -> vts, Long.MAX_VALUE)
+                .expectNextMatches(r -> r.msg().contains("cannot start"))
+                .then(() -> {
+                    assertThat(src.health().state()).isEqualTo("restarting");
+                    assertThat(src.health().unhealthy()).isTrue();
+                    assertThat(src.health().restarts()).isZero();
+                })
+                .thenAwait(Duration.ofSeconds(10))
+                .expectNextMatches(r -> r.msg().contains("cannot start"))
+                .then(() -> {
+                    assertThat(src.health().restarts()).isEqualTo(1);
+                    assertThat(src.health().errors()).isEqualTo(2);
+                })
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aCrashedChildShowsItsExitCode() {
+        ExecSource src = new ExecSource(spec("exit 3", RestartPolicy.NEVER, null, null));
+        src.records().collectList().block(Duration.ofSeconds(10));
+        assertThat(src.health()).satisfies(h -> {
+            assertThat(h.state()).isEqualTo("failed");
+            assertThat(h.lastExitCode()).isEqualTo(3);
+            assertThat(h.lastError()).endsWith("exited with code 3");
+        });
+        ExecSource clean = new ExecSource(spec("true", RestartPolicy.NEVER, null, null));
+        clean.records().collectList().block(Duration.ofSeconds(10));
+        assertThat(clean.health()).satisfies(h -> {
+            assertThat(h.state()).isEqualTo("stopped");
+            assertThat(h.unhealthy()).isFalse();
+            assertThat(h.lastExitCode()).isZero();
+            assertThat(h.lastError()).isNull();
+        });
+    }
+
+    @Test
+    void aLeadingSyslogPrioritySetsTheLevel() {
+        String script = "printf '<3>disk failed\\n<4>low space\\n<html>\\nplain\\n<30>daemon info\\n'";
+        List<LogRecord> got = new ExecSource(spec(script, RestartPolicy.NEVER, null, null)).records()
+                .filter(r -> r.stream().equals("stdout")).collectList().block(Duration.ofSeconds(10));
+        assertThat(got).extracting(LogRecord::msg)
+                .containsExactly("disk failed", "low space", "<html>", "plain", "daemon info");
+        assertThat(got).extracting(LogRecord::level)
+                .containsExactly(Level.ERR, Level.WARNING, Level.INFO, Level.INFO, Level.INFO);
+        ExecSpec off = new ExecSpec("job", "jobsvc", List.of("sh", "-c", script), null, null, RestartPolicy.NEVER,
+                null, null, 0, null, null, false);
+        List<LogRecord> raw = new ExecSource(off).records().filter(r -> r.stream().equals("stdout")).collectList()
+                .block(Duration.ofSeconds(10));
+        assertThat(raw).extracting(LogRecord::msg).first().isEqualTo("<3>disk failed");
+        assertThat(raw).extracting(LogRecord::level).containsOnly(Level.INFO);
     }
 }

@@ -322,6 +322,35 @@ class FdSocketSourceTest {
     }
 
     @Test
+    void aSyslogPriorityPrefixSetsTheLevelUnlessTurnedOff() throws Exception {
+        Path sock = dir.resolve("log.sock");
+        RecordQueue[] q = new RecordQueue[1];
+        start(FdSocketSpec.of("services", sock), q);
+        OsPipe p = pipe();
+        client(sock).send("svc", p.read());
+        close(p.read());
+        try (OutputStream o = new FileOutputStream(p.write())) {
+            o.write("<3>disk failed\n<6>all good\nplain <4> not a prefix\n".getBytes(StandardCharsets.UTF_8));
+        }
+        List<LogRecord> got = q[0].await(r -> r.service().equals("svc"), 3, WAIT);
+        assertThat(got).extracting(LogRecord::msg).containsExactly("disk failed", "all good", "plain <4> not a prefix");
+        assertThat(got).extracting(r -> r.level().name()).containsExactly("ERR", "INFO", "INFO");
+
+        Path raw = dir.resolve("raw.sock");
+        RecordQueue[] q2 = new RecordQueue[1];
+        start(FdSocketSpec.of("raw", raw).withLevelPrefix(false), q2);
+        OsPipe p2 = pipe();
+        client(raw).send("svc2", p2.read());
+        close(p2.read());
+        try (OutputStream o = new FileOutputStream(p2.write())) {
+            o.write("<3>kept as is\n".getBytes(StandardCharsets.UTF_8));
+        }
+        LogRecord kept = q2[0].await(r -> r.service().equals("svc2"), 1, WAIT).get(0);
+        assertThat(kept.msg()).isEqualTo("<3>kept as is");
+        assertThat(kept.level().name()).isEqualTo("INFO");
+    }
+
+    @Test
     void longLinesBecomePartialRecords() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
@@ -377,7 +406,7 @@ class FdSocketSourceTest {
         stale.bind(AFUNIXSocketAddress.of(sock));
         stale.close();
         assertThat(Files.exists(sock)).isTrue();
-        FdSocketSource src = new FdSocketSource(new FdSocketSpec("s", sock, 0640, 0, null, null, null));
+        FdSocketSource src = new FdSocketSource(new FdSocketSpec("s", sock, 0640, 0, null, null, null, true));
         RecordQueue q = new RecordQueue(src.records());
         RecordQueue.awaitTrue(() -> src.stats() != null && Files.exists(sock) && isSocketOwnedWith(sock, "rw-r-----"),
                 WAIT, () -> "bound with mode");

@@ -172,4 +172,41 @@ class RouterTest {
         }
         assertThat(cond.getAsBoolean()).as("condition within 10s").isTrue();
     }
+
+    @Test
+    void aFailedSourceIsLoggedForStderrAndShownAsFailed() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Router.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try (Journal journal = Journal.create(new JournalSpec(100, 1 << 20)); Router router = new Router(journal)) {
+            LogSource bad = new LogSource() {
+                @Override
+                public String name() {
+                    return "sock";
+                }
+
+                @Override
+                public String type() {
+                    return "fd_socket";
+                }
+
+                @Override
+                public Flux<LogRecord> records() {
+                    return Flux.error(new java.io.IOException("cannot bind /run/x.sock: Permission denied"));
+                }
+            };
+            SourceCounters c = router.attach(bad).counters();
+            assertThat(c.state()).isEqualTo("failed");
+            assertThat(c.lastError()).isEqualTo("cannot bind /run/x.sock: Permission denied");
+            assertThat(seen.list).singleElement().satisfies(e -> {
+                assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+                assertThat(e.getFormattedMessage())
+                        .isEqualTo("source sock failed: cannot bind /run/x.sock: Permission denied");
+            });
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.logrouter.sinks.console;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.sinks.text.TextEncoder;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,6 +25,10 @@ public final class ConsoleSink implements LogSink {
     private final String name;
     private final OutputStream out;
     private final TextEncoder encoder = new TextEncoder();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
+    private volatile String lastError;
 
     public ConsoleSink(String name) {
         this(name, System.out);
@@ -43,6 +49,22 @@ public final class ConsoleSink implements LogSink {
         return "console";
     }
 
+    /** {@code written} counts records handed to the output stream (flushed at the latest 50 ms later). */
+    @Override
+    public SinkState state() {
+        return new SinkState("up", written.get(), dropped.get(), 0, lastError);
+    }
+
+    @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    @Override
+    public boolean tracksSettlement() {
+        return true;
+    }
+
     @Override
     public Mono<Void> write(Flux<LogRecord> records) {
         return Mono.defer(() -> {
@@ -51,9 +73,14 @@ public final class ConsoleSink implements LogSink {
                     .limitRate(256)
                     .doOnNext(r -> {
                         try {
-                            w.write(encoder.encode(r));
+                            String line = encoder.encode(r);
+                            w.write(line);
                             w.write('\n');
+                            written.incrementAndGet();
+                            writtenBytes.addAndGet(utf8Length(line) + 1);
                         } catch (IOException e) {
+                            dropped.incrementAndGet();
+                            lastError = "IOException: " + e.getMessage();
                             throw new UncheckedIOException(e);
                         }
                     })
@@ -62,6 +89,24 @@ public final class ConsoleSink implements LogSink {
                     .doFinally(sig -> flush(w))
                     .then();
         });
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private static void flush(BufferedWriter w) {

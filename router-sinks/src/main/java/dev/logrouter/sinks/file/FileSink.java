@@ -40,6 +40,7 @@ public final class FileSink implements LogSink {
     private final PathTemplate template;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
     private final AtomicLong rotations = new AtomicLong();
     private volatile String connection = "idle";
     private volatile String lastError;
@@ -62,6 +63,16 @@ public final class FileSink implements LogSink {
     /** Files rotated so far. */
     public long rotations() {
         return rotations.get();
+    }
+
+    @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    @Override
+    public boolean tracksSettlement() {
+        return true;
     }
 
     @Override
@@ -129,6 +140,7 @@ public final class FileSink implements LogSink {
                         touched.add(f);
                     }
                     written.incrementAndGet();
+                    writtenBytes.addAndGet(buf.size());
                 } catch (IOException | RuntimeException e) {
                     dropped.incrementAndGet();
                     lastError = e.getClass().getSimpleName() + ": " + e.getMessage();

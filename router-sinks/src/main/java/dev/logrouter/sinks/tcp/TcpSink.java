@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.tcp;
 
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.sinks.encode.EncodedBuffer;
@@ -20,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -54,16 +57,33 @@ import reactor.util.retry.Retry;
  */
 public final class TcpSink implements LogSink {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TcpSink.class);
+
     /** A peer close this long after our last write counts as idle: it read everything we wrote. */
     private static final long IDLE_CLOSE_NANOS = Duration.ofMillis(250).toNanos();
+
+    /**
+     * Broken connections in a row, each with the same record first in line and none lasting
+     * {@link #POISON_GRACE_NANOS} after its first write, after which that record is dropped as poison.
+     */
+    static final int POISON_BREAKS = 5;
+
+    /** A write that waits this long for the kernel means the receiver stopped reading. */
+    private static final long STALL_NANOS = Duration.ofSeconds(1).toNanos();
+
+    /** A connection that lasts this long after its first write shows the receiver accepts its head. */
+    private static final long POISON_GRACE_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final TcpSinkSpec spec;
     private final TcpClient client;
     private final Scheduler timer;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Gap records taken from the buffer and never sent (at a stop): settled, but no record was lost. */
+    private final AtomicLong droppedGaps = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
     private volatile String connection = "idle";
     private volatile String lastError;
 
@@ -84,7 +104,8 @@ public final class TcpSink implements LogSink {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         spec.connectTimeout().toMillis()))
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.TCP_NODELAY, true);
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_SNDBUF, sendBufferBytes(spec.resendBytes()));
         if (spec.tls() != null) {
             SslContext ctx = sslContext(spec.tls());
             boolean verify = spec.tls().verify();
@@ -97,6 +118,15 @@ public final class TcpSink implements LogSink {
             }));
         }
         this.client = c;
+    }
+
+    /**
+     * The kernel send buffer, capped so that what it can hold stays a small, known part of the
+     * re-send window: the window must cover the send queue plus whatever the receiver holds unread.
+     * Linux doubles the value for its bookkeeping, so the queue holds at most about twice this.
+     */
+    static int sendBufferBytes(long resendBytes) {
+        return (int) Math.max(16 * 1024, Math.min(1024 * 1024, resendBytes / 8));
     }
 
     static SslContext sslContext(TlsSpec t) {
@@ -131,19 +161,58 @@ public final class TcpSink implements LogSink {
     }
 
     @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    @Override
+    public boolean tracksSettlement() {
+        return true;
+    }
+
+    @Override
     public SinkState state() {
         return new SinkState(connection, written.get(), dropped.get(), reconnects.get(), lastError, resent.get());
     }
 
     @Override
     public Mono<Void> write(Flux<LogRecord> records) {
+        return write(records, DeliveryAck.NONE);
+    }
+
+    /**
+     * A record is acknowledged as delivered once it can no longer be re-sent: pushed out of the
+     * re-send window by newer writes, or on a connection the receiver closed while idle, or written
+     * before an orderly close at the end.
+     */
+    /** A record taken from the buffer and never sent: lost, or (a gap record) just not announced. */
+    private void discarded(LogRecord r) {
+        if (r.isGap()) {
+            droppedGaps.incrementAndGet();
+        } else {
+            dropped.incrementAndGet();
+        }
+    }
+
+    @Override
+    public long settled() {
+        SinkState st = state();
+        return st.written() + st.dropped() + droppedGaps.get();
+    }
+
+    @Override
+    public Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
         return Mono.defer(() -> {
-            Session s = new Session();
+            Session s = new Session(ack);
             return records
                     .bufferTimeout(spec.batchEvents(), spec.flushInterval(), timer, true)
                     .concatMap(s::send, 1)
-                    .doOnDiscard(List.class, l -> dropped.addAndGet(l.size()))
-                    .doOnDiscard(LogRecord.class, r -> dropped.incrementAndGet())
+                    .doOnDiscard(List.class, l -> {
+                        for (Object r : l) {
+                            discarded((LogRecord) r);
+                        }
+                    })
+                    .doOnDiscard(LogRecord.class, this::discarded)
                     .then(Mono.<Void>fromRunnable(() -> s.close(SignalType.ON_COMPLETE)))
                     .doFinally(sig -> {
                         if (sig != SignalType.ON_COMPLETE) {
@@ -156,12 +225,19 @@ public final class TcpSink implements LogSink {
     /** A record waiting to be written or kept for re-sending. */
     private static final class Entry {
         final LogRecord record;
-        /** Written (or attempted) at least once: writing it again counts as a re-send. */
-        boolean attempted;
+        /** A gap record made by this sink: re-sent like the others, but not one of the records it was given. */
+        final boolean own;
+        /** Handed to a connection at least once: writing it again counts as a re-send. */
+        boolean sent;
+        /** The kernel took it at least once: counted in {@code written}. */
+        boolean written;
+        /** When it was first handed to a connection. */
+        long firstSentNanos;
         int size;
 
-        Entry(LogRecord record) {
+        Entry(LogRecord record, boolean own) {
             this.record = record;
+            this.own = own;
         }
     }
 
@@ -176,6 +252,16 @@ public final class TcpSink implements LogSink {
         volatile int end = OPEN;
         volatile long endNanos;
         volatile long lastWriteNanos;
+        volatile long firstWriteNanos;
+        /** A write was waiting for the kernel (the receiver not reading) when the connection ended. */
+        volatile boolean busyAtEnd;
+        /** A write handed to the channel and not yet taken by the kernel. */
+        volatile boolean writing;
+        /** A write waited at least {@link #STALL_NANOS} for the kernel: the receiver had stopped reading. */
+        volatile boolean stalled;
+        /** Records that left the re-send window while this connection was up, and the newest of them. */
+        long trimmed;
+        long lastTrimmedCursor;
 
         Link(Connection conn, long gen) {
             this.conn = conn;
@@ -185,13 +271,23 @@ public final class TcpSink implements LogSink {
         void fail() {
             if (end == OPEN) {
                 endNanos = System.nanoTime();
+                busyAtEnd = writing;
                 end = FAILED;
             }
         }
 
-        /** True when bytes written on it may not have reached the receiving application. */
+        /**
+         * True when bytes written on it may not have reached the receiving application. Only an
+         * orderly close (FIN) while nothing was being written, well after the last write, shows
+         * the receiver read everything: a receiver that closes with unread data resets instead.
+         */
         boolean mayHaveLost() {
-            return end != PEER_CLOSED || endNanos - lastWriteNanos < IDLE_CLOSE_NANOS;
+            return end != PEER_CLOSED || busyAtEnd || endNanos - lastWriteNanos < IDLE_CLOSE_NANOS;
+        }
+
+        /** It carried data and stayed up long enough to show the receiver accepts what is first in line. */
+        boolean madeProgress() {
+            return firstWriteNanos != 0 && endNanos - firstWriteNanos >= POISON_GRACE_NANOS;
         }
     }
 
@@ -202,7 +298,11 @@ public final class TcpSink implements LogSink {
     private final class Session {
         /** Records to write on the current connection, oldest first. */
         final ArrayDeque<Entry> pending = new ArrayDeque<>();
-        /** Records written on the current connection, newest last, kept for re-sending. */
+        /**
+         * Records the kernel took on the current connection, newest last: everything since the last
+         * point known to be delivered (connection start, or an idle orderly close), bounded by
+         * {@code resend_bytes}.
+         */
         final ArrayDeque<Entry> window = new ArrayDeque<>();
         long windowBytes;
         final FramedEncoder encoder = spec.encoder().newFramedEncoder();
@@ -211,10 +311,31 @@ public final class TcpSink implements LogSink {
                 () -> ThreadLocalRandom.current().nextDouble());
         volatile Link link;
         long gen;
+        final DeliveryAck ack;
+
+        Session(DeliveryAck ack) {
+            this.ack = ack;
+        }
+
+        /** Delivery hook: everything up to the newest record of the window is delivered. */
+        private void ackWindow() {
+            // the newest record the buffer handed over (the sink's own gap records are not the buffer's)
+            for (java.util.Iterator<Entry> it = window.descendingIterator(); it.hasNext(); ) {
+                Entry last = it.next();
+                if (!last.own) {
+                    ack.delivered(last.record);
+                    return;
+                }
+            }
+        }
+
+        /** The record first in line at the last broken connection, and how many broke with it there. */
+        Entry suspect;
+        int suspectBreaks;
 
         Mono<Void> send(List<LogRecord> batch) {
             for (LogRecord r : batch) {
-                pending.addLast(new Entry(r));
+                pending.addLast(new Entry(r, false));
             }
             return Mono.defer(this::attempt)
                     .retryWhen(Retry.from(signals -> signals.concatMap(rs -> {
@@ -248,9 +369,12 @@ public final class TcpSink implements LogSink {
 
         private Link connected(Connection c) {
             Link l = new Link(c, ++gen);
-            if (gen > 1) {
+            // a connection after a lost one or after failed attempts is a reconnect; the error that
+            // kept it down is over, so status no longer shows it next to "up"
+            if (gen > 1 || lastError != null) {
                 reconnects.incrementAndGet();
             }
+            lastError = null;
             backoff.reset();
             connection = "up";
             link = l;
@@ -266,6 +390,7 @@ public final class TcpSink implements LogSink {
             }, () -> {
                 if (l.end == Link.OPEN) {
                     l.endNanos = System.nanoTime();
+                    l.busyAtEnd = l.writing;
                     l.end = Link.PEER_CLOSED;
                 }
                 if (link == l) {
@@ -282,47 +407,138 @@ public final class TcpSink implements LogSink {
             if (l.end == Link.OPEN) {
                 l.fail();
             }
-            if (l.mayHaveLost()) {
-                // Re-send the window first, in order, then what was waiting.
-                while (!window.isEmpty()) {
-                    pending.addFirst(window.pollLast());
-                }
-            } else {
+            if (!l.mayHaveLost()) {
                 connection = "idle"; // idle close: the receiver had everything
+                ackWindow();
                 window.clear();
+                windowBytes = 0;
+                suspect = null;
+                suspectBreaks = 0;
+                return;
+            }
+            if ((l.stalled || l.busyAtEnd) && l.trimmed > 0) {
+                // What the receiver held unread may reach back beyond the window; TCP cannot tell us
+                // how far, so say which records were not re-sent.
+                lastError = "receiver stopped reading, then the connection broke: " + l.trimmed
+                        + " records up to cursor " + l.lastTrimmedCursor + " had left the re-send window"
+                        + " (resend_bytes " + spec.resendBytes() + ") and were not re-sent";
+                LOG.warn("sink {}: {}; any the receiver had not read are lost: raise resend_bytes above the"
+                        + " receiver's receive buffer", spec.name(), lastError);
+            }
+            // Re-send the window first, in order, then what was waiting.
+            while (!window.isEmpty()) {
+                pending.addFirst(window.pollLast());
             }
             windowBytes = 0;
+            if (l.firstWriteNanos == 0 || pending.isEmpty()) {
+                return; // nothing was written on it: says nothing about any record
+            }
+            if (l.madeProgress()) {
+                // The receiver took this connection's older records for a while: suspect the first
+                // record written for the first time shortly before it broke.
+                suspect = null;
+                for (Entry e : pending) {
+                    if (!e.sent || e.firstSentNanos >= l.endNanos - POISON_GRACE_NANOS) {
+                        suspect = e;
+                        break;
+                    }
+                }
+                suspectBreaks = 1;
+                return;
+            }
+            if (suspect == null || !pending.contains(suspect)) {
+                suspect = pending.peekFirst();
+                suspectBreaks = 1;
+                return;
+            }
+            if (++suspectBreaks >= POISON_BREAKS) {
+                dropPoison(suspect);
+            }
+        }
+
+        /** A record that breaks every connection it is sent on: drop it, count it, say so, go on. */
+        private void dropPoison(Entry bad) {
+            String what = bad.own ? "gap record" : "record " + bad.record.cursor();
+            String why = "sink " + spec.name() + ": " + what + " broke " + suspectBreaks
+                    + " connections in a row (the receiver drops the connection on it); dropped";
+            LOG.warn("{} (service {}, {} bytes encoded)", why, bad.record.service(), bad.size);
+            lastError = why;
+            // Go on suspecting the one after it, in case the receiver still breaks every connection.
+            java.util.List<Entry> rebuilt = new java.util.ArrayList<>(pending.size());
+            Entry next = null;
+            boolean after = false;
+            for (Entry e : pending) {
+                if (e == bad) {
+                    if (!bad.own) {
+                        rebuilt.add(new Entry(LogRecord.gap(LogRecord.now(), "sink " + spec.name()
+                                + " (record " + bad.record.cursor() + " broke the connection "
+                                + suspectBreaks + " times)", 1), true));
+                    }
+                    after = true;
+                    continue;
+                }
+                if (after && next == null) {
+                    next = e;
+                }
+                rebuilt.add(e);
+            }
+            pending.clear();
+            pending.addAll(rebuilt);
+            suspect = next;
+            suspectBreaks = next == null ? 0 : 1;
+            if (bad.own) {
+                return; // our own announcement: nothing the sink was given is lost
+            }
+            if (bad.written) {
+                written.decrementAndGet(); // counted when the kernel took it; it is lost all the same
+            }
+            dropped.incrementAndGet();
         }
 
         private Mono<Void> writePending(Link l) {
             buf.reset();
-            int firstWrites = 0;
-            for (java.util.Iterator<Entry> it = pending.iterator(); it.hasNext(); ) {
-                Entry e = it.next();
+            for (Entry e : new java.util.ArrayList<>(pending)) {
+                int before = buf.size();
                 try {
                     e.size = encoder.append(e.record, buf);
                 } catch (RuntimeException bad) {
-                    // A record the encoder cannot represent is counted, never sent half-done.
-                    dropped.incrementAndGet();
+                    // A record the encoder cannot represent is counted and announced, never sent half-done.
+                    buf.truncate(before);
+                    pending.remove(e);
+                    if (!e.own && !e.written) {
+                        dropped.incrementAndGet();
+                    }
                     lastError = "cannot encode record " + e.record.cursor() + ": " + bad.getMessage();
-                    it.remove();
+                    LOG.warn("sink {}: {}", spec.name(), lastError);
                     continue;
                 }
-                if (e.attempted) {
-                    resent.incrementAndGet();
+                if (e.sent) {
+                    if (!e.own) {
+                        resent.incrementAndGet();
+                    }
                 } else {
-                    e.attempted = true;
-                    firstWrites++;
+                    e.sent = true;
+                    e.firstSentNanos = System.nanoTime();
                 }
             }
             if (buf.size() == 0) {
+                pending.clear();
                 return Mono.empty();
             }
             Channel ch = l.conn.channel();
             ByteBuf out = ch.alloc().buffer(buf.size());
             out.writeBytes(buf.array(), 0, buf.size());
-            int newlyWritten = firstWrites;
+            int bytes = buf.size();
+            l.writing = true;
+            long started = System.nanoTime();
             return Mono.<Void>create(sink -> ch.writeAndFlush(out).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            l.fail(); // while still writing: bytes were waiting when it broke
+                        }
+                        l.writing = false;
+                        if (System.nanoTime() - started >= STALL_NANOS) {
+                            l.stalled = true;
+                        }
                         if (f.isSuccess()) {
                             sink.success();
                         } else {
@@ -331,27 +547,51 @@ public final class TcpSink implements LogSink {
                     }))
                     .timeout(spec.writeTimeout(), timer)
                     .doOnSuccess(v -> {
-                        l.lastWriteNanos = System.nanoTime();
-                        written.addAndGet(newlyWritten);
-                        keep();
+                        long now = System.nanoTime();
+                        l.lastWriteNanos = now;
+                        if (l.firstWriteNanos == 0) {
+                            l.firstWriteNanos = now;
+                        }
+                        writtenBytes.addAndGet(bytes);
+                        keep(l);
                     })
                     .doOnError(err -> abort(l, err));
         }
 
         /** After a successful write: move it to the window, keep only the newest {@code resend_bytes}. */
-        private void keep() {
+        private void keep(Link l) {
             Entry e;
+            long n = 0;
             while ((e = pending.pollFirst()) != null) {
+                if (!e.written) {
+                    e.written = true;
+                    if (!e.own) {
+                        n++;
+                    }
+                }
                 window.addLast(e);
                 windowBytes += e.size;
             }
+            written.addAndGet(n);
+            Entry evicted = null;
             while (windowBytes > spec.resendBytes() && (e = window.pollFirst()) != null) {
                 windowBytes -= e.size;
+                if (!e.own) {
+                    l.trimmed++;
+                    l.lastTrimmedCursor = e.record.cursor();
+                    evicted = e;
+                }
+            }
+            if (evicted != null) {
+                // out of the window: it can no longer be re-sent, so it counts as delivered
+                ack.delivered(evicted.record);
             }
         }
-
         /** Ends a connection after a failed or stuck write, with a reset rather than an orderly close. */
         private void abort(Link l, Throwable err) {
+            if (err instanceof TimeoutException) {
+                l.stalled = true;
+            }
             l.fail();
             if (err instanceof TimeoutException) {
                 lastError = "write timeout after " + spec.writeTimeout().toMillis() + "ms";
@@ -368,15 +608,23 @@ public final class TcpSink implements LogSink {
         }
 
         void close(SignalType sig) {
-            // Records never handed to a connection are lost when the sink is stopped early.
+            // Records the kernel never took are lost when the sink is stopped early: count them, so
+            // that every record taken from the buffer is either written or dropped.
             long never = 0;
             for (Entry e : pending) {
-                if (!e.attempted) {
-                    never++;
+                if (!e.written && !e.own) {
+                    if (e.record.isGap()) {
+                        droppedGaps.incrementAndGet();
+                    } else {
+                        never++;
+                    }
                 }
             }
             if (never > 0) {
                 dropped.addAndGet(never);
+            }
+            if (sig == SignalType.ON_COMPLETE && pending.isEmpty()) {
+                ackWindow(); // every write completed and the close below is orderly
             }
             pending.clear();
             window.clear();

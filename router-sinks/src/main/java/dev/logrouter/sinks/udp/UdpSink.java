@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * Sends each record as one datagram (no newline), as Talos does for {@code udp://} destinations.
  *
  * <p>Size guard: a datagram is never larger than {@code max_datagram}. A record that would be is
- * shrunk by cutting its message (at a character boundary) and, for json_lines, marked
+ * shrunk to the longest prefix of its message (cut at a character boundary) that fits and, for json_lines, marked
  * {@code "truncated": true}; it is never sent as a cut JSON object. Shrunk records are counted
  * ({@link #truncated()}); a record that does not fit even with an empty message is dropped and
  * counted. Backpressure: records are requested 256 at a time and sent on the thread that delivers
@@ -31,6 +31,7 @@ public final class UdpSink implements LogSink {
     private final UdpSinkSpec spec;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong writtenBytes = new AtomicLong();
     private final AtomicLong truncated = new AtomicLong();
     private volatile String connection = "idle";
     private volatile String lastError;
@@ -52,6 +53,16 @@ public final class UdpSink implements LogSink {
     /** Records sent shortened because they did not fit in {@code max_datagram}. */
     public long truncated() {
         return truncated.get();
+    }
+
+    @Override
+    public long writtenBytes() {
+        return writtenBytes.get();
+    }
+
+    @Override
+    public boolean tracksSettlement() {
+        return true;
     }
 
     @Override
@@ -93,37 +104,51 @@ public final class UdpSink implements LogSink {
             }
             ch.send(ByteBuffer.wrap(buf.array(), 0, buf.size()), to);
             written.incrementAndGet();
+            writtenBytes.addAndGet(buf.size());
         } catch (IOException | RuntimeException e) {
             dropped.incrementAndGet();
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
     }
 
-    /** Re-encodes {@code r} with a shorter message until it fits; false when even an empty one does not. */
+    /**
+     * Re-encodes {@code r} with the longest prefix of its message that fits; false when even an empty
+     * one does not. The encoded size grows with the prefix length, so a binary search over the
+     * prefix finds the largest that fits whatever each character costs (1 byte, a 6-byte escape,
+     * 4 bytes for a surrogate pair): about log2(max_datagram) encodings, no worst-case guess.
+     */
     private boolean shrink(RecordEncoder encoder, EncodedBuffer buf, LogRecord r) {
         String msg = r.msg();
-        int fullSize = buf.size();
+        int max = spec.maxDatagram();
         encodeShort(encoder, buf, r, "");
         int overhead = buf.size();
-        if (overhead > spec.maxDatagram()) {
+        if (overhead > max) {
             return false;
         }
-        // Characters encode to 1..6 bytes (escapes, multi-byte UTF-8): estimate the cut from the
-        // message's own bytes per character, then step down until it fits.
-        double bytesPerChar = (double) (fullSize - overhead) / msg.length();
-        int keep = (int) Math.min(msg.length(), (spec.maxDatagram() - overhead) / bytesPerChar);
-        while (true) {
-            if (keep > 0 && Character.isHighSurrogate(msg.charAt(keep - 1))) {
-                keep--;
+        // Every char costs at least one byte, so no longer prefix can fit.
+        int lo = 0;
+        int hi = (int) Math.min(msg.length(), (long) max - overhead);
+        while (lo < hi) {
+            int mid = cut(msg, lo + (hi - lo + 1) / 2);
+            if (mid <= lo) {
+                // only a surrogate pair lies between lo and the midpoint: try the pair whole
+                mid = Math.min(hi, lo + 2);
             }
-            encodeShort(encoder, buf, r, msg.substring(0, keep));
-            if (buf.size() <= spec.maxDatagram()) {
-                truncated.incrementAndGet();
-                return true;
+            encodeShort(encoder, buf, r, msg.substring(0, mid));
+            if (buf.size() <= max) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
             }
-            keep = keep - Math.max(1, (int) ((buf.size() - spec.maxDatagram()) / Math.max(1.0, bytesPerChar)) + 1);
-            keep = Math.max(0, keep);
         }
+        encodeShort(encoder, buf, r, msg.substring(0, cut(msg, lo)));
+        truncated.incrementAndGet();
+        return true;
+    }
+
+    /** {@code n}, or one less when that would split a surrogate pair. */
+    private static int cut(String msg, int n) {
+        return n > 0 && n < msg.length() && Character.isHighSurrogate(msg.charAt(n - 1)) ? n - 1 : n;
     }
 
     private static void encodeShort(RecordEncoder encoder, EncodedBuffer buf, LogRecord r, String msg) {

@@ -31,6 +31,8 @@ final class LineReceiver implements AutoCloseable {
     private volatile ServerSocket server;
     private volatile int port;
     private volatile int idleCloseMillis;
+    private volatile String rejectMarker;
+    final AtomicInteger rejected = new AtomicInteger();
     private volatile CountDownLatch readGate = new CountDownLatch(0);
     private final int receiveBuffer;
 
@@ -66,6 +68,14 @@ final class LineReceiver implements AutoCloseable {
     /** Connections idle this long are closed in order (FIN), as Filebeat does after 300 s. */
     void idleClose(int millis) {
         idleCloseMillis = millis;
+    }
+
+    /**
+     * A complete line containing {@code marker} makes the receiver reset the connection without
+     * keeping it, as Filebeat drops a connection on a line above its {@code max_message_size}.
+     */
+    void rejectLinesContaining(String marker) {
+        rejectMarker = marker;
     }
 
     /** Stops reading from connections (their receive windows fill) until {@link #resumeReading()}. */
@@ -134,7 +144,14 @@ final class LineReceiver implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     if (buf[i] == '\n') {
                         partial.write(buf, start, i - start);
-                        lines.add(partial.toString(StandardCharsets.UTF_8));
+                        String line = partial.toString(StandardCharsets.UTF_8);
+                        String marker = rejectMarker;
+                        if (marker != null && line.contains(marker)) {
+                            rejected.incrementAndGet();
+                            c.setSoLinger(true, 0);
+                            return; // closing with linger 0: a reset
+                        }
+                        lines.add(line);
                         partial.reset();
                         start = i + 1;
                     }

@@ -109,6 +109,47 @@ class UdpSinkTest {
         }
     }
 
+    /**
+     * A message whose first half needs 6-byte escapes and whose second half is plain: the cut keeps
+     * as much as fits (the datagram is within one character's cost of the limit), not a worst-case
+     * or average-cost guess.
+     */
+    @Test
+    void messageFullOfEscapesIsCutToTheLargestPrefixThatFits() throws Exception {
+        try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            receiver.setSoTimeout(5000);
+            EncoderSpec enc = new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null,
+                    Framing.LF);
+            int max = 10_240;
+            UdpSink sink = new UdpSink(new UdpSinkSpec("u", new Endpoint("udp", "127.0.0.1", receiver.getLocalPort()),
+                    enc, max));
+            String[] msgs = {
+                "\u0001\"\\\n\t".repeat(1000) + "x".repeat(20_000),
+                "\u0001".repeat(3000) + "\uD83D\uDE00".repeat(3000),
+                "x".repeat(5000) + "\u0001".repeat(5000),
+            };
+            List<LogRecord> sent = new ArrayList<>();
+            for (int i = 0; i < msgs.length; i++) {
+                sent.add(record(i + 1, msgs[i]));
+            }
+            sink.write(Flux.fromIterable(sent)).block(java.time.Duration.ofSeconds(10));
+            byte[] buf = new byte[65536];
+            for (int i = 0; i < msgs.length; i++) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                receiver.receive(p);
+                JsonNode n = JSON.readTree(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
+                int c = n.get("cursor").asInt();
+                String msg = n.get("msg").asText();
+                assertThat(p.getLength()).as("datagram %d", c).isLessThanOrEqualTo(max)
+                        .isGreaterThan(max - 6); // the next character (at most 6 bytes) would not fit
+                assertThat(n.get("truncated").asBoolean()).isTrue();
+                assertThat(msgs[c - 1]).startsWith(msg);
+            }
+            assertThat(sink.truncated()).isEqualTo(msgs.length);
+            assertThat(sink.state().dropped()).isZero();
+        }
+    }
+
     @Test
     void recordThatCannotFitEvenWithEmptyMessageIsDroppedAndCounted() throws Exception {
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {

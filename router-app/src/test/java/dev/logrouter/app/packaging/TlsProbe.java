@@ -1,0 +1,54 @@
+package dev.logrouter.app.packaging;
+
+import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.BufferSpec;
+import dev.logrouter.core.sink.SinkBuffer;
+import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.sinks.encode.EncoderSpec;
+import dev.logrouter.sinks.net.Endpoint;
+import dev.logrouter.sinks.tcp.TcpSink;
+import dev.logrouter.sinks.tcp.TcpSinkSpec;
+import dev.logrouter.sinks.tcp.TlsSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Run by the jlinked runtime under test: the real TCP sink, with TLS verifying the receiver's
+ * certificate (the PEM file {@code ca}, naming 127.0.0.1), writes one record {@code MESSAGE} to
+ * {@code host port}. Prints {@code ok} and exits 0 once the record is written, or prints the sink's
+ * last error and exits 1 when it is not written within 20 s.
+ */
+public final class TlsProbe {
+
+    private TlsProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        TcpSinkSpec spec = new TcpSinkSpec("probe", new Endpoint("tcp", args[0], Integer.parseInt(args[1])),
+                EncoderSpec.jsonLines(), 0, null, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(5),
+                null, -1, new TlsSpec(Path.of(args[2]), null, null, true));
+        TcpSink sink = new TcpSink(spec);
+        Scheduler scheduler = Schedulers.newBoundedElastic(2, 100, "probe");
+        SinkBuffer buffer = new SinkBuffer("probe", BufferSpec.DEFAULT, true, scheduler);
+        Disposable running = sink.write(buffer.flux()).subscribe();
+        buffer.offer(LogRecord.of(LogRecord.now(), "probe", "probe", "stdout", Level.INFO, args[3]));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        SinkState st = sink.state();
+        while (st.written() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            st = sink.state();
+        }
+        running.dispose();
+        scheduler.dispose();
+        if (st.written() >= 1) {
+            System.out.println("ok");
+            System.exit(0);
+        }
+        System.out.println("failed: " + st.lastError());
+        System.exit(1);
+    }
+}

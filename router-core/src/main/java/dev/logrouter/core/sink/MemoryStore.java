@@ -1,0 +1,111 @@
+package dev.logrouter.core.sink;
+
+import dev.logrouter.core.record.LogRecord;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The memory store of a {@link SinkBuffer}: a queue, with each record's estimated size kept from its offer. */
+final class MemoryStore implements BufferStore {
+
+    private final Events events;
+    private final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
+    /** Estimated size of each queued record, in queue order: computed once per offer. */
+    private final IntFifo sizes = new IntFifo();
+    /** Handed out and not yet acknowledged, oldest first. */
+    private final ArrayDeque<LogRecord> inFlight = new ArrayDeque<>();
+    private long bytes;
+
+    MemoryStore(Events events) {
+        this.events = events;
+    }
+
+    @Override
+    public int waiting() {
+        return queue.size();
+    }
+
+    @Override
+    public boolean isFull(long incoming, BufferSpec spec) {
+        return !queue.isEmpty() && (queue.size() >= spec.maxEvents() || bytes + incoming > spec.maxBytes());
+    }
+
+    @Override
+    public long sizeOf(LogRecord r) {
+        return r.estimatedBytes();
+    }
+
+    @Override
+    public boolean append(LogRecord r, long size) {
+        queue.addLast(r);
+        sizes.addLast((int) Math.min(Integer.MAX_VALUE, size));
+        bytes += size;
+        return true;
+    }
+
+    @Override
+    public LogRecord next() {
+        LogRecord r = queue.pollFirst();
+        if (r != null) {
+            bytes -= sizes.pollFirst();
+            inFlight.addLast(r);
+        }
+        return r;
+    }
+
+    @Override
+    public boolean dropOldest() {
+        LogRecord r = queue.pollFirst();
+        if (r == null) {
+            return false;
+        }
+        bytes -= sizes.pollFirst();
+        events.released(List.of(r));
+        return true;
+    }
+
+    @Override
+    public boolean ack(LogRecord r) {
+        if (!containsInFlight(r)) {
+            return false;
+        }
+        List<LogRecord> done = new ArrayList<>();
+        LogRecord x;
+        do {
+            x = inFlight.pollFirst();
+            done.add(x);
+        } while (x != r);
+        events.released(done);
+        return false; // in-flight records do not count against the memory bounds
+    }
+
+    private boolean containsInFlight(LogRecord r) {
+        for (LogRecord x : inFlight) {
+            if (x == r) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public long cancel() {
+        // dropped and counted: the sources need not keep them (a router shutting down stops listening first)
+        if (!inFlight.isEmpty() || !queue.isEmpty()) {
+            List<LogRecord> gone = new ArrayList<>(inFlight);
+            gone.addAll(queue);
+            events.released(gone);
+        }
+        long n = queue.size();
+        queue.clear();
+        sizes.clear();
+        inFlight.clear();
+        bytes = 0;
+        return n;
+    }
+
+    /** Estimated bytes waiting (not in flight). */
+    long bytes() {
+        return bytes;
+    }
+}
