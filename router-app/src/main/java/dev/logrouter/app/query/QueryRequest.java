@@ -174,7 +174,10 @@ public record QueryRequest(ReadMode mode, long tail, List<String> services, List
             String s = text(n, "since");
             try {
                 Instant i = Instant.parse(s);
-                since = i.getEpochSecond() * 1_000_000_000L + i.getNano();
+                since = Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+            } catch (ArithmeticException e) {
+                // epoch nanoseconds hold 1677..2262: a later time would wrap around into a wrong filter
+                throw new IllegalArgumentException("since must be between 1677 and 2262, was '" + s + "'");
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("since must be an RFC 3339 UTC time like 2024-07-02T19:22:51Z, was '"
                         + s + "'");

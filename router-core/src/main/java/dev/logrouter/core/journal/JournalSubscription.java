@@ -10,7 +10,15 @@ import reactor.core.Exceptions;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
-/** One reader's position in the journal; drains on its own worker, as far as demand allows. */
+/**
+ * One reader's position in the journal; drains on its own worker, as far as demand allows.
+ *
+ * <p>Reactive Streams rules kept here (the TCK checks them, see JournalPublisherTckTest): nothing is
+ * emitted before {@code onSubscribe} has returned (1.3: the drain is held until {@link #start()}, even
+ * when the subscriber requests from inside {@code onSubscribe}); every signal comes from the drain
+ * loop, one at a time (1.3); {@code request(n <= 0)} cancels and signals
+ * {@link IllegalArgumentException} from the drain loop, after which nothing else is emitted (3.9).
+ */
 final class JournalSubscription implements Subscription, Runnable {
 
     private final Journal journal;
@@ -18,10 +26,13 @@ final class JournalSubscription implements Subscription, Runnable {
     private final long end;
     private final Scheduler.Worker worker;
     private final AtomicLong requested = new AtomicLong();
-    private final AtomicInteger wip = new AtomicInteger();
+    /** Drain ownership; starts at 1 so no drain runs before {@link #start()} (after onSubscribe). */
+    private final AtomicInteger wip = new AtomicInteger(1);
     private final AtomicBoolean parked = new AtomicBoolean();
     private volatile boolean cancelled;
     private volatile boolean completeRequested;
+    /** A rule 3.9 violation by the subscriber, to be signalled by the drain loop. */
+    private volatile Throwable badRequest;
     private boolean done;
     /** Next cursor to deliver; touched only inside the drain loop. */
     private long position;
@@ -37,17 +48,29 @@ final class JournalSubscription implements Subscription, Runnable {
         this.worker = worker;
     }
 
+    /** Called once {@code onSubscribe} has returned: releases the drain held since construction. */
     void start() {
         if (end == Long.MAX_VALUE && !cancelled) {
             journal.followers.add(this);
         }
-        scheduleDrain();
+        try {
+            worker.schedule(this);
+        } catch (RuntimeException rejected) {
+            // scheduler disposed at shutdown: nothing more can be delivered
+            cancelled = true;
+            unregister();
+        }
     }
 
     @Override
     public void request(long n) {
-        if (!Operators.validate(n)) {
-            actual.onError(Exceptions.nullOrNegativeRequestException(n));
+        if (n <= 0) {
+            // rule 3.9: cancel, then signal the error from the drain loop (never concurrently with onNext)
+            if (badRequest == null) {
+                badRequest = Exceptions.nullOrNegativeRequestException(n);
+            }
+            unregister();
+            scheduleDrain();
             return;
         }
         requested.getAndUpdate(v -> Operators.addCap(v, n));
@@ -114,6 +137,13 @@ final class JournalSubscription implements Subscription, Runnable {
         while (true) {
             if (cancelled) {
                 finish();
+                return;
+            }
+            Throwable bad = badRequest;
+            if (bad != null) {
+                done = true;
+                finish();
+                actual.onError(bad);
                 return;
             }
             if (emitted == r) {

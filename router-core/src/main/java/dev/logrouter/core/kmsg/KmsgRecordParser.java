@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
  * {@link Long}), the dictionary keys in kernel order (values unescaped), {@code caller} when the
  * kernel adds {@code caller=T123}, and {@code flags} only when it is not {@code -} (fragments on
  * older kernels). Unknown header fields are ignored, as the ABI asks. Facilities above 23 are named
- * by their number.
+ * by their number. A dictionary key named like one of these fields is kept as
+ * {@value #DICTIONARY_PREFIX}{@code KEY}. A timestamp too large for epoch nanoseconds after the
+ * boot time is a malformed record (bad timestamp), never a wrapped-around time.
  *
  * <p>Malformed input (no {@code ;}, bad numbers, a truncated header, a continuation line without
  * {@code =}) never throws: it becomes a record whose {@code msg} is the raw text, with a
@@ -40,6 +42,11 @@ public final class KmsgRecordParser {
     public static final String CLOCK_FIELD = "clock";
     public static final String CALLER_FIELD = "caller";
     public static final String FLAGS_FIELD = "flags";
+    /**
+     * Prefix of a dictionary key that has the name of one of the fields above (or starts with this
+     * prefix): {@code " seq=x"} becomes field {@code dict.seq}, so the header's fields stay intact.
+     */
+    public static final String DICTIONARY_PREFIX = "dict.";
     /** Field of a record that could not be parsed; the value says why. */
     public static final String PARSE_ERROR_FIELD = "parse_error";
 
@@ -138,7 +145,8 @@ public final class KmsgRecordParser {
         }
         pos++;
         long usec = number(buf, semi);
-        if (usec < 0 || usec > MAX_USEC) {
+        // beyond what epoch nanoseconds hold after this boot time, the record time would wrap around
+        if (usec < 0 || usec > MAX_USEC || usec > (Long.MAX_VALUE - Math.max(0, bootEpochNanos)) / 1000) {
             return malformed(buf, off, end, "bad timestamp", prio, seq, -1, bootEpochNanos);
         }
         String flags = "-";
@@ -204,7 +212,9 @@ public final class KmsgRecordParser {
                 return malformed(buf, off, end, "continuation line is not KEY=value", prio, seq, usec,
                         bootEpochNanos);
             }
-            fields.put(key(buf, q + 1, eq), text(buf, eq + 1, nl));
+            String key = key(buf, q + 1, eq);
+            // a dictionary key never replaces a field of the header (seq and clock drive the state file)
+            fields.put(isHeaderField(key) ? DICTIONARY_PREFIX + key : key, text(buf, eq + 1, nl));
             q = nl + 1;
         }
         if (caller != null) {
@@ -215,6 +225,21 @@ public final class KmsgRecordParser {
         }
         return new LogRecord(LogRecord.NO_CURSOR, bootEpochNanos + usec * 1000, source, SERVICE, STREAM,
                 LEVEL_VALUES[level], decode(buf, textStart, textEnd, kind), fields.build(), LogRecord.Kind.NORMAL);
+    }
+
+    private static boolean isHeaderField(String key) {
+        switch (key) {
+            case FACILITY_FIELD:
+            case PRIORITY_FIELD:
+            case SEQ_FIELD:
+            case CLOCK_FIELD:
+            case CALLER_FIELD:
+            case FLAGS_FIELD:
+            case PARSE_ERROR_FIELD:
+                return true;
+            default:
+                return key.startsWith(DICTIONARY_PREFIX);
+        }
     }
 
     /** The kernel sequence number of a record from this parser, or -1 when it has none. */

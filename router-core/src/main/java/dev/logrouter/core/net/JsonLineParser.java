@@ -125,12 +125,37 @@ public final class JsonLineParser {
                 msg == null ? "" : msg, Collections.unmodifiableMap(fields), LogRecord.Kind.NORMAL), true);
     }
 
+    /**
+     * The first line of the parser's message, as valid text: Jackson quotes the offending character,
+     * which for a supplementary character is half of its surrogate pair; a lone surrogate could not
+     * be written by the JSON encoders of the sinks, so it becomes U+FFFD.
+     */
     private static String firstLine(String s) {
         if (s == null) {
             return "malformed";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        StringBuilder out = null;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < line.length()
+                    && Character.isLowSurrogate(line.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(line.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(line.length()).append(line, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? line : out.toString();
     }
 
     private static Parsed raw(String line, String why, long received, String source, String service, String stream,
@@ -226,34 +251,44 @@ public final class JsonLineParser {
         sb.append('"');
     }
 
-    /** RFC 3339 text, or a number of epoch seconds / ms / µs / ns chosen by magnitude. */
+    /**
+     * RFC 3339 text, or a number of epoch seconds / ms / µs / ns chosen by magnitude; null when it is
+     * none of these or names a time epoch nanoseconds cannot hold (before 1677 or after 2262): such a
+     * value stays a field instead of wrapping around into a wrong time.
+     */
     static Long time(Object value) {
-        if (value instanceof String s) {
-            try {
-                OffsetDateTime t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-                return t.toEpochSecond() * 1_000_000_000L + t.getNano();
-            } catch (DateTimeException e) {
-                return null;
+        try {
+            if (value instanceof String s) {
+                try {
+                    OffsetDateTime t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                    return Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000_000L), t.getNano());
+                } catch (DateTimeException e) {
+                    return null;
+                }
             }
-        }
-        if (value instanceof Long l) {
-            long v = l;
-            if (v < 0) {
-                return null;
+            if (value instanceof Long l) {
+                long v = l;
+                if (v < 0) {
+                    return null;
+                }
+                if (v < 100_000_000_000L) {
+                    return Math.multiplyExact(v, 1_000_000_000L);
+                }
+                if (v < 100_000_000_000_000L) {
+                    return Math.multiplyExact(v, 1_000_000L);
+                }
+                if (v < 100_000_000_000_000_000L) {
+                    return Math.multiplyExact(v, 1_000L);
+                }
+                return v;
             }
-            if (v < 100_000_000_000L) {
-                return v * 1_000_000_000L;
-            }
-            if (v < 100_000_000_000_000L) {
-                return v * 1_000_000L;
-            }
-            if (v < 100_000_000_000_000_000L) {
-                return v * 1_000L;
-            }
-            return v;
+        } catch (ArithmeticException tooLarge) {
+            return null;
         }
         if (value instanceof Double d && d >= 0 && d < 1e11) {
-            return (long) (d * 1e9);
+            double nanos = d * 1e9;
+            // (long) of a double above Long.MAX_VALUE would give Long.MAX_VALUE, a wrong time
+            return nanos < 0x1p63 ? (long) nanos : null;
         }
         return null;
     }

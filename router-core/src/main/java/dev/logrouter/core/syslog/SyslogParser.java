@@ -241,11 +241,12 @@ public final class SyslogParser {
         }
     }
 
+    /** Epoch nanoseconds, or null when not RFC 3339 or outside what they can hold (years 1677 to 2262). */
     private static Long parse3339(String ts) {
         try {
             OffsetDateTime t = OffsetDateTime.parse(ts, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-            return t.toEpochSecond() * 1_000_000_000L + t.getNano();
-        } catch (DateTimeException e) {
+            return Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000_000L), t.getNano());
+        } catch (DateTimeException | ArithmeticException e) {
             return null;
         }
     }

@@ -24,6 +24,29 @@ class KmsgRecordParserTest {
         return parser.parse(s.getBytes(StandardCharsets.UTF_8), BOOT);
     }
 
+    /** Found by fuzzing: a dictionary key " clock=..." replaced the header's clock, and so the state file's position. */
+    @Test
+    void dictionaryKeyNamedLikeAHeaderFieldDoesNotReplaceIt() {
+        LogRecord r = parse("7,320,424069,-;pci probe\n clock=acpi\n seq=x\n dict.seq=y\n DEVICE=+acpi:PNP0A03:00\n");
+        assertThat(KmsgRecordParser.isMalformed(r)).isFalse();
+        assertThat(KmsgRecordParser.seqOf(r)).isEqualTo(320);
+        assertThat(KmsgRecordParser.clockOf(r)).isEqualTo(424069);
+        assertThat(r.fields()).containsEntry("dict.clock", "acpi").containsEntry("dict.seq", "x")
+                .containsEntry("dict.dict.seq", "y").containsEntry("DEVICE", "+acpi:PNP0A03:00");
+    }
+
+    /** A timestamp within the 2^53 µs limit that still overflows boot + usec in epoch nanoseconds. */
+    @Test
+    void timestampThatWouldOverflowTheRecordTimeIsMalformed() {
+        LogRecord r = parse("6,7,9007199254740992,-;too late\n");
+        assertThat(KmsgRecordParser.isMalformed(r)).isTrue();
+        assertThat(r.fields()).containsEntry(KmsgRecordParser.PARSE_ERROR_FIELD, "bad timestamp");
+        assertThat(r.time()).isPositive();
+        LogRecord ok = parse("6,8,7000000000000000,-;still fine\n");
+        assertThat(KmsgRecordParser.isMalformed(ok)).isFalse();
+        assertThat(ok.time()).isEqualTo(BOOT + 7_000_000_000_000_000_000L);
+    }
+
     @Test
     void typicalRecord() {
         LogRecord r = parse("6,339,5140900,-;NET: Registered protocol family 10\n");

@@ -73,4 +73,37 @@ class JsonLineParserTest {
             assertThat(p.record().fields()).containsKey(JsonLineParser.PARSE_ERROR_FIELD).containsEntry("peer", "127.0.0.1");
         }
     }
+
+    /** Found by fuzzing: a time too large for epoch nanoseconds wrapped around into a wrong time. */
+    @Test
+    void timeTooLargeForEpochNanosStaysAFieldInsteadOfWrapping() {
+        LogRecord secs = parse("{\"ts\":17199471123,\"msg\":\"x\"}").record();
+        assertThat(secs.time()).isEqualTo(NOW);
+        assertThat(secs.fields()).containsEntry("ts", 17199471123L);
+
+        LogRecord dbl = parse("{\"time\":99999999999.5,\"msg\":\"x\"}").record();
+        assertThat(dbl.time()).isEqualTo(NOW);
+        assertThat(dbl.fields()).containsEntry("time", 99999999999.5);
+
+        LogRecord text = parse("{\"time\":\"2654-07-02T19:22:51Z\",\"msg\":\"x\"}").record();
+        assertThat(text.time()).isEqualTo(NOW);
+        assertThat(text.fields()).containsEntry("time", "2654-07-02T19:22:51Z");
+
+        assertThat(parse("{\"ts\":9000000000,\"msg\":\"x\"}").record().time()).isEqualTo(9_000_000_000L * 1_000_000_000L);
+        assertThat(parse("{\"ts\":17199481971123,\"msg\":\"x\"}").record().time()).as("ms").isEqualTo(NOW);
+        assertThat(parse("{\"ts\":17199481971123000,\"msg\":\"x\"}").record().time()).as("µs").isEqualTo(NOW);
+    }
+
+    /** Found by fuzzing: Jackson's message quoted half of a surrogate pair, which no JSON encoder can write. */
+    @Test
+    void parseErrorIsValidTextWhenTheBadCharacterIsSupplementary() {
+        String line = new String(new byte[] {(byte) 0xf1, (byte) 0x89, (byte) 0x89, (byte) 0x89, 'e', ' ', 't'},
+                java.nio.charset.StandardCharsets.UTF_8);
+        JsonLineParser.Parsed p = parse(line);
+        assertThat(p.ok()).isFalse();
+        String why = (String) p.record().fields().get(JsonLineParser.PARSE_ERROR_FIELD);
+        assertThat(why).startsWith("invalid JSON: ").contains("\uFFFD");
+        assertThat(why.chars().noneMatch(c -> Character.isSurrogate((char) c))).isTrue();
+        assertThat(p.record().msg()).isEqualTo(line);
+    }
 }

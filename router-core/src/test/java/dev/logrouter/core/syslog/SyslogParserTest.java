@@ -139,4 +139,22 @@ class SyslogParserTest {
                 .record();
         assertThat(r.fields()).containsEntry(SyslogParser.TRUNCATED_FIELD, true);
     }
+
+    /** Found by fuzzing: years after 2262 overflowed the epoch nanoseconds into a wrong time. */
+    @Test
+    void timestampOutsideWhatEpochNanosHoldIsReportedNotWrapped() {
+        SyslogParser.Parsed p = parse("<13>1 4048-07-02T21:22:51.123456+02:00 h app 42 - - msg");
+        assertThat(p.ok()).isFalse();
+        assertThat(p.record().time()).isEqualTo(NOW);
+        assertThat(p.record().fields()).containsEntry(SyslogParser.PARSE_ERROR_FIELD,
+                "bad RFC 5424 timestamp '4048-07-02T21:22:51.123456+02:00'");
+        assertThat(p.record().msg()).isEqualTo("msg");
+
+        LogRecord old = parse("<13>1 1600-01-01T00:00:00Z h app - - - ancient").record();
+        assertThat(old.time()).isEqualTo(NOW);
+        assertThat(old.fields()).containsKey(SyslogParser.PARSE_ERROR_FIELD);
+
+        LogRecord iso3164 = parse("<165>2654-07-02T19:22:51.123Z host app: far future").record();
+        assertThat(iso3164.time()).isEqualTo(NOW);
+    }
 }
