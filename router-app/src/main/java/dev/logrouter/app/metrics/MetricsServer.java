@@ -186,20 +186,10 @@ public final class MetricsServer implements AutoCloseable {
         Tags tags = Tags.of("source", name, "type", type);
         List<Meter> m = new ArrayList<>();
         Supplier<StatusReport.Source> now = () -> source(name);
-        for (String counter : ownCounters == null ? Set.<String>of() : ownCounters.keySet()) {
-            Supplier<Number> value = () -> {
-                StatusReport.Source s = now.get();
-                Long v = s == null || s.counters() == null ? null : s.counters().get(counter);
-                return v == null ? 0 : v;
-            };
-            if (OWN_GAUGES.contains(counter)) {
-                m.add(gauge("logrouter.source.gauge", "A source's own level (see logrouter status)",
-                        tags.and("gauge", counter), value));
-            } else {
-                m.add(counter("logrouter.source.events", "A source's own counter (see logrouter status)",
-                        tags.and("counter", counter), value));
-            }
-        }
+        ownMeters(m, "source", tags, ownCounters, () -> {
+            StatusReport.Source s = now.get();
+            return s == null ? null : s.counters();
+        });
         m.add(sourceCounter("logrouter.source.records", "Records read by the source", tags, now,
                 StatusReport.Source::records));
         m.add(FunctionCounter.builder("logrouter.source.bytes", keep(now), v -> {
@@ -231,6 +221,29 @@ public final class MetricsServer implements AutoCloseable {
         return m;
     }
 
+    /**
+     * A component's own counters ({@code logrouter_KIND_events_total{counter=...}}) and levels
+     * ({@code logrouter_KIND_gauge{gauge=...}}), read from the latest report.
+     */
+    private void ownMeters(List<Meter> m, String kind, Tags tags, Map<String, Long> names,
+                           Supplier<Map<String, Long>> latestCounters) {
+        String of = "source".equals(kind) ? "A source's" : "A sink's";
+        for (String counter : names == null ? Set.<String>of() : names.keySet()) {
+            Supplier<Number> value = () -> {
+                Map<String, Long> c = latestCounters.get();
+                Long v = c == null ? null : c.get(counter);
+                return v == null ? 0 : v;
+            };
+            if (OWN_GAUGES.contains(counter)) {
+                m.add(gauge("logrouter." + kind + ".gauge", of + " own level (see logrouter status)",
+                        tags.and("gauge", counter), value));
+            } else {
+                m.add(counter("logrouter." + kind + ".events", of + " own counter (see logrouter status)",
+                        tags.and("counter", counter), value));
+            }
+        }
+    }
+
     private Meter sourceCounter(String name, String help, Tags tags, Supplier<StatusReport.Source> now,
                                 ToDoubleFunction<StatusReport.Source> f) {
         return counter(name, help, tags, () -> {
@@ -242,20 +255,10 @@ public final class MetricsServer implements AutoCloseable {
     private List<Meter> registerSink(String name, String type, Map<String, Long> ownCounters) {
         Tags tags = Tags.of("sink", name, "type", type);
         List<Meter> m = new ArrayList<>();
-        for (String counter : ownCounters == null ? Set.<String>of() : ownCounters.keySet()) {
-            Supplier<Number> value = () -> {
-                StatusReport.Sink s = sink(name);
-                Long v = s == null || s.counters() == null ? null : s.counters().get(counter);
-                return v == null ? 0 : v;
-            };
-            if (OWN_GAUGES.contains(counter)) {
-                m.add(gauge("logrouter.sink.gauge", "A sink's own level (see logrouter status)",
-                        tags.and("gauge", counter), value));
-            } else {
-                m.add(counter("logrouter.sink.events", "A sink's own counter (see logrouter status)",
-                        tags.and("counter", counter), value));
-            }
-        }
+        ownMeters(m, "sink", tags, ownCounters, () -> {
+            StatusReport.Sink s = sink(name);
+            return s == null ? null : s.counters();
+        });
         m.add(sinkCounter("logrouter.sink.offered", "Records routed to the sink", tags, name,
                 StatusReport.Sink::offered));
         m.add(sinkCounter("logrouter.sink.delivered", "Records the sink took from its buffer", tags, name,

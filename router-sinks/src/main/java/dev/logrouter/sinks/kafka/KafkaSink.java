@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.kafka;
 
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.sinks.encode.EncodedBuffer;
@@ -159,10 +160,20 @@ public final class KafkaSink implements LogSink {
 
     @Override
     public Mono<Void> write(Flux<LogRecord> records) {
+        return write(records, DeliveryAck.NONE);
+    }
+
+    /**
+     * A record is acknowledged as delivered once the brokers acknowledged it and every record received
+     * before it (or it failed for good and was counted as dropped): a disk buffer frees its segments,
+     * and a source saves its position, only that far.
+     */
+    @Override
+    public Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
         return Mono.create(done -> {
             Session s;
             try {
-                s = new Session(done, new KafkaProducer<>(settings));
+                s = new Session(done, new KafkaProducer<>(settings), ack);
             } catch (RuntimeException e) {
                 lastError = describe(e);
                 done.error(e);
@@ -179,6 +190,8 @@ public final class KafkaSink implements LogSink {
         final long seq;
         final LogRecord record;
         final boolean gap;
+        /** Acknowledged, or dropped and counted: nothing more will happen to it. */
+        boolean settled;
         String topic;
         byte[] key;
         byte[] value;
@@ -197,6 +210,9 @@ public final class KafkaSink implements LogSink {
     private final class Session extends BaseSubscriber<LogRecord> implements Runnable {
         final MonoSink<Void> done;
         final Producer<byte[], byte[]> producer;
+        final DeliveryAck ack;
+        /** Records received from the buffer, in order, until they and all before them are settled. */
+        final java.util.ArrayDeque<Entry> order = new java.util.ArrayDeque<>();
         final Thread thread;
         final ConcurrentLinkedQueue<LogRecord> incoming = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
@@ -216,9 +232,10 @@ public final class KafkaSink implements LogSink {
         long retryAt;
         long retryDelay = RETRY_MIN_NANOS;
 
-        Session(MonoSink<Void> done, Producer<byte[], byte[]> producer) {
+        Session(MonoSink<Void> done, Producer<byte[], byte[]> producer, DeliveryAck ack) {
             this.done = done;
             this.producer = producer;
+            this.ack = ack;
             this.thread = new Thread(this, "kafka-sink-" + spec.name());
             this.thread.setDaemon(true);
             current = producer;
@@ -323,6 +340,7 @@ public final class KafkaSink implements LogSink {
                         acked.incrementAndGet();
                         inFlight.decrementAndGet();
                         more++;
+                        e.settled = true;
                     }
                 } else if (keep(c.error())) {
                     lastError = describe(e, c.error());
@@ -340,10 +358,23 @@ public final class KafkaSink implements LogSink {
                         inFlight.decrementAndGet();
                         unannounced++;
                         more++;
+                        e.settled = true;
                     }
                 }
             }
+            acknowledgeInOrder();
             return more;
+        }
+
+        /** Tells the buffer how far every record is settled: acks complete out of order across partitions. */
+        private void acknowledgeInOrder() {
+            Entry last = null;
+            while (!order.isEmpty() && order.peekFirst().settled) {
+                last = order.pollFirst();
+            }
+            if (last != null) {
+                ack.delivered(last.record);
+            }
         }
 
         /** The next record to send, or null to wait. */
@@ -365,6 +396,7 @@ public final class KafkaSink implements LogSink {
             LogRecord r;
             while ((r = incoming.poll()) != null) {
                 Entry e = new Entry(seq++, r, false);
+                order.addLast(e);
                 if (prepare(e)) {
                     return e;
                 }
@@ -388,6 +420,8 @@ public final class KafkaSink implements LogSink {
                     failed.incrementAndGet();
                     inFlight.decrementAndGet();
                     unannounced++;
+                    e.settled = true;
+                    acknowledgeInOrder();
                     if (!upstreamDone) {
                         upstream().request(1);
                     }

@@ -160,7 +160,8 @@ class KafkaSinkTest {
     void recordsArriveInOrderPerKeyWithTheirFields() throws Exception {
         KafkaSink sink = new KafkaSink(spec("order-{service}", 500, Map.of()));
         SinkBuffer buf = buffer(100_000);
-        Mono<Void> done = sink.write(buf.flux()).cache();
+        List<Long> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Mono<Void> done = sink.write(buf.flux(), r -> acked.add(r.cursor())).cache();
         done.subscribe();
         assertThat(sink.state().connection()).as("nothing to send yet: healthy").isEqualTo("idle");
         List<String> services = List.of("api", "db", "web");
@@ -201,6 +202,9 @@ class KafkaSinkTest {
         assertThat(st.resent()).isZero();
         assertThat(st.connection()).isEqualTo("closed");
         assertThat(sink.inFlight()).isZero();
+        // delivery reaches the buffer in the order records were received, up to the last one
+        assertThat(acked).isNotEmpty().isSorted().doesNotHaveDuplicates();
+        assertThat(acked.get(acked.size() - 1)).isEqualTo(n);
     }
 
     @Test
