@@ -270,6 +270,11 @@ def tail(path, n=5):
         return ""
 
 
+def default_signals():
+    for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 class Env:
     """Temp dir and every child process of one case; close() kills what is left."""
 
@@ -280,7 +285,9 @@ class Env:
     def spawn(self, args, **kw):
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.STDOUT)
-        p = subprocess.Popen(args, start_new_session=True, **kw)
+        # a parent that ignores SIGHUP/SIGINT/SIGTERM (nohup, some CI runners) passes the ignore on; the
+        # router and the receivers must see them at their defaults
+        p = subprocess.Popen(args, start_new_session=True, preexec_fn=default_signals, **kw)
         self.procs.append(p)
         ALL_PROCS.append(p)
         return p

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
@@ -19,6 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code logrouter run}: the daemon, until SIGTERM or SIGINT. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -73,6 +77,12 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    private static String ignoredEffect(List<String> ignored) {
+        return ignored.stream()
+                .map(s -> s + (s.equals("SIGHUP") ? " will not reload the config" : " will not stop the router"))
+                .collect(Collectors.joining(", "));
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -95,8 +105,12 @@ final class RunCommand implements Callable<Integer> {
         }
         // signal handlers only queue the signal; the main thread acts on it
         BlockingQueue<String> signals = new LinkedBlockingQueue<>();
+        List<String> ignored = new ArrayList<>();
         for (String sig : new String[] {"TERM", "INT", "HUP"}) {
-            Signal.handle(new Signal(sig), s -> signals.add(s.getName()));
+            // the JVM keeps a signal its parent ignored (nohup, some supervisors) ignored and installs nothing
+            if (Signal.handle(new Signal(sig), s -> signals.add(s.getName())) == SignalHandler.SIG_IGN) {
+                ignored.add("SIG" + sig);
+            }
         }
         Daemon daemon;
         try {
@@ -105,6 +119,11 @@ final class RunCommand implements Callable<Integer> {
             err.println("logrouter: cannot start: " + e.getMessage());
             err.flush();
             return 1;
+        }
+        if (!ignored.isEmpty()) {
+            Log.LOG.warn("{} ignored by this process (inherited from its parent, as nohup does), so the JVM cannot "
+                    + "handle {}: {}; start logrouter without the ignore (e.g. `env --default-signal=HUP,INT,TERM`)",
+                    String.join(", ", ignored), ignored.size() == 1 ? "it" : "them", ignoredEffect(ignored));
         }
         ReadySignal ready = new ReadySignal(System.getenv(), readyFile);
         try {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +142,26 @@ class CliTest {
             assertThat(p.process.isAlive()).isTrue();
             signal("TERM", p.process.pid());
             assertThat(p.waitFor(15)).isZero();
+        }
+    }
+
+    @Test
+    void runWarnsThatAnInheritedIgnoreOfSighupDisablesReload() throws Exception {
+        Path f = dir.resolve("nohup.yaml");
+        Files.writeString(f, """
+                sources:
+                  first: { type: exec, command: [sh, -c, "exec sleep 300"] }
+                sinks:
+                  console: { type: console }
+                routes:
+                  - to: [console]
+                """);
+        try (RouterProcess p = RouterProcess.start(List.of("env", "--ignore-signal=HUP"), dir, "run", "-c", f.toString())) {
+            assertThat(p.awaitOut(l -> l.contains("SIGHUP ignored"), 30))
+                    .contains("SIGHUP will not reload the config").contains("env --default-signal");
+            signal("TERM", p.process.pid());
+            assertThat(p.waitFor(15)).isZero();
+            assertThat(p.out).noneMatch(l -> l.contains("SIGTERM ignored"));
         }
     }
 

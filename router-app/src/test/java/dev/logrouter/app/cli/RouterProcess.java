@@ -28,8 +28,17 @@ final class RouterProcess implements AutoCloseable {
         this.errPump = pump(process.getErrorStream(), err);
     }
 
+    /**
+     * Starts the CLI with SIGHUP, SIGINT and SIGTERM at their defaults: a test JVM started under nohup (or by a
+     * CI runner that ignores them) would pass the ignore on, and the router could not handle them.
+     */
     static RouterProcess start(Path runtimeDir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(List.of("env", "--default-signal=HUP,INT,TERM"), runtimeDir, args);
+    }
+
+    /** Starts the CLI behind {@code wrapper}, a command that execs what follows it (e.g. {@code env ...}). */
+    static RouterProcess start(List<String> wrapper, Path runtimeDir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-cp");

@@ -138,15 +138,16 @@ class FdSocketSourceTest {
         RecordQueue[] q = new RecordQueue[1];
         start(FdSocketSpec.of("services", sock), q);
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
-        // the writer blocks in open() until the read end is opened below
-        Process child = new ProcessBuilder("sh", "-c", "printf 'from fifo\\n' > \"$0\"; printf 'again\\n' > \"$0\"",
+        // the writer blocks in open() until the read end is opened below; it opens the fifo once, because
+        // the reader sees EOF (and closes) as soon as no writer has it open, so a second open() could block for good
+        Process child = new ProcessBuilder("sh", "-c", "{ printf 'from fifo\\n'; printf 'again\\n'; } > \"$0\"",
                 fifo.toString()).start();
         cleanup.add(child::destroyForcibly);
         try (FileInputStream in = new FileInputStream(fifo.toFile())) {
             client(sock).send("fifo-svc.out", in.getFD());
         }
-        List<LogRecord> got = q[0].await(r -> r.service().equals("fifo-svc"), 1, WAIT);
-        assertThat(got.get(0).msg()).isEqualTo("from fifo");
+        List<LogRecord> got = q[0].await(r -> r.service().equals("fifo-svc"), 2, WAIT);
+        assertThat(got).extracting(LogRecord::msg).containsExactly("from fifo", "again");
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
