@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.logrouter.core.fdsocket.FdSocketSource;
+import dev.logrouter.core.kmsg.KmsgRecordParser;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
@@ -50,15 +52,9 @@ public final class JsonLinesEncoder implements RecordEncoder {
 
     private static final String KERNEL = "kernel";
     /** Record fields a Talos service record leaves out unless {@code extra_fields} names them. */
-    private static final Set<String> HIDDEN_SERVICE_FIELDS = Set.of("memlogd_name");
+    private static final Set<String> HIDDEN_SERVICE_FIELDS = Set.of(FdSocketSource.NAME_FIELD);
     private static final Set<String> ECS_KEYS =
             Set.of("@timestamp", "message", "log", "service", "host", "event", "labels", "fields", "truncated");
-
-    /** Kernel record field names, as the kmsg source stores them in {@link LogRecord#fields()}. */
-    public static final String CLOCK_FIELD = "clock";
-    public static final String FACILITY_FIELD = "facility";
-    public static final String PRIORITY_FIELD = "priority";
-    public static final String SEQ_FIELD = "seq";
 
     private final FieldSet fieldSet;
     private final Map<String, String> extraTags;
@@ -246,11 +242,11 @@ public final class JsonLinesEncoder implements RecordEncoder {
     private void writeTalosKernel(LogRecord r, boolean truncated, EncodedBuffer out) {
         Map<String, Object> f = r.fields();
         Map<String, Object> m = new TreeMap<>(GoJson.KEY_ORDER);
-        m.put("clock", f.getOrDefault(CLOCK_FIELD, 0L));
-        m.put("facility", f.getOrDefault(FACILITY_FIELD, "kern"));
+        m.put("clock", f.getOrDefault(KmsgRecordParser.CLOCK_FIELD, 0L));
+        m.put("facility", f.getOrDefault(KmsgRecordParser.FACILITY_FIELD, "kern"));
         m.put("msg", kernelText(r));
-        m.put("priority", f.getOrDefault(PRIORITY_FIELD, r.level().label()));
-        m.put("seq", f.getOrDefault(SEQ_FIELD, r.cursor()));
+        m.put("priority", f.getOrDefault(KmsgRecordParser.PRIORITY_FIELD, r.level().label()));
+        m.put("seq", f.getOrDefault(KmsgRecordParser.SEQ_FIELD, r.cursor()));
         m.put("talos-level", talosLevel(r.level()));
         m.put("talos-time", new GoTime(r.time()));
         putExtras(r, truncated, m);
