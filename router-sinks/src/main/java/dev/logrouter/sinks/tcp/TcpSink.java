@@ -234,6 +234,8 @@ public final class TcpSink implements LogSink {
         /** When it was first handed to a connection. */
         long firstSentNanos;
         int size;
+        /** Bytes the kernel had taken on the current connection once it took this record. */
+        long end;
 
         Entry(LogRecord record, boolean own) {
             this.record = record;
@@ -259,13 +261,20 @@ public final class TcpSink implements LogSink {
         volatile boolean writing;
         /** A write waited at least {@link #STALL_NANOS} for the kernel: the receiver had stopped reading. */
         volatile boolean stalled;
-        /** Records that left the re-send window while this connection was up, and the newest of them. */
-        long trimmed;
-        long lastTrimmedCursor;
+        /** Bytes the kernel took on this connection. */
+        long accepted;
+        /**
+         * A record the receiver may not have read until this many bytes were taken by the kernel
+         * after it: the send buffer plus the most the receiver's kernel can hold unread.
+         */
+        final long safeDistance;
+        /** Records that left the re-send window before they were {@link #safeDistance} behind. */
+        final Unconfirmed unconfirmed = new Unconfirmed();
 
-        Link(Connection conn, long gen) {
+        Link(Connection conn, long gen, long safeDistance) {
             this.conn = conn;
             this.gen = gen;
+            this.safeDistance = safeDistance;
         }
 
         void fail() {
@@ -290,6 +299,93 @@ public final class TcpSink implements LogSink {
             return firstWriteNanos != 0 && endNanos - firstWriteNanos >= POISON_GRACE_NANOS;
         }
     }
+
+    /**
+     * Records that left the re-send window while the receiver may not have read them, oldest first:
+     * where each ended on the connection, its cursor and, for a buffer's gap record, the loss it
+     * announces. Primitives only, so that a window smaller than the receiver's buffer keeps its
+     * memory bound.
+     */
+    private static final class Unconfirmed {
+        static final int RECORD = 0;
+        /** A gap record from the buffer: written like a record, announcing drops. */
+        static final int BUFFER_GAP = 1;
+        /** A gap record made by this sink: not one of the records it was given. */
+        static final int OWN_GAP = 2;
+        private static final int STRIDE = 4;
+        private long[] ring = new long[STRIDE * 64];
+        private int head;
+        private int size;
+        long records;
+        long gaps;
+        /** Drops announced by the gap records (buffer's and own) among them. */
+        long gapLost;
+
+        private int capacity() {
+            return ring.length / STRIDE;
+        }
+
+        void add(long end, long cursor, long lost, int kind) {
+            if (size == capacity()) {
+                long[] bigger = new long[ring.length * 2];
+                for (int i = 0; i < size; i++) {
+                    System.arraycopy(ring, ((head + i) % capacity()) * STRIDE, bigger, i * STRIDE, STRIDE);
+                }
+                ring = bigger;
+                head = 0;
+            }
+            int at = ((head + size) % capacity()) * STRIDE;
+            ring[at] = end;
+            ring[at + 1] = cursor;
+            ring[at + 2] = lost;
+            ring[at + 3] = kind;
+            size++;
+            count(at, 1);
+        }
+
+        /** Forgets the records at least {@code distance} bytes behind {@code accepted}: the receiver read them. */
+        void confirm(long accepted, long distance) {
+            while (size > 0 && accepted - ring[head * STRIDE] >= distance) {
+                count(head * STRIDE, -1);
+                head = (head + 1) % capacity();
+                size--;
+            }
+        }
+
+        private void count(int at, int sign) {
+            if (ring[at + 3] == RECORD) {
+                records += sign;
+                return;
+            }
+            if (ring[at + 3] == BUFFER_GAP) {
+                gaps += sign;
+            }
+            gapLost += sign * ring[at + 2];
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        /** Oldest and newest cursor of the records (not gap records) among them, or -1 when none. */
+        long[] cursorRange() {
+            long first = -1;
+            long last = -1;
+            for (int i = 0; i < size; i++) {
+                int at = ((head + i) % capacity()) * STRIDE;
+                if (ring[at + 3] == RECORD) {
+                    if (first < 0) {
+                        first = ring[at + 1];
+                    }
+                    last = ring[at + 1];
+                }
+            }
+            return new long[] {first, last};
+        }
+    }
+
+    /** The most a receiver's kernel can hold unread, see {@link TcpSinkSpec#receiveBufferBound()}. */
+    private static final long RECEIVE_BUFFER_BOUND = TcpSinkSpec.receiveBufferBound();
 
     /**
      * The state of one {@link #write} call. {@code concatMap} runs one {@link #send} at a time, so
@@ -368,7 +464,7 @@ public final class TcpSink implements LogSink {
         }
 
         private Link connected(Connection c) {
-            Link l = new Link(c, ++gen);
+            Link l = new Link(c, ++gen, sendQueueBound(c) + RECEIVE_BUFFER_BOUND);
             // a connection after a lost one or after failed attempts is a reconnect; the error that
             // kept it down is over, so status no longer shows it next to "up"
             if (gen > 1 || lastError != null) {
@@ -401,6 +497,19 @@ public final class TcpSink implements LogSink {
             return l;
         }
 
+        /** The most the kernel can hold in this connection's send queue (Linux reports the doubled value). */
+        private long sendQueueBound(Connection c) {
+            try {
+                Integer sndbuf = c.channel().config().getOption(ChannelOption.SO_SNDBUF);
+                if (sndbuf != null && sndbuf > 0) {
+                    return Math.max(sndbuf, 2L * sendBufferBytes(spec.resendBytes()));
+                }
+            } catch (RuntimeException ignored) {
+                // the transport does not report it: assume Linux's doubling of what was asked
+            }
+            return 2L * sendBufferBytes(spec.resendBytes());
+        }
+
         /** The connection is gone: decide whether what it carried must be written again. */
         private void lost(Link l) {
             link = null;
@@ -416,20 +525,12 @@ public final class TcpSink implements LogSink {
                 suspectBreaks = 0;
                 return;
             }
-            if ((l.stalled || l.busyAtEnd) && l.trimmed > 0) {
-                // What the receiver held unread may reach back beyond the window; TCP cannot tell us
-                // how far, so say which records were not re-sent.
-                lastError = "receiver stopped reading, then the connection broke: " + l.trimmed
-                        + " records up to cursor " + l.lastTrimmedCursor + " had left the re-send window"
-                        + " (resend_bytes " + spec.resendBytes() + ") and were not re-sent";
-                LOG.warn("sink {}: {}; any the receiver had not read are lost: raise resend_bytes above the"
-                        + " receiver's receive buffer", spec.name(), lastError);
-            }
             // Re-send the window first, in order, then what was waiting.
             while (!window.isEmpty()) {
                 pending.addFirst(window.pollLast());
             }
             windowBytes = 0;
+            countUnconfirmed(l);
             if (l.firstWriteNanos == 0 || pending.isEmpty()) {
                 return; // nothing was written on it: says nothing about any record
             }
@@ -454,6 +555,35 @@ public final class TcpSink implements LogSink {
             if (++suspectBreaks >= POISON_BREAKS) {
                 dropPoison(suspect);
             }
+        }
+
+        /**
+         * After a break that may have lost data: the records that left the window while the receiver
+         * may not have read them cannot be re-sent. TCP does not tell how much the receiver read, so
+         * all of them are counted as dropped (an upper bound of the loss) and announced by one gap
+         * record ahead of the re-sent window, in their place.
+         */
+        private void countUnconfirmed(Link l) {
+            Unconfirmed u = l.unconfirmed;
+            u.confirm(l.accepted, l.safeDistance);
+            if (u.isEmpty()) {
+                return;
+            }
+            long records = u.records;
+            long gaps = u.gaps;
+            long[] range = u.cursorRange();
+            String what = records + " records" + (records > 0 ? " (cursors " + range[0] + ".." + range[1] + ")" : "")
+                    + (u.gapLost > 0 ? " and gap records announcing " + u.gapLost + " earlier drops" : "");
+            lastError = "connection broke: " + what + " had left the re-send window (resend_bytes "
+                    + spec.resendBytes() + ") less than " + l.safeDistance + " bytes before the end, the send"
+                    + " queue plus what the receiver can hold unread; dropped, as the receiver may not have read them";
+            LOG.warn("sink {}: {}: raise resend_bytes to at least {} to re-send them instead", spec.name(),
+                    lastError, l.safeDistance);
+            written.addAndGet(-(records + gaps)); // counted when the kernel took them; maybe lost all the same
+            dropped.addAndGet(records);
+            droppedGaps.addAndGet(gaps);
+            pending.addFirst(new Entry(LogRecord.gap(LogRecord.now(), "sink " + spec.name()
+                    + " (connection broke beyond the re-send window)", records + u.gapLost), true));
         }
 
         /** A record that breaks every connection it is sent on: drop it, count it, say so, go on. */
@@ -563,6 +693,8 @@ public final class TcpSink implements LogSink {
             Entry e;
             long n = 0;
             while ((e = pending.pollFirst()) != null) {
+                l.accepted += e.size;
+                e.end = l.accepted;
                 if (!e.written) {
                     e.written = true;
                     if (!e.own) {
@@ -574,11 +706,14 @@ public final class TcpSink implements LogSink {
             }
             written.addAndGet(n);
             Entry evicted = null;
+            l.unconfirmed.confirm(l.accepted, l.safeDistance);
             while (windowBytes > spec.resendBytes() && (e = window.pollFirst()) != null) {
                 windowBytes -= e.size;
+                if (l.accepted - e.end < l.safeDistance) {
+                    l.unconfirmed.add(e.end, e.record.cursor(), e.record.lost(), e.own ? Unconfirmed.OWN_GAP
+                            : e.record.isGap() ? Unconfirmed.BUFFER_GAP : Unconfirmed.RECORD);
+                }
                 if (!e.own) {
-                    l.trimmed++;
-                    l.lastTrimmedCursor = e.record.cursor();
                     evicted = e;
                 }
             }

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param connectTimeout connection attempt limit (default 5s)
  * @param writeTimeout  a write not taken by the receiver within this is a dead connection (default 30s)
  * @param resendBytes   bytes of the most recent records kept to re-send after a broken connection
- *                      (default 4 MiB, about what socket buffers can hold in flight)
+ *                      (default: {@link #defaultResendBytes()}, what the socket buffers can hold unread)
  * @param tls           TLS settings, or null for plain TCP
  */
 public record TcpSinkSpec(String name, Endpoint endpoint, EncoderSpec encoder, int batchEvents,
@@ -35,7 +35,7 @@ public record TcpSinkSpec(String name, Endpoint endpoint, EncoderSpec encoder, i
         backoffMax = backoffMax == null ? Duration.ofSeconds(30) : backoffMax;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
         writeTimeout = writeTimeout == null ? Duration.ofSeconds(30) : writeTimeout;
-        resendBytes = resendBytes < 0 ? 4L * 1024 * 1024 : resendBytes;
+        resendBytes = resendBytes < 0 ? defaultResendBytes() : resendBytes;
         if (flushInterval.isNegative() || flushInterval.isZero()) {
             throw new IllegalArgumentException("flush_interval must be positive");
         }
@@ -45,6 +45,38 @@ public record TcpSinkSpec(String name, Endpoint endpoint, EncoderSpec encoder, i
         if (connectTimeout.isNegative() || connectTimeout.isZero() || writeTimeout.isNegative()
                 || writeTimeout.isZero()) {
             throw new IllegalArgumentException("connect_timeout and write_timeout must be positive");
+        }
+    }
+
+    /**
+     * The default re-send window: enough to re-send everything a receiver on this host can hold
+     * unread ({@link #receiveBufferBound()}) plus the sink's own send queue (at most 2 MiB: see
+     * {@code TcpSink.sendBufferBytes}), and never less than 4 MiB. 34 MiB with Linux's loopback
+     * default {@code tcp_rmem} maximum of 32 MiB, 8 MiB with its general default of 6 MiB.
+     */
+    public static long defaultResendBytes() {
+        return Math.max(4L << 20, receiveBufferBound() + (2L << 20));
+    }
+
+    /**
+     * The most a TCP socket on this host can hold unread in its receive queue: the autotuning limit
+     * ({@code net.ipv4.tcp_rmem} maximum) or twice {@code net.core.rmem_max} (the kernel doubles an
+     * explicit {@code SO_RCVBUF}), whichever is larger; 6 MiB (Linux's default) when unreadable.
+     */
+    public static long receiveBufferBound() {
+        long tcpRmemMax = readLastNumber(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_rmem"));
+        long rmemMax = readLastNumber(java.nio.file.Path.of("/proc/sys/net/core/rmem_max"));
+        long bound = Math.max(tcpRmemMax, rmemMax > 0 ? 2 * rmemMax : -1);
+        return bound > 0 ? bound : 6L << 20;
+    }
+
+    private static long readLastNumber(java.nio.file.Path p) {
+        // read as a stream: /proc files report size 0, and Files.readString trusts the size
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+            String[] f = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
+            return Long.parseLong(f[f.length - 1]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
     }
 
