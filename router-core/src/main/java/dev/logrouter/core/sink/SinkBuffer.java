@@ -82,8 +82,13 @@ public final class SinkBuffer {
     private final AtomicLong droppedShutdown = new AtomicLong();
     private final AtomicLong requested = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
+    /** Set once {@code onSubscribe} has returned (rule 1.3), cleared at the end (rule 3.13). */
     private volatile Subscriber<? super LogRecord> subscriber;
+    /** Under the lock: the one subscriber allowed has come. */
+    private boolean subscribed;
     private volatile boolean cancelled;
+    /** A {@code request(n <= 0)}: signalled by the drain as {@code onError}, which ends the subscription. */
+    private volatile Throwable badRequest;
     private boolean done;
 
     /**
@@ -302,47 +307,71 @@ public final class SinkBuffer {
 
     /**
      * The records, for exactly one subscriber. See the class comment for backpressure and replay.
+     * Signals follow the Reactive Streams rules (the TCK runs against them): nothing is signalled
+     * before {@code onSubscribe} returns, {@code request(n <= 0)} ends the subscription with
+     * {@code onError} from the drain (never concurrently with {@code onNext}), and after a cancel or
+     * a terminal signal the buffer no longer references the subscriber.
      */
     public Flux<LogRecord> flux() {
         return Flux.from((Subscriber<? super LogRecord> s) -> {
             lock.lock();
             try {
-                if (subscriber != null) {
+                if (subscribed) {
                     Operators.error(s, new IllegalStateException("sink buffer '" + name + "' allows one subscriber"));
                     return;
                 }
-                subscriber = s;
+                subscribed = true;
             } finally {
                 lock.unlock();
             }
-            s.onSubscribe(new Subscription() {
-                @Override
-                public void request(long n) {
-                    if (!Operators.validate(n)) {
-                        s.onError(Exceptions.nullOrNegativeRequestException(n));
-                        return;
-                    }
-                    requested.getAndUpdate(v -> Operators.addCap(v, n));
+            s.onSubscribe(new BufferSubscription());
+            // Only now may the drain signal: requests made inside onSubscribe are served from here.
+            if (!cancelled) {
+                subscriber = s;
+                if (cancelled) {
+                    subscriber = null; // cancelled from another thread meanwhile
+                } else {
                     drain();
                 }
-
-                @Override
-                public void cancel() {
-                    cancelled = true;
-                    lock.lock();
-                    try {
-                        long n = store.cancel();
-                        dropped.addAndGet(n);
-                        droppedShutdown.addAndGet(n);
-                        stopStore();
-                        notFull.signalAll();
-                    } finally {
-                        lock.unlock();
-                    }
-                    worker.dispose();
-                }
-            });
+            }
         });
+    }
+
+    /** The subscriber's handle; it holds no reference to the subscriber itself. */
+    private final class BufferSubscription implements Subscription {
+        @Override
+        public void request(long n) {
+            if (!Operators.validate(n)) {
+                if (badRequest == null) {
+                    badRequest = Exceptions.nullOrNegativeRequestException(n);
+                }
+            } else {
+                requested.getAndUpdate(v -> Operators.addCap(v, n));
+            }
+            drain();
+        }
+
+        @Override
+        public void cancel() {
+            stop();
+            subscriber = null;
+            worker.dispose();
+        }
+    }
+
+    /** The subscription is over (cancel or bad request): what is buffered is dropped and counted. */
+    private void stop() {
+        cancelled = true;
+        lock.lock();
+        try {
+            long n = store.cancel();
+            dropped.addAndGet(n);
+            droppedShutdown.addAndGet(n);
+            stopStore();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** No more offers: the flux completes once what is buffered is delivered. */
@@ -384,10 +413,18 @@ public final class SinkBuffer {
         int missed = 1;
         Subscriber<? super LogRecord> s = subscriber;
         do {
-            if (!done) {
+            if (!done && s != null && badRequest != null) {
+                // rule 3.9: the error ends the subscription, like a cancel, and nothing follows it
+                done = true;
+                stop();
+                subscriber = null;
+                s.onError(badRequest);
+                worker.dispose();
+            }
+            if (!done && s != null && !cancelled) {
                 long r = requested.get();
                 long e = 0;
-                while (e != r && !cancelled) {
+                while (e != r && !cancelled && badRequest == null) {
                     LogRecord next;
                     long gap = 0;
                     boolean complete = false;
@@ -426,6 +463,7 @@ public final class SinkBuffer {
                         if (complete) {
                             done = true;
                             finish();
+                            subscriber = null;
                             s.onComplete();
                         }
                         break;
@@ -435,9 +473,10 @@ public final class SinkBuffer {
                 if (e != 0 && r != Long.MAX_VALUE) {
                     requested.addAndGet(-e);
                 }
-                if (!done && e == r && queueEmptyAndClosed()) {
+                if (!done && !cancelled && badRequest == null && e == r && queueEmptyAndClosed()) {
                     done = true;
                     finish();
+                    subscriber = null;
                     s.onComplete();
                 }
             }
