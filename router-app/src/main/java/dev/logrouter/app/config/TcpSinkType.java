@@ -32,7 +32,8 @@ final class TcpSinkType implements SinkType<TcpSinkType.Config> {
      * @param backoffMax     longest reconnect delay (default 30s)
      * @param connectTimeout (default 5s)
      * @param writeTimeout   a receiver that takes nothing for this long gets a new connection (default 30s)
-     * @param resendBytes    newest written bytes re-sent after a broken connection (default 4MiB)
+     * @param resendBytes    newest written bytes re-sent after a broken connection (default: what a
+     *                       receiver on this host can hold unread plus the send queue, at least 4MiB)
      * @param tls            TLS block, absent for plain TCP
      * @param extraFields    json_lines talos: keys beyond Talos's own (cursor, stream, source, partial,
      *                       truncated, memlogd_name or a record field)

@@ -707,7 +707,10 @@ public final class TcpSink implements LogSink {
             written.addAndGet(n);
             Entry evicted = null;
             l.unconfirmed.confirm(l.accepted, l.safeDistance);
-            while (windowBytes > spec.resendBytes() && (e = window.pollFirst()) != null) {
+            // A record leaves only when resend_bytes of newer records stay behind it: with a window of
+            // at least the safe distance, whatever leaves is known read.
+            while ((e = window.peekFirst()) != null && windowBytes - e.size >= spec.resendBytes()) {
+                window.pollFirst();
                 windowBytes -= e.size;
                 if (l.accepted - e.end < l.safeDistance) {
                     l.unconfirmed.add(e.end, e.record.cursor(), e.record.lost(), e.own ? Unconfirmed.OWN_GAP
