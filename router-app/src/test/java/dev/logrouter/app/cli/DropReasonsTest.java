@@ -1,0 +1,121 @@
+package dev.logrouter.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.logrouter.app.config.ConfigLoader;
+import dev.logrouter.app.config.RouterConfig;
+import dev.logrouter.app.daemon.Daemon;
+import dev.logrouter.app.metrics.MetricsServer;
+import dev.logrouter.app.status.StatusReport;
+import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LogRecord;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drops by reason, end to end: a running daemon, a real TCP sink, a real receiver; what the receiver
+ * got plus what {@code status --json} and {@code /metrics} count as dropped is everything sent.
+ */
+class DropReasonsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static void waitFor(String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    static String get(int port, String path) throws Exception {
+        HttpResponse<String> res = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        return res.body();
+    }
+
+    /** The value of one series in Prometheus text, by its exact name and a label it must carry. */
+    static double series(String metrics, String name, String... labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)} (\\S+)$").matcher(metrics);
+        while (m.find()) {
+            boolean all = true;
+            for (String l : labels) {
+                all &= m.group(1).contains(l);
+            }
+            if (all) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        throw new AssertionError("no series " + name + " with " + List.of(labels) + " in:\n" + metrics);
+    }
+
+    /**
+     * A JSON line nested 1000 deep: {@code parse: json} lifts it into fields (the parser allows that
+     * depth), but the ECS encoder puts fields one level deeper, past what its JSON writer allows.
+     */
+    static String nestedTooDeep() {
+        int depth = 1000;
+        return "{\"deep\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}";
+    }
+
+    @Test
+    void aRecordTheEncoderCannotEncodeIsDroppedAsEncodeError(@TempDir Path dir) throws Exception {
+        List<String> got = new CopyOnWriteArrayList<>();
+        int port = LineReceiver.freePort();
+        try (LineReceiver receiver = new LineReceiver(port, got::add)) {
+            RouterConfig config = new ConfigLoader(Map.of(ConfigLoader.RUNTIME_DIR_VARIABLE, dir.toString())).parse("""
+                    sinks:
+                      out: { type: tcp, endpoint: "tcp://127.0.0.1:%d/", format: json_lines, fields: ecs }
+                    routes:
+                      - { service: app, to: [out], transforms: [ { parse: json } ] }
+                    """.formatted(port), "encode.yaml");
+            Daemon d = Daemon.start(config);
+            try (MetricsServer m = MetricsServer.start("127.0.0.1:0",
+                    () -> StatusReport.of(d.router(), System.currentTimeMillis(), null, null))) {
+                d.router().ingest(LogRecord.of(LogRecord.now(), "app", "app", "stdout", Level.INFO, "before"));
+                d.router().ingest(LogRecord.of(LogRecord.now(), "app", "app", "stdout", Level.INFO, nestedTooDeep()));
+                d.router().ingest(LogRecord.of(LogRecord.now(), "app", "app", "stdout", Level.INFO, "after"));
+                waitFor("two lines and one drop", () -> got.size() >= 2
+                        && StatusReport.of(d.router(), 0, null, null).sinks().get(0).dropped() >= 1);
+
+                assertThat(got).hasSize(2);
+                assertThat(got.get(0)).contains("\"message\":\"before\"");
+                assertThat(got.get(1)).contains("\"message\":\"after\"");
+
+                StatusReport report = StatusReport.of(d.router(), System.currentTimeMillis(), null, null);
+                JsonNode sink = JSON.readTree(report.toJson()).get("sinks").get(0);
+                assertThat(sink.get("dropped").asLong()).isEqualTo(1);
+                assertThat(sink.path("droppedEncode").asLong(-1)).as(sink.toString()).isEqualTo(1);
+                assertThat(sink.get("droppedTransport").asLong()).isZero();
+                assertThat(sink.get("lastError").asText()).contains("cannot encode");
+                assertThat(StatusCommand.render(StatusReport.parse(report.toJson())))
+                        .contains("out: dropped 1 = buffer full 0 + shutdown 0 + transport 0 + encode error 1");
+
+                String metrics = get(m.port(), "/metrics");
+                assertThat(series(metrics, "logrouter_sink_dropped_total", "sink=\"out\"", "reason=\"encode_error\""))
+                        .isEqualTo(1.0);
+                assertThat(series(metrics, "logrouter_sink_dropped_total", "sink=\"out\"", "reason=\"transport\""))
+                        .isZero();
+                assertThat(got.size() + sink.get("dropped").asLong()).isEqualTo(3);
+            } finally {
+                d.stop(Duration.ofSeconds(2));
+            }
+        }
+    }
+}
