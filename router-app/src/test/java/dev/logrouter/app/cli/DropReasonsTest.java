@@ -118,4 +118,77 @@ class DropReasonsTest {
             }
         }
     }
+
+    /** {@code logrouter status ARGS} against the daemon's query socket, in process; its stdout. */
+    static String status(Path socket, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = LogrouterCommand.commandLine();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(out, true));
+        List<String> all = new java.util.ArrayList<>(List.of("status", "--socket", socket.toString()));
+        all.addAll(List.of(args));
+        assertThat(cl.execute(all.toArray(new String[0]))).as(out.toString()).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void recordsARateLimitDropsReconcileWithWhatTheReceiverGot(@TempDir Path dir) throws Exception {
+        int n = 200;
+        List<String> got = new CopyOnWriteArrayList<>();
+        int port = LineReceiver.freePort();
+        try (LineReceiver receiver = new LineReceiver(port, got::add)) {
+            // a window far longer than the test: exactly `max` records pass, whatever the speed
+            RouterConfig config = new ConfigLoader(Map.of(ConfigLoader.RUNTIME_DIR_VARIABLE, dir.toString())).parse("""
+                    sinks:
+                      out: { type: tcp, endpoint: "tcp://127.0.0.1:%d/" }
+                    routes:
+                      - service: app
+                        to: [out]
+                        transforms: [ { rate_limit: { per: service, max: 5, interval: 1h } } ]
+                    """.formatted(port), "rate-limit.yaml");
+            Daemon d = Daemon.start(config);
+            try (MetricsServer m = MetricsServer.start("127.0.0.1:0",
+                    () -> StatusReport.of(d.router(), System.currentTimeMillis(), null, null))) {
+                // two blank lines first: they pass the rate limit, and the Talos json_lines sink skips them
+                for (int i = 0; i < n; i++) {
+                    d.router().ingest(LogRecord.of(LogRecord.now(), "app", "app", "stdout", Level.INFO,
+                            i < 2 ? "   " : "line " + i));
+                }
+                waitFor("three lines", () -> got.size() >= 3
+                        && StatusReport.of(d.router(), 0, null, null).sinks().get(0).written() == 3);
+
+                JsonNode report = JSON.readTree(status(config.query().socket(), "--json"));
+                JsonNode route = report.get("routes").get(0);
+                JsonNode sink = report.get("sinks").get(0);
+                assertThat(route.get("index").asInt()).isZero();
+                assertThat(route.get("droppedRateLimit").asLong()).isEqualTo(n - 5);
+                assertThat(sink.get("skippedBlank").asLong()).isEqualTo(2);
+                assertThat(sink.get("offered").asLong()).isEqualTo(3);
+                assertThat(got.size() + route.get("droppedRateLimit").asLong() + sink.get("skippedBlank").asLong()
+                        + sink.get("dropped").asLong()).isEqualTo(n);
+                assertThat(got).allSatisfy(l -> assertThat(l).contains("\"talos-service\":\"app\""));
+
+                String text = status(config.query().socket());
+                assertThat(text).containsPattern("(?m)^ROUTE +TO +RATE LIMITED +BLANK SKIPPED$")
+                        .containsPattern("(?m)^0 +out +" + (n - 5) + " +0$")
+                        .contains("out: before the buffer: rate limit dropped 0, blank lines skipped 2");
+
+                String metrics = get(m.port(), "/metrics");
+                double routeDropped = series(metrics, "logrouter_route_dropped_total", "route=\"0\"", "to=\"out\"",
+                        "reason=\"rate_limit\"");
+                double skipped = series(metrics, "logrouter_sink_skipped_total", "sink=\"out\"", "reason=\"blank\"");
+                double sinkDropped = 0;
+                for (String reason : new String[] {"buffer_full", "shutdown", "transport", "encode_error"}) {
+                    sinkDropped += series(metrics, "logrouter_sink_dropped_total", "sink=\"out\"",
+                            "reason=\"" + reason + "\"");
+                }
+                assertThat(series(metrics, "logrouter_sink_transform_dropped_total", "sink=\"out\"",
+                        "reason=\"rate_limit\"")).isZero();
+                assertThat(routeDropped).isEqualTo(n - 5);
+                assertThat(got.size() + routeDropped + skipped + sinkDropped).isEqualTo(n);
+            } finally {
+                d.stop(Duration.ofSeconds(2));
+            }
+        }
+    }
 }
