@@ -135,17 +135,25 @@ class DropReasonsTest {
     void recordsARateLimitDropsReconcileWithWhatTheReceiverGot(@TempDir Path dir) throws Exception {
         int n = 200;
         List<String> got = new CopyOnWriteArrayList<>();
+        List<String> gotLimited = new CopyOnWriteArrayList<>();
         int port = LineReceiver.freePort();
-        try (LineReceiver receiver = new LineReceiver(port, got::add)) {
+        int port2 = LineReceiver.freePort();
+        try (LineReceiver receiver = new LineReceiver(port, got::add);
+             LineReceiver receiver2 = new LineReceiver(port2, gotLimited::add)) {
             // a window far longer than the test: exactly `max` records pass, whatever the speed
             RouterConfig config = new ConfigLoader(Map.of(ConfigLoader.RUNTIME_DIR_VARIABLE, dir.toString())).parse("""
                     sinks:
                       out: { type: tcp, endpoint: "tcp://127.0.0.1:%d/" }
+                      limited:
+                        type: tcp
+                        endpoint: "tcp://127.0.0.1:%d/"
+                        transforms: [ { rate_limit: { per: service, max: 3, interval: 1h } } ]
                     routes:
                       - service: app
                         to: [out]
                         transforms: [ { rate_limit: { per: service, max: 5, interval: 1h } } ]
-                    """.formatted(port), "rate-limit.yaml");
+                      - { service: app, to: [limited] }
+                    """.formatted(port, port2), "rate-limit.yaml");
             Daemon d = Daemon.start(config);
             try (MetricsServer m = MetricsServer.start("127.0.0.1:0",
                     () -> StatusReport.of(d.router(), System.currentTimeMillis(), null, null))) {
@@ -154,8 +162,8 @@ class DropReasonsTest {
                     d.router().ingest(LogRecord.of(LogRecord.now(), "app", "app", "stdout", Level.INFO,
                             i < 2 ? "   " : "line " + i));
                 }
-                waitFor("three lines", () -> got.size() >= 3
-                        && StatusReport.of(d.router(), 0, null, null).sinks().get(0).written() == 3);
+                waitFor("three lines at each receiver", () -> got.size() >= 3 && gotLimited.size() >= 3
+                        && StatusReport.of(d.router(), 0, null, null).sinks().stream().allMatch(s -> s.written() == 3));
 
                 JsonNode report = JSON.readTree(status(config.query().socket(), "--json"));
                 JsonNode route = report.get("routes").get(0);
@@ -167,11 +175,19 @@ class DropReasonsTest {
                 assertThat(got.size() + route.get("droppedRateLimit").asLong() + sink.get("skippedBlank").asLong()
                         + sink.get("dropped").asLong()).isEqualTo(n);
                 assertThat(got).allSatisfy(l -> assertThat(l).contains("\"talos-service\":\"app\""));
+                // the sink's own rate limit: blank lines are skipped first (Talos json_lines), then 3 pass
+                assertThat(report.get("routes")).hasSize(1);
+                JsonNode limited = report.get("sinks").get(1);
+                assertThat(limited.get("name").asText()).isEqualTo("limited");
+                assertThat(limited.get("droppedRateLimit").asLong()).isEqualTo(n - 2 - 3);
+                assertThat(gotLimited.size() + limited.get("droppedRateLimit").asLong()
+                        + limited.get("skippedBlank").asLong() + limited.get("dropped").asLong()).isEqualTo(n);
 
                 String text = status(config.query().socket());
                 assertThat(text).containsPattern("(?m)^ROUTE +TO +RATE LIMITED +BLANK SKIPPED$")
                         .containsPattern("(?m)^0 +out +" + (n - 5) + " +0$")
-                        .contains("out: before the buffer: rate limit dropped 0, blank lines skipped 2");
+                        .contains("out: before the buffer: rate limit dropped 0, blank lines skipped 2")
+                        .contains("limited: before the buffer: rate limit dropped " + (n - 5) + ", blank lines skipped 2");
 
                 String metrics = get(m.port(), "/metrics");
                 double routeDropped = series(metrics, "logrouter_route_dropped_total", "route=\"0\"", "to=\"out\"",
@@ -184,6 +200,8 @@ class DropReasonsTest {
                 }
                 assertThat(series(metrics, "logrouter_sink_transform_dropped_total", "sink=\"out\"",
                         "reason=\"rate_limit\"")).isZero();
+                assertThat(series(metrics, "logrouter_sink_transform_dropped_total", "sink=\"limited\"",
+                        "reason=\"rate_limit\"")).isEqualTo(n - 5);
                 assertThat(routeDropped).isEqualTo(n - 5);
                 assertThat(got.size() + routeDropped + skipped + sinkDropped).isEqualTo(n);
             } finally {
