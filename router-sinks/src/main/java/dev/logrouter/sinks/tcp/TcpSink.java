@@ -51,7 +51,10 @@ import reactor.util.retry.Retry;
  * stay in a re-send window; when a connection breaks (reset, write error, write timeout, or a close
  * right after a write) the window is written again on the next connection before anything new
  * (at-least-once; the re-sent records carry their original cursor and are counted in
- * {@link SinkState#resent()}). A receiver that closes an idle connection (Filebeat does after 300 s)
+ * {@link SinkState#resent()}). The default window covers the send queue plus the most a receiver on
+ * this host can hold unread; records that leave a smaller window before that many newer bytes were
+ * taken by the kernel are, if the connection then breaks, counted as dropped and announced by one
+ * gap record (the receiver may not have read them, and TCP cannot tell). A receiver that closes an idle connection (Filebeat does after 300 s)
  * read everything before closing, so the sink just reconnects when it next has data, quietly and
  * without re-sending. A write timeout aborts the connection with a reset, so the receiver never sees
  * an orderly end after a cut frame; a forced stop (cancel) resets the connection the same way.

@@ -51,8 +51,8 @@ public record TcpSinkSpec(String name, Endpoint endpoint, EncoderSpec encoder, i
     /**
      * The default re-send window: enough to re-send everything a receiver on this host can hold
      * unread ({@link #receiveBufferBound()}) plus the sink's own send queue (at most 2 MiB: see
-     * {@code TcpSink.sendBufferBytes}), and never less than 4 MiB. 34 MiB with Linux's loopback
-     * default {@code tcp_rmem} maximum of 32 MiB, 8 MiB with its general default of 6 MiB.
+     * {@code TcpSink.sendBufferBytes}), and never less than 4 MiB: 34 MiB with a {@code tcp_rmem}
+     * maximum of 32 MiB, 8 MiB with Linux's default of 6 MiB.
      */
     public static long defaultResendBytes() {
         return Math.max(4L << 20, receiveBufferBound() + (2L << 20));
