@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.nio.file.Files;
@@ -62,6 +63,16 @@ class ConfigSchemaTest {
                 .as(ConfigSchema.COMMITTED_PATH + " is out of date with the config records; regenerate it with: "
                         + REGENERATE)
                 .isEqualTo(ConfigSchema.json());
+    }
+
+    @Test
+    void theCommittedSchemaIsAValidDraft07Schema() throws Exception {
+        // the validator ships the draft-07 meta-schema: nothing is fetched
+        Schema meta = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7)
+                .getSchema(SchemaLocation.of("http://json-schema.org/draft-07/schema#"));
+        assertThat(meta.validate(Files.readString(committed()), InputFormat.JSON)).isEmpty();
+        assertThat(meta.validate("{\"type\": 5, \"required\": \"type\"}", InputFormat.JSON))
+                .extracting(e -> e.getInstanceLocation().toString()).contains("/type", "/required");
     }
 
     @Test
