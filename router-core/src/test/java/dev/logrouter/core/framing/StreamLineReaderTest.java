@@ -1,6 +1,7 @@
 package dev.logrouter.core.framing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -56,11 +57,8 @@ class StreamLineReaderTest {
         assertThat(got).containsExactly("a", "b|partial");
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!cond.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(cond.getAsBoolean()).as("condition within 5s").isTrue();
+    private static void waitFor(java.util.function.BooleanSupplier cond) {
+        await("condition within 5s").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(cond::getAsBoolean);
     }
 }
