@@ -186,7 +186,8 @@ class CrashRecoveryTest {
                     .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                     .untilAsserted(() -> {
                         assertThat(p.process.isAlive()).as("router running; err=%s", p.err).isTrue();
-                        assertThat(Files.exists(state) ? Files.readString(state) : "").doesNotContain("seq=" + n + "\n");
+                        String saved = Files.exists(state) ? Files.readString(state) : "";
+                        assertThat(saved).doesNotContain("seq=" + n + "\n");
                     });
             p.process.destroyForcibly(); // SIGKILL while the TCP receiver is down
             assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).isTrue();

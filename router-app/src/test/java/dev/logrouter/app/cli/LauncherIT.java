@@ -58,7 +58,8 @@ class LauncherIT {
         pump.start();
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .untilAsserted(() -> assertThat(lines).as("logrouter output").anyMatch(l -> l.contains("logrouter started")));
+                    .untilAsserted(() -> assertThat(lines).as("logrouter output")
+                            .anyMatch(l -> l.contains("logrouter started")));
             assertThat(lines).anyMatch(l -> l.contains("logrouter started") && l.contains("<built-in default>"));
             p.toHandle().destroy();
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();

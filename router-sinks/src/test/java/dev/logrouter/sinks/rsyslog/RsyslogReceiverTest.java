@@ -122,7 +122,8 @@ class RsyslogReceiverTest {
 
     private static List<String> awaitLines(Path file, int n) throws Exception {
         await(n + " lines in " + file).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                .untilAsserted(() -> assertThat(read(file).lines().count()).as("lines so far").isGreaterThanOrEqualTo(n));
+                .untilAsserted(() -> assertThat(read(file).lines().count()).as("lines so far")
+                        .isGreaterThanOrEqualTo(n));
         return Files.readAllLines(file, StandardCharsets.UTF_8);
     }
 

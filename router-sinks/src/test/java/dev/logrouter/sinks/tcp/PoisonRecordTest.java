@@ -60,7 +60,8 @@ class PoisonRecordTest {
             for (; i <= n && sink.state().dropped() == 0; i++) {
                 SinkState before = sink.state();
                 buffer.offer(TcpSinkTest.record(i));
-                await("the sink to act on record " + i).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                await("the sink to act on record " + i).atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(1))
                         .untilAsserted(() -> assertThat(progress(sink.state())).as("%s", sink.state())
                                 .isGreaterThan(progress(before)));
             }
