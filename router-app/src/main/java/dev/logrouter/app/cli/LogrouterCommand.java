@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ReadCommand.class,
             DmesgCommand.class,
             StatusCommand.class,
+            ReloadCommand.class,
             WriteCommand.class,
             CommandLine.HelpCommand.class
         })
