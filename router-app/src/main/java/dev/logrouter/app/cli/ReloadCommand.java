@@ -28,31 +28,17 @@ final class ReloadCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (QueryClient c = QueryClient.connect(socket.resolve())) {
-            c.send(QueryRequest.reloadRequest().toJson());
-            String line = c.readLine();
-            if (line == null) {
-                throw new CliFailure(ExitCodes.ERROR, "the daemon closed the connection without a reload answer");
-            }
-            ReloadReport r = ReloadReport.parse(line);
+        return CliFailure.reported(err, "reload answer", () -> {
+            ReloadReport r = ReloadReport.parse(QueryClient.askOnce(socket.resolve(),
+                    QueryRequest.reloadRequest().toJson(), "a reload answer"));
             if (!r.ok()) {
                 r.errors().forEach(err::println);
-                err.println("logrouter: reload refused, the running config stays");
-                err.flush();
-                return ExitCodes.ERROR;
+                throw new CliFailure(ExitCodes.ERROR, "reload refused, the running config stays");
             }
             out.print(render(r));
             out.flush();
             return ExitCodes.OK;
-        } catch (CliFailure f) {
-            err.println("logrouter: " + f.getMessage());
-            err.flush();
-            return f.exitCode;
-        } catch (IllegalArgumentException e) {
-            err.println("logrouter: unexpected reload answer: " + e.getMessage());
-            err.flush();
-            return ExitCodes.ERROR;
-        }
+        });
     }
 
     /** {@code OK FILE reloaded} and one line each for kept, started, stopped and what needs a restart. */
