@@ -11,11 +11,11 @@ import picocli.CommandLine.Mixin;
 
 /** {@code logrouter reload}: asks a running logrouter to reload its config, as SIGHUP does, and prints the result. */
 @Command(name = "reload", mixinStandardHelpOptions = true,
-        description = {"Ask a running logrouter, over its query socket, to read its config file again and apply it",
-            "(the same reload as SIGHUP). Prints what was kept, started and stopped and exits 0; an invalid",
-            "config is refused with the FILE:LINE:COL: message lines 'logrouter check' prints, exit 1, and the",
-            "running config stays. Who may ask: whoever may open the query socket (query.mode,",
-            "query.allow_uids/allow_gids). Other exit codes as for 'logrouter read'."})
+        description = {"Ask a running logrouter to reload its config, as SIGHUP does.",
+            "The request goes over the query socket. Prints what was kept, started and stopped and exits 0;",
+            "an invalid config is refused with the FILE:LINE:COL: message lines 'logrouter check' prints,",
+            "exit 1, and the running config stays. Who may ask: whoever may open the query socket",
+            "(query.mode, query.allow_uids/allow_gids). Other exit codes as for 'logrouter read'."})
 final class ReloadCommand implements Callable<Integer> {
 
     @Mixin
