@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ReadCommand.class,
             DmesgCommand.class,
             StatusCommand.class,
+            ReloadCommand.class,
             WriteCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -62,7 +62,7 @@ class QueryGlobTest {
     void unclosedBracketIsAnErrorLineNotAnEmptyAnswer() throws Exception {
         List<String> got = query("{\"services\":\"web[12\"}");
         assertThat(got).hasSize(1);
-        assertThat(got.get(0)).startsWith("{\"error\":").contains("no closing ']'");
+        assertThat(got.get(0)).startsWith("{\"error\":").contains("unclosed '[' at position 4 in glob");
         assertThat(query("{\"streams\":[\"std[out\"]}").get(0)).startsWith("{\"error\":");
         assertThat(server.counters().badRequests()).isEqualTo(2);
     }
