@@ -4,6 +4,7 @@ import dev.logrouter.core.framing.StreamLineReader;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LevelPrefix;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceHealth;
 import java.io.IOException;
@@ -157,8 +158,10 @@ public final class ExecSource implements LogSource {
             state.set("running");
             long pid = p.pid();
             sink.next(event(Level.INFO, "exec " + spec.name() + ": started pid " + pid + " " + spec.command(), pid, null));
-            Thread out = reader(p.getInputStream(), "stdout", sink);
-            Thread err = reader(p.getErrorStream(), "stderr", sink);
+            // the child's pipes are read only while there is demand: a full block sink blocks the child's writes
+            Demand demand = Demand.of(sink);
+            Thread out = reader(demand.gate(p.getInputStream()), "stdout", sink);
+            Thread err = reader(demand.gate(p.getErrorStream()), "stderr", sink);
             Thread waiter = new Thread(() -> {
                 try {
                     int code = p.waitFor();

@@ -5,6 +5,7 @@ import dev.logrouter.core.framing.LineFramer;
 import dev.logrouter.core.io.IntakeLoops;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
@@ -36,9 +37,12 @@ import reactor.netty.udp.UdpServer;
  *
  * <p>{@link #records()}: cold. Subscribing binds the address (failure is signalled as an error);
  * cancelling closes it and its connections. Records are emitted on the source's own event loop thread
- * ({@link IntakeLoops}): when a {@code when_full: block} sink holds that thread, this source stops
- * reading and its senders see a full TCP window, while sinks and other sources go on. Without
- * demand they are buffered in the flux (the router always requests without bound). Nothing is replayed.
+ * ({@link IntakeLoops}). Backpressure: each connection reads only while the subscriber has demand
+ * (Reactor Netty's {@code receive()} with real demand turns the channel's auto-read off), so when
+ * the router stops requesting (a full {@code when_full: block} sink) every connection stops after at
+ * most a few reads and its sender sees a full TCP window; UDP stops reading its socket and the kernel
+ * drops what overflows its receive buffer (UDP has no backpressure). The event loop itself never
+ * waits: other connections' accepts and sinks go on. Nothing is replayed.
  */
 public final class NetSource implements LogSource {
 
@@ -101,13 +105,14 @@ public final class NetSource implements LogSource {
         return Flux.create(sink -> {
             reactor.core.Disposable server;
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
+            Demand demand = Demand.of(sink);
             try {
                 if (spec.protocol() == NetProtocol.TCP) {
-                    DisposableServer s = startTcp(sink, loops);
+                    DisposableServer s = startTcp(sink, demand, loops);
                     bound = (InetSocketAddress) s.address();
                     server = s;
                 } else {
-                    reactor.netty.Connection c = startUdp(sink, loops);
+                    reactor.netty.Connection c = startUdp(sink, demand, loops);
                     bound = (InetSocketAddress) c.address();
                     server = c;
                 }
@@ -158,7 +163,7 @@ public final class NetSource implements LogSource {
         return Map.of();
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink, IntakeLoops loops) {
+    private DisposableServer startTcp(FluxSink<LogRecord> sink, Demand demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
@@ -183,6 +188,8 @@ public final class NetSource implements LogSource {
                                 buf.readBytes(chunk);
                                 framer.feed(chunk, 0, n);
                             })
+                            // the next read waits for demand: one chunk at a time, auto-read off meanwhile
+                            .concatMap(buf -> demand.available(), 1)
                             .doFinally(s -> {
                                 // the last line of a connection needs no newline to count as whole
                                 if (framer.hasPending()) {
@@ -197,7 +204,7 @@ public final class NetSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink, IntakeLoops loops) {
+    private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink, Demand demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         return UdpServer.create()
                 .runOn(loops.resources())
@@ -219,7 +226,7 @@ public final class NetSource implements LogSource {
                             framer.feed(NEWLINE, 0, 1);
                         }
                     }
-                }).then())
+                }).concatMap(o -> demand.available(), 1).then())
                 .bindNow(Duration.ofSeconds(10));
     }
 }

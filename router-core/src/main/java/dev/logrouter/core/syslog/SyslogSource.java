@@ -6,6 +6,7 @@ import dev.logrouter.core.io.IntakeLoops;
 import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
@@ -44,7 +45,10 @@ import reactor.netty.udp.UdpServer;
  *
  * <p>{@link #records()}: cold. Subscribing binds every configured address (a failure is signalled as
  * an error); cancelling closes them and removes the socket file. Records are emitted on the receiving
- * threads; without demand they are buffered in the flux (the router always requests without bound).
+ * threads. Backpressure: every input reads only while the subscriber has demand (TCP and UDP turn
+ * auto-read off on the source's event loop, which never waits; the Unix socket's own thread waits),
+ * so while the router stops requesting (a full {@code when_full: block} sink) TCP senders see a full
+ * window, {@code /dev/log} writers block on a full socket buffer, and UDP overflows in the kernel.
  * Nothing is replayed.
  */
 public final class SyslogSource implements LogSource {
@@ -118,6 +122,7 @@ public final class SyslogSource implements LogSource {
         return Flux.create(sink -> {
             List<Disposable> open = new ArrayList<>();
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
+            Demand demand = Demand.of(sink);
             open.add(loops);
             Disposable all = () -> {
                 for (int i = open.size() - 1; i >= 0; i--) {
@@ -128,15 +133,15 @@ public final class SyslogSource implements LogSource {
             };
             try {
                 if (spec.path() != null) {
-                    open.add(startUnix(sink));
+                    open.add(startUnix(sink, demand));
                 }
                 if (spec.udp() != null) {
-                    Connection udp = startUdp(sink, loops);
+                    Connection udp = startUdp(sink, demand, loops);
                     boundUdp = (InetSocketAddress) udp.address();
                     open.add(udp);
                 }
                 if (spec.tcp() != null) {
-                    DisposableServer tcp = startTcp(sink, loops);
+                    DisposableServer tcp = startTcp(sink, demand, loops);
                     boundTcp = (InetSocketAddress) tcp.address();
                     open.add(tcp);
                 }
@@ -161,7 +166,7 @@ public final class SyslogSource implements LogSource {
         sink.next(p.record());
     }
 
-    private Disposable startUnix(FluxSink<LogRecord> sink) throws IOException {
+    private Disposable startUnix(FluxSink<LogRecord> sink, Demand demand) throws IOException {
         SocketFile file = new SocketFile(spec.path(), spec.mode());
         AFUNIXDatagramChannel ch = file.bind(at -> {
             AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();
@@ -181,6 +186,14 @@ public final class SyslogSource implements LogSource {
             byte[] heap = new byte[max + 1];
             while (true) {
                 buf.clear();
+                try {
+                    demand.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!ch.isOpen()) {
+                    return;
+                }
                 try {
                     // read, not receive: the sender's address is not needed and costs an object per datagram
                     ch.read(buf);
@@ -219,6 +232,7 @@ public final class SyslogSource implements LogSource {
             } catch (IOException e) {
                 // closing anyway
             }
+            demand.release();
             try {
                 t.join(2000);
             } catch (InterruptedException e) {
@@ -230,7 +244,7 @@ public final class SyslogSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private Connection startUdp(FluxSink<LogRecord> sink, IntakeLoops loops) {
+    private Connection startUdp(FluxSink<LogRecord> sink, Demand demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.udp());
         int max = spec.maxMessageBytes();
         // UDP payloads are at most 65507 bytes; a buffer one byte larger than the limit detects a cut
@@ -249,11 +263,11 @@ public final class SyslogSource implements LogSource {
                         b.getBytes(b.readerIndex(), data);
                         deliver(sink, data, 0, data.length, cut);
                     }
-                }).then())
+                }).concatMap(o -> demand.available(), 1).then())
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink, IntakeLoops loops) {
+    private DisposableServer startTcp(FluxSink<LogRecord> sink, Demand demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.tcp());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
@@ -276,6 +290,7 @@ public final class SyslogSource implements LogSource {
                                 framer.feed(chunk, 0, chunk.length);
                                 droppedBytes.addAndGet(framer.droppedBytes() - before);
                             })
+                            .concatMap(buf -> demand.available(), 1)
                             .doFinally(s -> {
                                 framer.finish();
                                 active.decrementAndGet();

@@ -1,0 +1,137 @@
+package dev.logrouter.core.source;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * The subscriber's demand on a source's {@link FluxSink}, as a source reading sockets, pipes or a
+ * device needs it: whether to read on, and a signal when it may read again.
+ *
+ * <p>The router requests records from a source a batch at a time and stops requesting while a sink
+ * with {@code when_full: block} is full (see {@code Router}). A source then stops reading its input
+ * instead of queueing records in the flux: an event loop turns reading off ({@link #available()},
+ * {@link #whenAvailable}), a thread of its own waits ({@link #await()}). What a read already brought in
+ * is still emitted (the flux buffers it: at most one read per connection or fd beyond the demand).
+ * Every waiter is released when demand arrives or the flux is cancelled; nothing polls.
+ */
+public final class Demand {
+
+    private final FluxSink<?> sink;
+    /** Guards {@link #waiters}; a monitor, held for a few instructions, also on event loops. */
+    private final Object lock = new Object();
+    private final List<Runnable> waiters = new ArrayList<>();
+    private volatile boolean cancelled;
+
+    private Demand(FluxSink<?> sink) {
+        this.sink = sink;
+    }
+
+    /**
+     * Watches {@code sink}'s demand. Takes the sink's {@link FluxSink#onRequest} slot; adds an
+     * {@link FluxSink#onCancel} hook that releases waiters.
+     */
+    public static Demand of(FluxSink<?> sink) {
+        Demand d = new Demand(sink);
+        sink.onRequest(n -> d.signal());
+        sink.onCancel(() -> {
+            d.cancelled = true;
+            d.signal();
+        });
+        return d;
+    }
+
+    /** True when the subscriber wants more records now (or is gone: then nothing is worth holding back). */
+    public boolean has() {
+        return cancelled || sink.requestedFromDownstream() > 0;
+    }
+
+    /**
+     * Runs {@code r} once, when there is demand: at once (on this thread) if there is some now, else
+     * on the thread that requests (or cancels). {@code r} must not block.
+     */
+    public void whenAvailable(Runnable r) {
+        synchronized (lock) {
+            if (!has()) {
+                waiters.add(r);
+                return;
+            }
+        }
+        r.run();
+    }
+
+    /** Completes (on the requesting thread, or at once) when there is demand; never errors. */
+    public Mono<Void> available() {
+        if (has()) {
+            return Mono.empty();
+        }
+        return Mono.create((MonoSink<Void> m) -> whenAvailable(m::success));
+    }
+
+    /** For a source's own thread: waits until there is demand; returns at once when there is. */
+    public void await() throws InterruptedException {
+        if (has()) {
+            return;
+        }
+        synchronized (lock) {
+            while (!has()) {
+                lock.wait();
+            }
+        }
+    }
+
+    /**
+     * {@code in}, reading only while there is demand: each read first {@link #await}s, so a thread
+     * reading a child's pipe leaves the pipe full (the child's writes block) instead of queueing.
+     */
+    public InputStream gate(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                pause();
+                return super.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                pause();
+                return super.read(b, off, len);
+            }
+
+            private void pause() throws IOException {
+                try {
+                    await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("stopped while waiting for demand");
+                }
+            }
+        };
+    }
+
+    /** Releases every waiter for good, as a cancel does: for a source that stops its own threads. */
+    public void release() {
+        cancelled = true;
+        signal();
+    }
+
+    private void signal() {
+        List<Runnable> run;
+        synchronized (lock) {
+            lock.notifyAll();
+            if (waiters.isEmpty() || !has()) {
+                return;
+            }
+            run = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        for (Runnable r : run) {
+            r.run();
+        }
+    }
+}
