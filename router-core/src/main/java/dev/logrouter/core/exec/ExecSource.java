@@ -159,9 +159,9 @@ public final class ExecSource implements LogSource {
             long pid = p.pid();
             sink.next(event(Level.INFO, "exec " + spec.name() + ": started pid " + pid + " " + spec.command(), pid, null));
             // the child's pipes are read only while there is demand: a full block sink blocks the child's writes
-            Demand demand = Demand.of(sink);
-            Thread out = reader(demand.gate(p.getInputStream()), "stdout", sink);
-            Thread err = reader(demand.gate(p.getErrorStream()), "stderr", sink);
+            Demand<LogRecord> demand = Demand.of(sink);
+            Thread out = reader(demand.gate(p.getInputStream()), "stdout", demand);
+            Thread err = reader(demand.gate(p.getErrorStream()), "stderr", demand);
             Thread waiter = new Thread(() -> {
                 try {
                     int code = p.waitFor();
@@ -206,7 +206,7 @@ public final class ExecSource implements LogSource {
         return m;
     }
 
-    private Thread reader(InputStream in, String stream, FluxSink<LogRecord> sink) {
+    private Thread reader(InputStream in, String stream, Demand<LogRecord> sink) {
         // only the first piece of a line cut into partial pieces can carry a level prefix
         boolean[] continuation = {false};
         StreamLineReader lines = new StreamLineReader(spec.maxLineBytes(), spec.idleFlush(), timer, (line, partial) -> {

@@ -45,7 +45,7 @@ final class FdReader implements EpollIoHandle {
                 r = LevelPrefix.apply(r);
             }
             continuation = partial;
-            session.sink.next(r);
+            session.demand.next(r);
         });
     }
 

@@ -47,7 +47,7 @@ final class FdSocketSession {
     private final FdSocketSpec spec;
     private final Scheduler timer;
     final FluxSink<LogRecord> sink;
-    private final Demand demand;
+    final Demand<LogRecord> demand;
     private final SocketFile file;
 
     private AFUNIXDatagramChannel channel;
@@ -67,7 +67,7 @@ final class FdSocketSession {
     private boolean resumeScheduled;
 
     FdSocketSession(FdSocketSource source, FdSocketSpec spec, Scheduler timer, FluxSink<LogRecord> sink,
-                    Demand demand) {
+                    Demand<LogRecord> demand) {
         this.source = source;
         this.spec = spec;
         this.timer = timer;

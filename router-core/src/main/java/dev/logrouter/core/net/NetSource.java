@@ -3,6 +3,7 @@ package dev.logrouter.core.net;
 import java.util.LinkedHashMap;
 import dev.logrouter.core.framing.LineFramer;
 import dev.logrouter.core.io.IntakeLoops;
+import dev.logrouter.core.io.ReadPause;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
@@ -38,7 +39,7 @@ import reactor.netty.udp.UdpServer;
  * <p>{@link #records()}: cold. Subscribing binds the address (failure is signalled as an error);
  * cancelling closes it and its connections. Records are emitted on the source's own event loop thread
  * ({@link IntakeLoops}). Backpressure: each connection reads only while the subscriber has demand
- * (Reactor Netty's {@code receive()} with real demand turns the channel's auto-read off), so when
+ * (auto-read off while there is none, see {@link ReadPause}), so when
  * the router stops requesting (a full {@code when_full: block} sink) every connection stops after at
  * most a few reads and its sender sees a full TCP window; UDP stops reading its socket and the kernel
  * drops what overflows its receive buffer (UDP has no backpressure). The event loop itself never
@@ -105,7 +106,7 @@ public final class NetSource implements LogSource {
         return Flux.create(sink -> {
             reactor.core.Disposable server;
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
-            Demand demand = Demand.of(sink);
+            Demand<LogRecord> demand = Demand.of(sink);
             try {
                 if (spec.protocol() == NetProtocol.TCP) {
                     DisposableServer s = startTcp(sink, demand, loops);
@@ -130,7 +131,7 @@ public final class NetSource implements LogSource {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    private LineFramer framer(FluxSink<LogRecord> sink, Map<String, Object> peer) {
+    private LineFramer framer(Demand<LogRecord> sink, Map<String, Object> peer) {
         return new LineFramer(spec.maxLineBytes(), (line, partial) -> {
             long now = LogRecord.now();
             LogRecord r;
@@ -163,7 +164,7 @@ public final class NetSource implements LogSource {
         return Map.of();
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink, Demand demand, IntakeLoops loops) {
+    private DisposableServer startTcp(FluxSink<LogRecord> sink, Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
@@ -178,8 +179,13 @@ public final class NetSource implements LogSource {
                     connections.incrementAndGet();
                     java.util.concurrent.atomic.AtomicReference<Map<String, Object>> peer =
                             new java.util.concurrent.atomic.AtomicReference<>(Map.of());
-                    in.withConnection(c -> peer.set(peer(c.channel().remoteAddress())));
-                    LineFramer framer = framer(sink, peer.get());
+                    java.util.concurrent.atomic.AtomicReference<io.netty.channel.Channel> channel =
+                            new java.util.concurrent.atomic.AtomicReference<>();
+                    in.withConnection(c -> {
+                        peer.set(peer(c.channel().remoteAddress()));
+                        channel.set(c.channel());
+                    });
+                    LineFramer framer = framer(demand, peer.get());
                     return in.receive()
                             .doOnNext(buf -> {
                                 int n = buf.readableBytes();
@@ -187,9 +193,8 @@ public final class NetSource implements LogSource {
                                 byte[] chunk = new byte[n];
                                 buf.readBytes(chunk);
                                 framer.feed(chunk, 0, n);
+                                ReadPause.afterRead(channel.get(), demand);
                             })
-                            // the next read waits for demand: one chunk at a time, auto-read off meanwhile
-                            .concatMap(buf -> demand.available(), 1)
                             .doFinally(s -> {
                                 // the last line of a connection needs no newline to count as whole
                                 if (framer.hasPending()) {
@@ -204,7 +209,7 @@ public final class NetSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink, Demand demand, IntakeLoops loops) {
+    private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink, Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         return UdpServer.create()
                 .runOn(loops.resources())
@@ -217,16 +222,17 @@ public final class NetSource implements LogSource {
                         ByteBuf b = p.content();
                         int n = b.readableBytes();
                         bytes.addAndGet(n);
+                        in.withConnection(c -> ReadPause.afterRead(c.channel(), demand));
                         byte[] data = new byte[n];
                         b.getBytes(b.readerIndex(), data);
-                        LineFramer framer = framer(sink, peer(p.sender()));
+                        LineFramer framer = framer(demand, peer(p.sender()));
                         framer.feed(data, 0, n);
                         // a datagram is whole: its last line needs no newline
                         if (framer.hasPending()) {
                             framer.feed(NEWLINE, 0, 1);
                         }
                     }
-                }).concatMap(o -> demand.available(), 1).then())
+                }).then())
                 .bindNow(Duration.ofSeconds(10));
     }
 }

@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.FluxSink;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 
 /**
  * The subscriber's demand on a source's {@link FluxSink}, as a source reading sockets, pipes or a
@@ -15,20 +13,23 @@ import reactor.core.publisher.MonoSink;
  *
  * <p>The router requests records from a source a batch at a time and stops requesting while a sink
  * with {@code when_full: block} is full (see {@code Router}). A source then stops reading its input
- * instead of queueing records in the flux: an event loop turns reading off ({@link #available()},
- * {@link #whenAvailable}), a thread of its own waits ({@link #await()}). What a read already brought in
+ * instead of queueing records in the flux: an event loop turns reading off and back on when
+ * {@link #whenAvailable} calls it, a thread of its own waits ({@link #await()}). What a read already brought in
  * is still emitted (the flux buffers it: at most one read per connection or fd beyond the demand).
  * Every waiter is released when demand arrives or the flux is cancelled; nothing polls.
  */
-public final class Demand {
+public final class Demand<T> {
 
-    private final FluxSink<?> sink;
+    private final FluxSink<T> sink;
+    /** Requested so far (capped: {@link Long#MAX_VALUE} is unbounded) and emitted through {@link #next}. */
+    private final java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong emitted = new java.util.concurrent.atomic.AtomicLong();
     /** Guards {@link #waiters}; a monitor, held for a few instructions, also on event loops. */
     private final Object lock = new Object();
     private final List<Runnable> waiters = new ArrayList<>();
     private volatile boolean cancelled;
 
-    private Demand(FluxSink<?> sink) {
+    private Demand(FluxSink<T> sink) {
         this.sink = sink;
     }
 
@@ -36,9 +37,12 @@ public final class Demand {
      * Watches {@code sink}'s demand. Takes the sink's {@link FluxSink#onRequest} slot; adds an
      * {@link FluxSink#onCancel} hook that releases waiters.
      */
-    public static Demand of(FluxSink<?> sink) {
-        Demand d = new Demand(sink);
-        sink.onRequest(n -> d.signal());
+    public static <T> Demand<T> of(FluxSink<T> sink) {
+        Demand<T> d = new Demand<>(sink);
+        sink.onRequest(n -> {
+            d.requested.getAndUpdate(v -> reactor.core.publisher.Operators.addCap(v, n));
+            d.signal();
+        });
         sink.onCancel(() -> {
             d.cancelled = true;
             d.signal();
@@ -46,9 +50,22 @@ public final class Demand {
         return d;
     }
 
-    /** True when the subscriber wants more records now (or is gone: then nothing is worth holding back). */
+    /**
+     * Emits {@code value}, counted against the demand. (The flux's own figure would not do: a request
+     * is announced before the flux hands over what it queued, so it would overstate the demand.)
+     */
+    public void next(T value) {
+        emitted.incrementAndGet();
+        sink.next(value);
+    }
+
+    /**
+     * True when the subscriber wants more than was emitted through {@link #next} (or is gone: then
+     * nothing is worth holding back).
+     */
     public boolean has() {
-        return cancelled || sink.requestedFromDownstream() > 0;
+        long r = requested.get();
+        return cancelled || r == Long.MAX_VALUE || r - emitted.get() > 0;
     }
 
     /**
@@ -63,14 +80,6 @@ public final class Demand {
             }
         }
         r.run();
-    }
-
-    /** Completes (on the requesting thread, or at once) when there is demand; never errors. */
-    public Mono<Void> available() {
-        if (has()) {
-            return Mono.empty();
-        }
-        return Mono.create((MonoSink<Void> m) -> whenAvailable(m::success));
     }
 
     /** For a source's own thread: waits until there is demand; returns at once when there is. */

@@ -3,6 +3,7 @@ package dev.logrouter.core.syslog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import dev.logrouter.core.io.IntakeLoops;
+import dev.logrouter.core.io.ReadPause;
 import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
@@ -122,7 +123,7 @@ public final class SyslogSource implements LogSource {
         return Flux.create(sink -> {
             List<Disposable> open = new ArrayList<>();
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
-            Demand demand = Demand.of(sink);
+            Demand<LogRecord> demand = Demand.of(sink);
             open.add(loops);
             Disposable all = () -> {
                 for (int i = open.size() - 1; i >= 0; i--) {
@@ -154,7 +155,7 @@ public final class SyslogSource implements LogSource {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    void deliver(FluxSink<LogRecord> sink, byte[] data, int off, int len, boolean cut) {
+    void deliver(Demand<LogRecord> sink, byte[] data, int off, int len, boolean cut) {
         messages.incrementAndGet();
         if (cut) {
             truncated.incrementAndGet();
@@ -166,7 +167,7 @@ public final class SyslogSource implements LogSource {
         sink.next(p.record());
     }
 
-    private Disposable startUnix(FluxSink<LogRecord> sink, Demand demand) throws IOException {
+    private Disposable startUnix(FluxSink<LogRecord> sink, Demand<LogRecord> demand) throws IOException {
         SocketFile file = new SocketFile(spec.path(), spec.mode());
         AFUNIXDatagramChannel ch = file.bind(at -> {
             AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();
@@ -215,13 +216,13 @@ public final class SyslogSource implements LogSource {
                 if (n == 0) {
                     messages.incrementAndGet();
                     parseErrors.incrementAndGet();
-                    sink.next(parser.parse(new byte[0], LogRecord.now(), spec.name()).record());
+                    demand.next(parser.parse(new byte[0], LogRecord.now(), spec.name()).record());
                     continue;
                 }
                 // the kernel discards the rest of a cut datagram, so its size is unknown: counted as truncated
                 boolean cut = n > max;
                 buf.get(0, heap, 0, n);
-                deliver(sink, heap, 0, Math.min(n, max), cut);
+                deliver(demand, heap, 0, Math.min(n, max), cut);
             }
         }, "syslog-" + spec.name() + "-unix");
         t.setDaemon(true);
@@ -244,7 +245,7 @@ public final class SyslogSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private Connection startUdp(FluxSink<LogRecord> sink, Demand demand, IntakeLoops loops) {
+    private Connection startUdp(FluxSink<LogRecord> sink, Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.udp());
         int max = spec.maxMessageBytes();
         // UDP payloads are at most 65507 bytes; a buffer one byte larger than the limit detects a cut
@@ -261,13 +262,14 @@ public final class SyslogSource implements LogSource {
                         boolean cut = n > max;
                         byte[] data = new byte[Math.min(n, max)];
                         b.getBytes(b.readerIndex(), data);
-                        deliver(sink, data, 0, data.length, cut);
+                        deliver(demand, data, 0, data.length, cut);
+                        in.withConnection(c -> ReadPause.afterRead(c.channel(), demand));
                     }
-                }).concatMap(o -> demand.available(), 1).then())
+                }).then())
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink, Demand demand, IntakeLoops loops) {
+    private DisposableServer startTcp(FluxSink<LogRecord> sink, Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.tcp());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
@@ -280,8 +282,11 @@ public final class SyslogSource implements LogSource {
                         return Mono.empty();
                     }
                     connections.incrementAndGet();
+                    java.util.concurrent.atomic.AtomicReference<io.netty.channel.Channel> channel =
+                            new java.util.concurrent.atomic.AtomicReference<>();
+                    in.withConnection(c -> channel.set(c.channel()));
                     SyslogStreamFramer framer = new SyslogStreamFramer(spec.maxMessageBytes(),
-                            (d, off, len, cut) -> deliver(sink, d, off, len, cut));
+                            (d, off, len, cut) -> deliver(demand, d, off, len, cut));
                     return in.receive()
                             .doOnNext(buf -> {
                                 byte[] chunk = new byte[buf.readableBytes()];
@@ -289,8 +294,8 @@ public final class SyslogSource implements LogSource {
                                 long before = framer.droppedBytes();
                                 framer.feed(chunk, 0, chunk.length);
                                 droppedBytes.addAndGet(framer.droppedBytes() - before);
+                                ReadPause.afterRead(channel.get(), demand);
                             })
-                            .concatMap(buf -> demand.available(), 1)
                             .doFinally(s -> {
                                 framer.finish();
                                 active.decrementAndGet();
