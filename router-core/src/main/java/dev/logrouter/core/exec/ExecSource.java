@@ -52,7 +52,8 @@ public final class ExecSource implements LogSource {
     private volatile Integer lastExitCode;
 
     public ExecSource(ExecSpec spec) {
-        this(spec, Schedulers.parallel());
+        // a restart starts a process (fork/exec blocks): on a thread that may block, never parallel()
+        this(spec, Schedulers.boundedElastic());
     }
 
     /** @param timer drives restart backoff and idle flushes (a virtual-time scheduler in tests) */

@@ -35,8 +35,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>{@link #ingest} appends to the journal, then offers the record to the {@link SinkBuffer} of
  * every sink that a route selects (once per sink). Ingest runs on the producing source's thread and
- * never waits on a reader or a sink, except a sink configured {@code when_full: block}, which slows
- * only the sources whose records are routed to it.
+ * never waits on a reader or a sink. A sink configured {@code when_full: block} that is full pauses
+ * the sources whose records are routed to it by demand: the router stops requesting from them until
+ * the buffer calls back with room ({@link SourceIntake}); no thread waits.
  *
  * <p>Delivery reports: each sink acknowledges to its buffer what it delivered; a buffer releases a
  * record once acknowledged (memory) or synced (disk), or dropped. For a source that asks
