@@ -341,6 +341,18 @@ public final class SinkBuffer {
         }
     }
 
+    /** After a cancel: producers waiting for room retry now and find the buffer closed (counted drops). */
+    private void releaseRoomWaiters() {
+        List<Runnable> room;
+        lock.lock();
+        try {
+            room = takeRoomWaiters();
+        } finally {
+            lock.unlock();
+        }
+        runAll(room);
+    }
+
     private static void runAll(List<Runnable> room) {
         if (room != null) {
             for (Runnable r : room) {
@@ -411,7 +423,6 @@ public final class SinkBuffer {
                 @Override
                 public void cancel() {
                     cancelled = true;
-                    List<Runnable> room;
                     lock.lock();
                     try {
                         long n = store.cancel();
@@ -419,12 +430,11 @@ public final class SinkBuffer {
                         droppedShutdown.addAndGet(n);
                         stopStore();
                         notFull.signalAll();
-                        room = takeRoomWaiters();
                     } finally {
                         lock.unlock();
                     }
                     worker.dispose();
-                    runAll(room);
+                    releaseRoomWaiters();
                 }
             });
         });
