@@ -44,7 +44,8 @@ import reactor.core.scheduler.Scheduler;
  * sink's batches, prefetch and pending queues) count against {@code max_events}/{@code max_bytes} and
  * in {@link #depth()} too, so the bounds of a memory buffer cover everything the sink holds. When the
  * whole bound is held by the sink, {@code drop_oldest} drops the incoming record (the oldest ones are
- * already in the sink's hands) and {@code block} waits until the sink settles some.
+ * already in the sink's hands) and {@code block} waits until the sink settles some. (That is {@link #offer};
+ * the router uses {@link #tryOffer}, which never waits and bounds only the records waiting here.)
  */
 public final class SinkBuffer {
 
