@@ -109,11 +109,11 @@ public final class NetSource implements LogSource {
             Demand<LogRecord> demand = Demand.of(sink);
             try {
                 if (spec.protocol() == NetProtocol.TCP) {
-                    DisposableServer s = startTcp(sink, demand, loops);
+                    DisposableServer s = startTcp(demand, loops);
                     bound = (InetSocketAddress) s.address();
                     server = s;
                 } else {
-                    reactor.netty.Connection c = startUdp(sink, demand, loops);
+                    reactor.netty.Connection c = startUdp(demand, loops);
                     bound = (InetSocketAddress) c.address();
                     server = c;
                 }
@@ -131,7 +131,7 @@ public final class NetSource implements LogSource {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    private LineFramer framer(Demand<LogRecord> sink, Map<String, Object> peer) {
+    private LineFramer framer(Demand<LogRecord> out, Map<String, Object> peer) {
         return new LineFramer(spec.maxLineBytes(), (line, partial) -> {
             long now = LogRecord.now();
             LogRecord r;
@@ -153,7 +153,7 @@ public final class NetSource implements LogSource {
                         LogRecord.Kind.NORMAL);
             }
             records.incrementAndGet();
-            sink.next(r);
+            out.next(r);
         });
     }
 
@@ -164,7 +164,7 @@ public final class NetSource implements LogSource {
         return Map.of();
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink, Demand<LogRecord> demand, IntakeLoops loops) {
+    private DisposableServer startTcp(Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
@@ -209,7 +209,7 @@ public final class NetSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink, Demand<LogRecord> demand, IntakeLoops loops) {
+    private reactor.netty.Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         return UdpServer.create()
                 .runOn(loops.resources())

@@ -134,15 +134,15 @@ public final class SyslogSource implements LogSource {
             };
             try {
                 if (spec.path() != null) {
-                    open.add(startUnix(sink, demand));
+                    open.add(startUnix(demand));
                 }
                 if (spec.udp() != null) {
-                    Connection udp = startUdp(sink, demand, loops);
+                    Connection udp = startUdp(demand, loops);
                     boundUdp = (InetSocketAddress) udp.address();
                     open.add(udp);
                 }
                 if (spec.tcp() != null) {
-                    DisposableServer tcp = startTcp(sink, demand, loops);
+                    DisposableServer tcp = startTcp(demand, loops);
                     boundTcp = (InetSocketAddress) tcp.address();
                     open.add(tcp);
                 }
@@ -155,7 +155,7 @@ public final class SyslogSource implements LogSource {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    void deliver(Demand<LogRecord> sink, byte[] data, int off, int len, boolean cut) {
+    void deliver(Demand<LogRecord> out, byte[] data, int off, int len, boolean cut) {
         messages.incrementAndGet();
         if (cut) {
             truncated.incrementAndGet();
@@ -164,10 +164,10 @@ public final class SyslogSource implements LogSource {
         if (!p.ok()) {
             parseErrors.incrementAndGet();
         }
-        sink.next(p.record());
+        out.next(p.record());
     }
 
-    private Disposable startUnix(FluxSink<LogRecord> sink, Demand<LogRecord> demand) throws IOException {
+    private Disposable startUnix(Demand<LogRecord> demand) throws IOException {
         SocketFile file = new SocketFile(spec.path(), spec.mode());
         AFUNIXDatagramChannel ch = file.bind(at -> {
             AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();
@@ -245,7 +245,7 @@ public final class SyslogSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private Connection startUdp(FluxSink<LogRecord> sink, Demand<LogRecord> demand, IntakeLoops loops) {
+    private Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.udp());
         int max = spec.maxMessageBytes();
         // UDP payloads are at most 65507 bytes; a buffer one byte larger than the limit detects a cut
@@ -269,7 +269,7 @@ public final class SyslogSource implements LogSource {
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink, Demand<LogRecord> demand, IntakeLoops loops) {
+    private DisposableServer startTcp(Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.tcp());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
