@@ -3,6 +3,7 @@ package dev.logrouter.app.cli;
 import dev.logrouter.app.query.QueryRequest;
 import dev.logrouter.app.query.RecordJson;
 import dev.logrouter.core.journal.ReadMode;
+import dev.logrouter.core.record.Facility;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
 import dev.logrouter.sinks.text.TextEncoder;
@@ -22,10 +23,6 @@ import picocli.CommandLine.Option;
             "Exit codes as for 'logrouter read'."})
 final class DmesgCommand implements Callable<Integer> {
 
-    /** Syslog facility names by number, as dmesg prints them. */
-    private static final String[] FACILITIES = {"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
-        "uucp", "cron", "authpriv", "ftp", "res0", "res1", "res2", "res3", "local0", "local1", "local2", "local3",
-        "local4", "local5", "local6", "local7"};
     /** dmesg's level names, most severe first. */
     private static final String[] LEVELS = {"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"};
 
@@ -81,13 +78,13 @@ final class DmesgCommand implements Callable<Integer> {
 
     private static String facilityName(Object f) {
         if (f instanceof Number n) {
-            int i = n.intValue();
-            return i >= 0 && i < FACILITIES.length ? FACILITIES[i] : Integer.toString(i);
+            Facility known = Facility.ofCode(n.intValue());
+            return known == null ? Integer.toString(n.intValue()) : known.dmesgLabel();
         }
         if (f instanceof String s && !s.isEmpty()) {
             try {
-                int i = Integer.parseInt(s);
-                return i >= 0 && i < FACILITIES.length ? FACILITIES[i] : s;
+                Facility known = Facility.ofCode(Integer.parseInt(s));
+                return known == null ? s : known.dmesgLabel();
             } catch (NumberFormatException e) {
                 return s;
             }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             CheckCommand.class,
+            SchemaCommand.class,
             ReadCommand.class,
             DmesgCommand.class,
             StatusCommand.class,

@@ -107,9 +107,26 @@ final class StatusCommand implements Callable<Integer> {
         }
         for (StatusReport.Sink s : r.sinks()) {
             if (s.dropped() > 0) {
-                sb.append(String.format("  %s: dropped %d = buffer full %d + shutdown %d + transport %d%n", s.name(),
-                        s.dropped(), s.droppedFull(), s.droppedShutdown(), s.droppedTransport()));
+                sb.append(String.format("  %s: dropped %d = buffer full %d + shutdown %d + transport %d"
+                                + " + encode error %d%n", s.name(), s.dropped(), s.droppedFull(), s.droppedShutdown(),
+                        s.droppedTransport(), s.droppedEncode()));
             }
+        }
+        for (StatusReport.Sink s : r.sinks()) {
+            if (s.droppedRateLimit() > 0 || s.skippedBlank() > 0) {
+                sb.append(String.format("  %s: before the buffer: rate limit dropped %d, blank lines skipped %d%n",
+                        s.name(), s.droppedRateLimit(), s.skippedBlank()));
+            }
+        }
+        if (!r.routes().isEmpty()) {
+            sb.append('\n');
+            List<String[]> rt = new ArrayList<>();
+            rt.add(new String[] {"ROUTE", "TO", "RATE LIMITED", "BLANK SKIPPED"});
+            for (StatusReport.Route route : r.routes()) {
+                rt.add(new String[] {Integer.toString(route.index()), String.join(",", route.to()),
+                    Long.toString(route.droppedRateLimit()), Long.toString(route.skippedBlank())});
+            }
+            table(sb, rt);
         }
         return sb.toString();
     }

@@ -155,6 +155,12 @@ public final class MetricsServer implements AutoCloseable {
             present.add(key);
             perComponent.computeIfAbsent(key, k -> registerSink(s.name(), s.type(), s.counters()));
         }
+        for (StatusReport.Route route : r.routes()) {
+            // a reload may give index N other sinks: then it is another series
+            String key = "route:" + route.index() + ":" + String.join(",", route.to());
+            present.add(key);
+            perComponent.computeIfAbsent(key, k -> registerRoute(route.index(), route.to()));
+        }
         for (String key : new ArrayList<>(perComponent.keySet())) {
             if (!present.contains(key)) {
                 perComponent.remove(key).forEach(registry::remove);
@@ -276,6 +282,13 @@ public final class MetricsServer implements AutoCloseable {
                 name, StatusReport.Sink::droppedShutdown));
         m.add(sinkCounter("logrouter.sink.dropped", "Records dropped, by reason", tags.and("reason", "transport"),
                 name, StatusReport.Sink::droppedTransport));
+        m.add(sinkCounter("logrouter.sink.dropped", "Records dropped, by reason", tags.and("reason", "encode_error"),
+                name, StatusReport.Sink::droppedEncode));
+        m.add(sinkCounter("logrouter.sink.transform.dropped",
+                "Records the sink's own transforms dropped before its buffer, by reason",
+                tags.and("reason", "rate_limit"), name, StatusReport.Sink::droppedRateLimit));
+        m.add(sinkCounter("logrouter.sink.skipped", "Records not sent by design, by reason (blank service lines)",
+                tags.and("reason", "blank"), name, StatusReport.Sink::skippedBlank));
         m.add(sinkCounter("logrouter.sink.resent", "Records written again after a broken connection", tags, name,
                 StatusReport.Sink::resent));
         m.add(sinkCounter("logrouter.sink.reconnects", "Reconnections of the sink's transport", tags, name,
@@ -294,6 +307,32 @@ public final class MetricsServer implements AutoCloseable {
             m.add(sinkGauge("logrouter.sink.connection", "1 for the sink's current connection state, else 0",
                     tags.and("state", state), name, s -> state.equals(s.connection()) ? 1 : 0));
         }
+        return m;
+    }
+
+    private StatusReport.Route route(int index) {
+        for (StatusReport.Route r : latest.routes()) {
+            if (r.index() == index) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** A route with transforms: {@code logrouter_route_dropped_total} and {@code logrouter_route_skipped_total}. */
+    private List<Meter> registerRoute(int index, List<String> to) {
+        Tags tags = Tags.of("route", Integer.toString(index), "to", String.join(",", to));
+        List<Meter> m = new ArrayList<>();
+        m.add(counter("logrouter.route.dropped", "Records a route's transforms dropped, by reason",
+                tags.and("reason", "rate_limit"), () -> {
+                    StatusReport.Route r = route(index);
+                    return r == null ? 0 : r.droppedRateLimit();
+                }));
+        m.add(counter("logrouter.route.skipped", "Blank lines a route's parse: json skipped, by reason",
+                tags.and("reason", "blank"), () -> {
+                    StatusReport.Route r = route(index);
+                    return r == null ? 0 : r.skippedBlank();
+                }));
         return m;
     }
 

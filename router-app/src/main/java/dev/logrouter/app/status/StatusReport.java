@@ -7,11 +7,13 @@ import dev.logrouter.app.query.QueryCounters;
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.journal.JournalStats;
 import dev.logrouter.core.record.Rfc3339;
+import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.router.Router;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.core.source.SourceCounters;
 import dev.logrouter.core.source.SourceHealth;
+import dev.logrouter.core.transform.TransformChain;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,17 +21,29 @@ import java.util.Map;
 
 /**
  * A snapshot of everything {@code logrouter status} shows and {@code /metrics} exports: per source,
- * per sink, the journal and the query socket. Serialised as one JSON object by the query socket's
- * status request.
+ * per sink, per route with transforms, the journal and the query socket. Serialised as one JSON
+ * object by the query socket's status request.
  *
  * @param uptimeSeconds seconds since the daemon started
  * @param sources       every running source
  * @param sinks         every sink
  * @param journal       the journal ring
  * @param query         the query socket, or {@code null} when it is not served
+ * @param routes        the routes that have transforms (the others never drop), with their counters
  */
 public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> sinks, JournalStatus journal,
-                           QueryStatus query) {
+                           QueryStatus query, List<Route> routes) {
+
+    /** A report without route counters. */
+    public StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> sinks, JournalStatus journal,
+                        QueryStatus query) {
+        this(uptimeSeconds, sources, sinks, journal, query, List.of());
+    }
+
+    public StatusReport {
+        // a report from a daemon that did not send route counters
+        routes = routes == null ? List.of() : routes;
+    }
 
     private static final ObjectMapper MAPPER =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -67,7 +81,8 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
      * @param offered          records routed to the sink
      * @param delivered        records the sink took from its buffer
      * @param written          records the transport wrote (each once, however often re-sent)
-     * @param dropped          all drops: {@code droppedFull + droppedShutdown + droppedTransport}
+     * @param dropped          all drops: {@code droppedFull + droppedShutdown + droppedTransport
+     *                         + droppedEncode}
      * @param depth            records held now: in the buffer plus taken by the sink and not yet
      *                         written or dropped; bounded by {@code maxEvents}
      * @param reconnects       reconnections so far
@@ -76,18 +91,37 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
      * @param writtenBytes     bytes the transport wrote (re-sends included)
      * @param droppedFull      dropped by the buffer's {@code when_full} policy
      * @param droppedShutdown  dropped because the sink was stopped (shutdown, reload) while holding them
-     * @param droppedTransport dropped by the transport (cannot encode, too large, write error)
+     * @param droppedTransport dropped by the transport (too large, write error, poison record)
      * @param bufferBytes      estimated bytes held, counted as {@code depth}
      * @param maxEvents        buffer bound in records
      * @param maxBytes         buffer bound in bytes
      * @param counters         the sink's own counters ({@code LogSink.counters()}, e.g. Kafka's
      *                         {@code in_flight}, {@code acked}, {@code failed}) and its disk buffer's
      *                         ({@code replayed}, {@code corrupted}); empty when it has none
+     * @param droppedEncode    dropped because the sink's encoder could not encode them (reason
+     *                         {@code encode_error})
+     * @param droppedRateLimit dropped by the sink's own {@code rate_limit} before its buffer: not in
+     *                         {@code offered} nor {@code dropped}
+     * @param skippedBlank     blank service lines not sent, by design (Talos json_lines, as Talos;
+     *                         {@code parse: json}): not in {@code offered} nor {@code dropped}
      */
     public record Sink(String name, String type, String connection, long offered, long delivered, long written,
                        long dropped, long depth, long reconnects, String lastError, long resent, long writtenBytes,
                        long droppedFull, long droppedShutdown, long droppedTransport, long bufferBytes,
-                       long maxEvents, long maxBytes, java.util.Map<String, Long> counters) {
+                       long maxEvents, long maxBytes, java.util.Map<String, Long> counters, long droppedEncode,
+                       long droppedRateLimit, long skippedBlank) {
+    }
+
+    /**
+     * A route with transforms: what they kept from the sinks it names.
+     *
+     * @param index            its position under {@code routes:}, from 0 ({@code route 0} in rate
+     *                         limit summaries)
+     * @param to               the sinks it names
+     * @param droppedRateLimit records its {@code rate_limit} dropped
+     * @param skippedBlank     blank lines its {@code parse: json} skipped
+     */
+    public record Route(int index, List<String> to, long droppedRateLimit, long skippedBlank) {
     }
 
     /**
@@ -143,14 +177,26 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
             sources.add(source(b));
         }
         List<Sink> sinks = new ArrayList<>();
+        Map<String, TransformChain> sinkChains = router.sinkTransforms();
         for (Router.SinkBinding b : router.sinks()) {
             SinkBuffer buf = b.buffer();
             SinkState st = stateOf(b);
             long full = buf.dropped() - buf.droppedShutdown();
+            long encode = Math.min(st.dropped(), sinkFigure(b.sink()::encodeErrors));
+            TransformChain chain = sinkChains.getOrDefault(b.sink().name(), TransformChain.NONE);
             sinks.add(new Sink(b.sink().name(), b.sink().type(), st.connection(), buf.offered(), buf.delivered(),
                     st.written(), buf.dropped() + st.dropped(), buf.depth(), st.reconnects(), st.lastError(),
-                    st.resent(), writtenBytes(b), full, buf.droppedShutdown(), st.dropped(), buf.bytes(),
-                    buf.spec().maxEvents(), buf.spec().maxBytes(), sinkCounters(b)));
+                    st.resent(), sinkFigure(b.sink()::writtenBytes), full, buf.droppedShutdown(), st.dropped() - encode, buf.bytes(),
+                    buf.spec().maxEvents(), buf.spec().maxBytes(), sinkCounters(b), encode, chain.dropped(),
+                    chain.blank() + sinkFigure(b.sink()::skipped)));
+        }
+        List<Route> routes = new ArrayList<>();
+        List<RouteSpec> specs = router.routes();
+        for (int i = 0; i < specs.size(); i++) {
+            TransformChain c = specs.get(i).transforms();
+            if (!c.isEmpty()) {
+                routes.add(new Route(i, specs.get(i).to(), c.dropped(), c.blank()));
+            }
         }
         Journal j = router.journal();
         JournalStats js = j.stats();
@@ -160,7 +206,7 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
         QueryStatus q = query == null ? null : new QueryStatus(querySocket, query.connections(), query.active(),
                 query.refused(), query.timedOut(), query.badRequests(), query.recordsSent());
         long uptime = Math.max(0, (System.currentTimeMillis() - startedMillis) / 1000);
-        return new StatusReport(uptime, sources, sinks, journal, q);
+        return new StatusReport(uptime, sources, sinks, journal, q, routes);
     }
 
     /**
@@ -189,9 +235,10 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
                 lastError, own, h.restarts(), h.lastExitCode());
     }
 
-    private static long writtenBytes(Router.SinkBinding b) {
+    /** A figure a sink reports about itself; 0 when it cannot. */
+    private static long sinkFigure(java.util.function.LongSupplier f) {
         try {
-            return b.sink().writtenBytes();
+            return f.getAsLong();
         } catch (RuntimeException e) {
             return 0;
         }

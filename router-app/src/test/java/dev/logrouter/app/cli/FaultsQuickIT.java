@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ class FaultsQuickIT {
     Path dir;
 
     @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS) // the script bounds itself (240 s wait below); the suite default is 60 s
     void quickFaultSuitePassesEveryCase() throws Exception {
         assumeTrue(Files.isExecutable(LAUNCHER), "launcher not built: " + LAUNCHER);
         assumeTrue(Files.isExecutable(SUITE), "no fault suite at " + SUITE);

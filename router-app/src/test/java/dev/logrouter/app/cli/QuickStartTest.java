@@ -39,18 +39,27 @@ class QuickStartTest {
         return String.join("\n", block);
     }
 
-    @Test
-    void intakeQuickStartRunsAsWritten(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/logger")) || Files.isExecutable(Path.of("/bin/logger")),
-                "logger (util-linux)");
-        String block = firstShellBlock(repo().resolve("docs/intake.md"));
-        assertThat(block).contains("logrouter run").contains("logrouter write").contains("logger --socket");
+    /**
+     * {@code DIR/router-app/target/logrouter}: what {@code mvn package} builds there, a launcher that
+     * execs Java on this build's classes (the test runs inside the build, before its package phase).
+     */
+    static Path writeLauncher(Path dir) throws java.io.IOException {
         Path launcher = dir.resolve("router-app/target/logrouter");
         Files.createDirectories(launcher.getParent());
         Files.writeString(launcher, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
                 + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path")
                 + "' dev.logrouter.app.Main \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return launcher;
+    }
+
+    @Test
+    void intakeQuickStartRunsAsWritten(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/logger")) || Files.isExecutable(Path.of("/bin/logger")),
+                "logger (util-linux)");
+        String block = firstShellBlock(repo().resolve("docs/intake.md"));
+        assertThat(block).contains("logrouter run").contains("logrouter write").contains("logger --socket");
+        writeLauncher(dir);
         Path runtime = Files.createDirectories(dir.resolve("xdg"));
         // the block as written, then: wait for the syslog line, stop the router started with `&`
         // whatever happens, the router the block starts in the background is stopped when the script ends

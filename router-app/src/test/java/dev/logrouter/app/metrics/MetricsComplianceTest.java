@@ -40,7 +40,8 @@ class MetricsComplianceTest {
             "logrouter_sink_written_total", "logrouter_sink_written_bytes_total", "logrouter_sink_dropped_total",
             "logrouter_sink_resent_total", "logrouter_sink_reconnects_total", "logrouter_sink_buffer_depth",
             "logrouter_sink_buffer_bytes", "logrouter_sink_buffer_capacity_records",
-            "logrouter_sink_buffer_capacity_bytes", "logrouter_sink_up", "logrouter_sink_connection");
+            "logrouter_sink_buffer_capacity_bytes", "logrouter_sink_up", "logrouter_sink_connection",
+            "logrouter_sink_transform_dropped_total", "logrouter_sink_skipped_total");
 
     private static final Pattern SERIES = Pattern.compile("(?m)^([a-z_]+)\\{([^}]*)}");
 
@@ -68,7 +69,8 @@ class MetricsComplianceTest {
                   k-file: { type: file, path: %s }
                   k-kafka: { type: kafka, bootstrap_servers: "127.0.0.1:%d" }
                 routes:
-                  - { service: nothing-matches, to: [k-console, k-tcp, k-udp, k-file, k-kafka] }
+                  - { service: nothing-matches, to: [k-console, k-tcp, k-udp, k-file, k-kafka],
+                      transforms: [ { add_fields: { env: test } } ] }
                 """.formatted(ring, dir.resolve("log.sock"), dir.resolve("syslog.sock"), freePort(), freePort(),
                 freePort(), freePort(), dir.resolve("out.log"), freePort());
     }
@@ -110,6 +112,8 @@ class MetricsComplianceTest {
                 exported.add(g.group(1));
             }
             assertThat(exported).contains("logrouter_sink_connection", "logrouter_source_events_total",
+                    "logrouter_route_dropped_total", "logrouter_route_skipped_total",
+                    "logrouter_sink_transform_dropped_total", "logrouter_sink_skipped_total",
                     "logrouter_journal_records", "process_start_time_seconds", "jvm_memory_used_bytes");
             String doc = Files.readString(docs().resolve("metrics.md"));
             Set<String> undocumented = new TreeSet<>();
@@ -143,7 +147,8 @@ class MetricsComplianceTest {
             }
         }
         assertThat(queries).hasSizeGreaterThan(20);
-        assertThat(used).contains("logrouter_sink_dropped_total", "logrouter_sink_buffer_depth",
+        assertThat(used).contains("logrouter_sink_dropped_total", "logrouter_route_dropped_total",
+                "logrouter_sink_transform_dropped_total", "logrouter_sink_buffer_depth",
                 "logrouter_sink_connection", "logrouter_sink_resent_total", "process_resident_memory_bytes");
 
         RouterConfig config = new ConfigLoader(Map.of(ConfigLoader.RUNTIME_DIR_VARIABLE, dir.toString()))

@@ -1,5 +1,6 @@
 package dev.logrouter.core.kmsg;
 
+import dev.logrouter.core.record.Facility;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.lang.invoke.MethodHandles;
@@ -49,11 +50,6 @@ public final class KmsgRecordParser {
     public static final String DICTIONARY_PREFIX = "dict.";
     /** Field of a record that could not be parsed; the value says why. */
     public static final String PARSE_ERROR_FIELD = "parse_error";
-
-    static final String[] FACILITIES = {
-        "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp",
-        "ntp", "security", "console", "solaris-cron",
-        "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
 
     private static final String[] LEVELS = new String[8];
     private static final Level[] LEVEL_VALUES = new Level[8];
@@ -197,7 +193,7 @@ public final class KmsgRecordParser {
         int level = (int) (prio & 7);
         int facility = (int) (prio >>> 3);
         FieldMap.Builder fields = new FieldMap.Builder()
-                .put(FACILITY_FIELD, facilityName(facility))
+                .put(FACILITY_FIELD, Facility.labelOf(facility))
                 .put(PRIORITY_FIELD, LEVELS[level])
                 .put(SEQ_FIELD, seq)
                 .put(CLOCK_FIELD, usec);
@@ -257,17 +253,12 @@ public final class KmsgRecordParser {
         return r.fields().containsKey(PARSE_ERROR_FIELD);
     }
 
-    /** Syslog facility name of a facility number ({@code kern}, ..., {@code local7}; the number above 23). */
-    public static String facilityName(int facility) {
-        return facility < FACILITIES.length ? FACILITIES[facility] : Integer.toString(facility);
-    }
-
     private LogRecord malformed(byte[] buf, int off, int end, String why, long prio, long seq, long usec,
                                 long bootEpochNanos) {
         malformed++;
         FieldMap.Builder fields = new FieldMap.Builder();
         if (prio >= 0 && seq >= 0 && usec >= 0) {
-            fields.put(FACILITY_FIELD, facilityName((int) (prio >>> 3)))
+            fields.put(FACILITY_FIELD, Facility.labelOf((int) (prio >>> 3)))
                     .put(PRIORITY_FIELD, LEVELS[(int) (prio & 7)])
                     .put(SEQ_FIELD, seq)
                     .put(CLOCK_FIELD, usec);

@@ -212,6 +212,21 @@ public final class Router implements AutoCloseable {
         return all;
     }
 
+    /** The current routes, in config order: index N is {@code route N} in status and metrics. */
+    public List<RouteSpec> routes() {
+        return routing.table().routes();
+    }
+
+    /** The own transforms of each current sink, by sink name ({@link TransformChain#NONE} for none). */
+    public Map<String, TransformChain> sinkTransforms() {
+        Routing current = routing;
+        Map<String, TransformChain> m = new LinkedHashMap<>();
+        for (int i = 0; i < current.bindings().length; i++) {
+            m.put(current.bindings()[i].sink().name(), current.sinkChains()[i]);
+        }
+        return m;
+    }
+
     /**
      * Stops a sink that no route uses any more: it drains what it holds within {@code deadline},
      * then is cancelled (what it still held, in its buffer or in hand, counts as dropped).

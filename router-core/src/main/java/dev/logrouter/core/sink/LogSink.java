@@ -72,6 +72,22 @@ public interface LogSink {
         return st.written() + st.dropped();
     }
 
+    /**
+     * Records dropped because the sink's encoder could not encode them (reason {@code encode_error}
+     * in {@code status} and metrics); a part of {@code state().dropped()}, 0 when not counted.
+     */
+    default long encodeErrors() {
+        return 0;
+    }
+
+    /**
+     * Records the sink's encoder sent nothing for by design (a Talos json_lines console skips blank
+     * service lines, as Talos does): not dropped, and counted in {@link #settled()}; 0 by default.
+     */
+    default long skipped() {
+        return 0;
+    }
+
     /** Bytes the transport wrote so far (re-sends included), for {@code status} and metrics; 0 when not counted. */
     default long writtenBytes() {
         return 0;

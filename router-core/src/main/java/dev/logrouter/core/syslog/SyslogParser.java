@@ -1,5 +1,6 @@
 package dev.logrouter.core.syslog;
 
+import dev.logrouter.core.record.Facility;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +32,6 @@ public final class SyslogParser {
     public static final String TRUNCATED_FIELD = "truncated";
     public static final String STREAM = "syslog";
     public static final String DEFAULT_SERVICE = "syslog";
-
-    static final String[] FACILITIES = {"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp",
-        "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron", "local0", "local1", "local2", "local3",
-        "local4", "local5", "local6", "local7"};
 
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
         "Nov", "Dec"};
@@ -127,7 +124,7 @@ public final class SyslogParser {
         }
         int severity = pri & 7;
         int facility = pri >> 3;
-        fields.put("facility", FACILITIES[facility]);
+        fields.put("facility", Facility.labelOf(facility));
         int pos = close + 1;
         Cursor cur = new Cursor(s, pos);
         long time;

@@ -29,6 +29,10 @@ public final class ConsoleSink implements LogSink {
     private final EncoderSpec encoding;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Part of {@code dropped}: records the encoder could not encode. */
+    private final AtomicLong encodeErrors = new AtomicLong();
+    /** Records the encoder sends nothing for by design (Talos json_lines: blank service lines). */
+    private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong writtenBytes = new AtomicLong();
     private volatile String lastError;
 
@@ -63,6 +67,22 @@ public final class ConsoleSink implements LogSink {
     }
 
     @Override
+    public long encodeErrors() {
+        return encodeErrors.get();
+    }
+
+    @Override
+    public long skipped() {
+        return skipped.get();
+    }
+
+    /** Skipped records are settled too: the sink is done with them. */
+    @Override
+    public long settled() {
+        return written.get() + dropped.get() + skipped.get();
+    }
+
+    @Override
     public long writtenBytes() {
         return writtenBytes.get();
     }
@@ -82,10 +102,18 @@ public final class ConsoleSink implements LogSink {
                     .limitRate(256)
                     .doOnNext(r -> {
                         if (encoder.skips(r)) {
+                            skipped.incrementAndGet();
                             return;
                         }
                         line.reset();
-                        encoder.encode(r, line);
+                        try {
+                            encoder.encode(r, line);
+                        } catch (RuntimeException bad) {
+                            dropped.incrementAndGet();
+                            encodeErrors.incrementAndGet();
+                            lastError = RecordEncoder.failure(r, bad);
+                            return;
+                        }
                         line.write('\n');
                         try {
                             w.write(line.array(), 0, line.size());

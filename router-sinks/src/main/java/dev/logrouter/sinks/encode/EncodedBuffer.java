@@ -76,6 +76,35 @@ public final class EncodedBuffer extends OutputStream {
         size += len;
     }
 
+    /** An ASCII character that must not be copied as it is. */
+    @FunctionalInterface
+    public interface AsciiFilter {
+        boolean stops(char c);
+    }
+
+    /**
+     * Appends the chars of {@code s} from its start while they are ASCII and {@code stop} lets them
+     * pass, one byte each, straight into the array.
+     *
+     * @return the index of the first char not written ({@code s.length()} when all were)
+     */
+    public int writePlainAscii(String s, AsciiFilter stop) {
+        int n = s.length();
+        ensure(n);
+        byte[] b = bytes;
+        int at = size;
+        int i = 0;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || stop.stops(c)) {
+                break;
+            }
+            b[at + i] = (byte) c;
+        }
+        size = at + i;
+        return i;
+    }
+
     /** Appends {@code s} as UTF-8; unpaired surrogates become U+FFFD. */
     public void writeUtf8(CharSequence s) {
         int n = s.length();

@@ -44,14 +44,20 @@ final class GoJson {
     static void writeString(EncodedBuffer out, String s) {
         out.write('"');
         int n = s.length();
-        if (plain(s)) {
-            // most log text needs no escape: the JDK's intrinsic UTF-8 encoding, written in one copy
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        // most log text is printable ASCII that needs no escape: copied straight into the buffer,
+        // without the String -> byte[] copy of getBytes
+        int i = out.writePlainAscii(s, GoJson::needsEscape);
+        if (i == n) {
+            out.write('"');
+            return;
+        }
+        if (plain(s, i)) {
+            byte[] utf8 = s.substring(i).getBytes(StandardCharsets.UTF_8);
             out.write(utf8, 0, utf8.length);
             out.write('"');
             return;
         }
-        for (int i = 0; i < n; i++) {
+        for (; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x80) {
                 switch (c) {
@@ -93,13 +99,21 @@ final class GoJson {
         out.write('"');
     }
 
-    /** True when {@code s} has nothing Go would escape or replace (so its UTF-8 bytes are the output). */
-    private static boolean plain(String s) {
+    /** True for an ASCII character Go writes escaped. */
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&';
+    }
+
+    /**
+     * True when {@code s} from {@code from} on has nothing Go would escape or replace (so its UTF-8
+     * bytes are the output).
+     */
+    private static boolean plain(String s, int from) {
         int n = s.length();
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
-                if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&') {
+                if (needsEscape(c)) {
                     return false;
                 }
             } else if (c == 0x2028 || c == 0x2029 || c == 0xfffd) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.logrouter.core.fdsocket.FdSocketSource;
+import dev.logrouter.core.kmsg.KmsgRecordParser;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
@@ -16,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -50,15 +51,9 @@ public final class JsonLinesEncoder implements RecordEncoder {
 
     private static final String KERNEL = "kernel";
     /** Record fields a Talos service record leaves out unless {@code extra_fields} names them. */
-    private static final Set<String> HIDDEN_SERVICE_FIELDS = Set.of("memlogd_name");
+    private static final Set<String> HIDDEN_SERVICE_FIELDS = Set.of(FdSocketSource.NAME_FIELD);
     private static final Set<String> ECS_KEYS =
             Set.of("@timestamp", "message", "log", "service", "host", "event", "labels", "fields", "truncated");
-
-    /** Kernel record field names, as the kmsg source stores them in {@link LogRecord#fields()}. */
-    public static final String CLOCK_FIELD = "clock";
-    public static final String FACILITY_FIELD = "facility";
-    public static final String PRIORITY_FIELD = "priority";
-    public static final String SEQ_FIELD = "seq";
 
     private final FieldSet fieldSet;
     private final Map<String, String> extraTags;
@@ -69,6 +64,8 @@ public final class JsonLinesEncoder implements RecordEncoder {
     private EncodedBuffer target;
     private JsonGenerator gen;
     private final Rfc3339.Cached time = new Rfc3339.Cached();
+    private final GoKeyedFields sortedFields = new GoKeyedFields();
+    private final GoTime talosTime = new GoTime();
     private final byte[] timeBytes = new byte[48];
     private final char[] timeChars = new char[48];
 
@@ -220,7 +217,8 @@ public final class JsonLinesEncoder implements RecordEncoder {
             out.write('}');
             return;
         }
-        Map<String, Object> m = new TreeMap<>(GoJson.KEY_ORDER);
+        GoKeyedFields m = sortedFields;
+        m.clear();
         for (Map.Entry<String, Object> f : r.fields().entrySet()) {
             if (!HIDDEN_SERVICE_FIELDS.contains(f.getKey())) {
                 m.put(f.getKey(), f.getValue());
@@ -230,7 +228,7 @@ public final class JsonLinesEncoder implements RecordEncoder {
         m.put("msg", x.msg());
         m.put("talos-level", JsonLineExtractor.zapName(level));
         m.put("talos-service", r.service());
-        m.put("talos-time", new GoTime(t));
+        m.put("talos-time", talosTime.at(t));
         putExtras(r, truncated, m);
         m.putAll(extraTags);
         writeSorted(m, out);
@@ -245,14 +243,15 @@ public final class JsonLinesEncoder implements RecordEncoder {
      */
     private void writeTalosKernel(LogRecord r, boolean truncated, EncodedBuffer out) {
         Map<String, Object> f = r.fields();
-        Map<String, Object> m = new TreeMap<>(GoJson.KEY_ORDER);
-        m.put("clock", f.getOrDefault(CLOCK_FIELD, 0L));
-        m.put("facility", f.getOrDefault(FACILITY_FIELD, "kern"));
+        GoKeyedFields m = sortedFields;
+        m.clear();
+        m.put("clock", f.getOrDefault(KmsgRecordParser.CLOCK_FIELD, 0L));
+        m.put("facility", f.getOrDefault(KmsgRecordParser.FACILITY_FIELD, "kern"));
         m.put("msg", kernelText(r));
-        m.put("priority", f.getOrDefault(PRIORITY_FIELD, r.level().label()));
-        m.put("seq", f.getOrDefault(SEQ_FIELD, r.cursor()));
+        m.put("priority", f.getOrDefault(KmsgRecordParser.PRIORITY_FIELD, r.level().label()));
+        m.put("seq", f.getOrDefault(KmsgRecordParser.SEQ_FIELD, r.cursor()));
         m.put("talos-level", talosLevel(r.level()));
-        m.put("talos-time", new GoTime(r.time()));
+        m.put("talos-time", talosTime.at(r.time()));
         putExtras(r, truncated, m);
         writeSorted(m, out);
     }
@@ -285,7 +284,7 @@ public final class JsonLinesEncoder implements RecordEncoder {
         return true;
     }
 
-    private void putExtras(LogRecord r, boolean truncated, Map<String, Object> m) {
+    private void putExtras(LogRecord r, boolean truncated, GoKeyedFields m) {
         if (host != null) {
             m.put("host", host);
         }
@@ -311,27 +310,40 @@ public final class JsonLinesEncoder implements RecordEncoder {
         }
     }
 
-    private void writeSorted(Map<String, Object> sorted, EncodedBuffer out) {
+    private void writeSorted(GoKeyedFields fields, EncodedBuffer out) {
+        fields.sort();
         out.write('{');
-        boolean first = true;
-        for (Map.Entry<String, Object> e : sorted.entrySet()) {
-            if (!first) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
                 out.write(',');
             }
-            first = false;
-            GoJson.writeString(out, e.getKey());
+            GoJson.writeString(out, fields.key(i));
             out.write(':');
-            if (e.getValue() instanceof GoTime gt) {
+            if (fields.value(i) instanceof GoTime gt) {
                 writeGoTime(gt.nanos(), out);
             } else {
-                GoJson.writeValue(out, e.getValue());
+                GoJson.writeValue(out, fields.value(i));
             }
         }
         out.write('}');
+        fields.clear(); // no references kept to the record's values
     }
 
-    /** A time value: written as Go's {@code time.RFC3339Nano} (trailing zeros trimmed) in UTC. */
-    private record GoTime(long nanos) {
+    /**
+     * A time value: written as Go's {@code time.RFC3339Nano} (trailing zeros trimmed) in UTC. One per
+     * encoder, set for each record: a record has one time value.
+     */
+    private static final class GoTime {
+        private long nanos;
+
+        GoTime at(long epochNanos) {
+            nanos = epochNanos;
+            return this;
+        }
+
+        long nanos() {
+            return nanos;
+        }
     }
 
     private void writeGoTime(long nanos, EncodedBuffer out) {

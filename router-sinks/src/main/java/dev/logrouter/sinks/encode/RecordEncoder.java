@@ -27,4 +27,18 @@ public interface RecordEncoder {
     default boolean singleLine() {
         return true;
     }
+
+    /**
+     * What a sink reports (last error) for a record this encoder failed on: the record's cursor and
+     * the innermost cause's message, without Java class names.
+     */
+    static String failure(LogRecord r, RuntimeException e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return "cannot encode record " + r.cursor() + ": "
+                + (m == null || m.isBlank() ? t.getClass().getSimpleName() : m);
+    }
 }

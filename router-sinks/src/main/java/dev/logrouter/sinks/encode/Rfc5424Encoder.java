@@ -1,9 +1,10 @@
 package dev.logrouter.sinks.encode;
 
+import dev.logrouter.core.kmsg.KmsgRecordParser;
+import dev.logrouter.core.record.Facility;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
 import dev.logrouter.sinks.text.TextEncoder;
-import java.util.Locale;
 
 /**
  * A syslog message per RFC 5424: {@code <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG}.
@@ -13,10 +14,6 @@ import java.util.Locale;
  * Control characters in the message are escaped, so LF framing is always safe.
  */
 public final class Rfc5424Encoder implements RecordEncoder {
-
-    private static final String[] FACILITIES = {"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
-        "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
-        "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
 
     private final int defaultFacility;
     private final String host;
@@ -38,19 +35,14 @@ public final class Rfc5424Encoder implements RecordEncoder {
 
     /** Facility number of a name, or -1. */
     public static int facilityCode(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        for (int i = 0; i < FACILITIES.length; i++) {
-            if (FACILITIES[i].equals(n)) {
-                return i;
-            }
-        }
-        return -1;
+        Facility f = Facility.parse(name);
+        return f == null ? -1 : f.code();
     }
 
     @Override
     public void encode(LogRecord r, EncodedBuffer out) {
         int facility = defaultFacility;
-        Object f = r.fields().get(JsonLinesEncoder.FACILITY_FIELD);
+        Object f = r.fields().get(KmsgRecordParser.FACILITY_FIELD);
         if (f instanceof String s && facilityCode(s) >= 0) {
             facility = facilityCode(s);
         }

@@ -5,6 +5,7 @@ import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.FramedEncoder;
+import dev.logrouter.sinks.encode.RecordEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -40,6 +41,8 @@ public final class FileSink implements LogSink {
     private final PathTemplate template;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Part of {@code dropped}: records the encoder could not encode. */
+    private final AtomicLong encodeErrors = new AtomicLong();
     private final AtomicLong writtenBytes = new AtomicLong();
     private final AtomicLong rotations = new AtomicLong();
     private volatile String connection = "idle";
@@ -63,6 +66,11 @@ public final class FileSink implements LogSink {
     /** Files rotated so far. */
     public long rotations() {
         return rotations.get();
+    }
+
+    @Override
+    public long encodeErrors() {
+        return encodeErrors.get();
     }
 
     @Override
@@ -128,7 +136,14 @@ public final class FileSink implements LogSink {
                 try {
                     Path p = template.resolve(r);
                     buf.reset();
-                    encoder.append(r, buf);
+                    try {
+                        encoder.append(r, buf);
+                    } catch (RuntimeException bad) {
+                        dropped.incrementAndGet();
+                        encodeErrors.incrementAndGet();
+                        lastError = RecordEncoder.failure(r, bad);
+                        continue;
+                    }
                     OpenFile f = file(p);
                     if (spec.rotateBytes() > 0 && f.size > 0 && f.size + buf.size() > spec.rotateBytes()) {
                         rotate(f);

@@ -62,6 +62,8 @@ public final class KafkaSink implements LogSink {
     private final Map<String, Object> settings;
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** Part of {@code failed}: records the encoder could not encode. */
+    private final AtomicLong encodeErrors = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
@@ -109,6 +111,11 @@ public final class KafkaSink implements LogSink {
     }
 
     /** Value bytes of the records the brokers acknowledged (re-sent ones once per acknowledged send). */
+    @Override
+    public long encodeErrors() {
+        return encodeErrors.get();
+    }
+
     @Override
     public long writtenBytes() {
         return writtenBytes.get();
@@ -415,9 +422,10 @@ public final class KafkaSink implements LogSink {
                 e.key = keyOf(r);
                 return true;
             } catch (RuntimeException bad) {
-                lastError = "cannot encode record " + r.cursor() + ": " + bad.getMessage();
+                lastError = RecordEncoder.failure(r, bad);
                 if (!e.gap) {
                     failed.incrementAndGet();
+                    encodeErrors.incrementAndGet();
                     inFlight.decrementAndGet();
                     unannounced++;
                     e.settled = true;

@@ -6,6 +6,7 @@ import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.FramedEncoder;
+import dev.logrouter.sinks.encode.RecordEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -79,6 +80,8 @@ public final class TcpSink implements LogSink {
     private final Scheduler timer;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Part of {@code dropped}: records the encoder could not encode. */
+    private final AtomicLong encodeErrors = new AtomicLong();
     /** Gap records taken from the buffer and never sent (at a stop): settled, but no record was lost. */
     private final AtomicLong droppedGaps = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
@@ -158,6 +161,11 @@ public final class TcpSink implements LogSink {
 
     public TcpSinkSpec spec() {
         return spec;
+    }
+
+    @Override
+    public long encodeErrors() {
+        return encodeErrors.get();
     }
 
     @Override
@@ -507,8 +515,9 @@ public final class TcpSink implements LogSink {
                     pending.remove(e);
                     if (!e.own && !e.written) {
                         dropped.incrementAndGet();
+                        encodeErrors.incrementAndGet();
                     }
-                    lastError = "cannot encode record " + e.record.cursor() + ": " + bad.getMessage();
+                    lastError = RecordEncoder.failure(e.record, bad);
                     LOG.warn("sink {}: {}", spec.name(), lastError);
                     continue;
                 }

@@ -31,6 +31,8 @@ public final class UdpSink implements LogSink {
     private final UdpSinkSpec spec;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Part of {@code dropped}: records the encoder could not encode. */
+    private final AtomicLong encodeErrors = new AtomicLong();
     private final AtomicLong writtenBytes = new AtomicLong();
     private final AtomicLong truncated = new AtomicLong();
     private volatile String connection = "idle";
@@ -53,6 +55,11 @@ public final class UdpSink implements LogSink {
     /** Records sent shortened because they did not fit in {@code max_datagram}. */
     public long truncated() {
         return truncated.get();
+    }
+
+    @Override
+    public long encodeErrors() {
+        return encodeErrors.get();
     }
 
     @Override
@@ -96,7 +103,14 @@ public final class UdpSink implements LogSink {
                       LogRecord r) {
         buf.reset();
         try {
-            encoder.encode(r, buf);
+            try {
+                encoder.encode(r, buf);
+            } catch (RuntimeException bad) {
+                dropped.incrementAndGet();
+                encodeErrors.incrementAndGet();
+                lastError = RecordEncoder.failure(r, bad);
+                return;
+            }
             if (buf.size() > spec.maxDatagram() && !shrink(encoder, buf, r)) {
                 dropped.incrementAndGet();
                 lastError = "record " + r.cursor() + " does not fit in " + spec.maxDatagram() + " bytes";

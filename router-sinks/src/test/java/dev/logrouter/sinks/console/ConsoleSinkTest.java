@@ -53,4 +53,45 @@ class ConsoleSinkTest {
         assertThat(sink.state().dropped()).isZero();
         assertThat(sink.writtenBytes()).isEqualTo(out.size());
     }
+
+    /** A field value nested {@code depth} lists deep. */
+    static Object nested(int depth) {
+        Object v = java.util.List.of();
+        for (int i = 1; i < depth; i++) {
+            v = java.util.List.of(v);
+        }
+        return v;
+    }
+
+    @Test
+    void aRecordTheEncoderCannotEncodeIsCountedAndTheSinkGoesOn() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        EncoderSpec ecs = new EncoderSpec(Format.JSON_LINES, dev.logrouter.sinks.encode.FieldSet.ECS, Map.of(), null,
+                false, null, null);
+        ConsoleSink sink = new ConsoleSink("screen", out, ecs);
+        // deeper than the ECS JSON writer allows under "fields"
+        LogRecord tooDeep = LogRecord.of(T, "src", "web", "stdout", Level.INFO, "deep")
+                .withFields(Map.of("deep", nested(1000)));
+        sink.write(Flux.just(LogRecord.of(T, "src", "web", "stdout", Level.INFO, "before"), tooDeep,
+                LogRecord.of(T, "src", "web", "stdout", Level.INFO, "after"))).block(Duration.ofSeconds(10));
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains("\"message\":\"before\""))
+                .anySatisfy(l -> assertThat(l).contains("\"message\":\"after\""));
+        assertThat(sink.state().written()).isEqualTo(2);
+        assertThat(sink.state().dropped()).isEqualTo(1);
+        assertThat(sink.encodeErrors()).isEqualTo(1);
+        assertThat(sink.state().lastError()).startsWith("cannot encode record").doesNotContain("Exception");
+        assertThat(sink.settled()).isEqualTo(3);
+    }
+
+    @Test
+    void blankLinesATalosConsoleSkipsAreSettledNotLost() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ConsoleSink sink = new ConsoleSink("screen", out, EncoderSpec.jsonLines());
+        sink.write(Flux.just(LogRecord.of(T, "src", "web", "stdout", Level.INFO, " \t "),
+                LogRecord.of(T, "src", "web", "stdout", Level.INFO, "x"))).block(Duration.ofSeconds(10));
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
+        assertThat(sink.skipped()).isEqualTo(1);
+        assertThat(sink.settled()).isEqualTo(2);
+    }
 }

@@ -95,7 +95,11 @@ class TcpSinkTlsTest {
             TcpSink sink = new TcpSink(spec(server.port(), new TlsSpec(dir.resolve("ca.pem"), dir.resolve("client.pem"),
                     dir.resolve("client.key"), true)));
             sink.write(Flux.fromIterable(records(2000))).block(Duration.ofSeconds(20));
-            TcpSinkTest.await(() -> lines.size() >= 2000, Duration.ofSeconds(30), "tls lines");
+            try {
+                TcpSinkTest.await(() -> lines.size() >= 2000, Duration.ofSeconds(30), "tls lines");
+            } catch (AssertionError e) {
+                throw new AssertionError(lines.size() + " of 2000 lines arrived; sink state " + sink.state(), e);
+            }
             TcpSinkTest.Received got = TcpSinkTest.Received.of(new ArrayList<>(lines));
             assertThat(got.byCursor()).hasSize(2000);
             assertThat(got.duplicates()).isZero();
