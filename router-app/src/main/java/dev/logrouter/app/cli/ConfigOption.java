@@ -26,6 +26,27 @@ public final class ConfigOption {
     }
 
     /**
+     * Loads the file, or the built-in default; an unreadable file is a problem at {@code FILE:1:1}, as
+     * {@link #loadOrReport} prints it. What a running router re-reads on reload.
+     */
+    public RouterConfig read() throws ConfigException {
+        try {
+            return load();
+        } catch (IOException e) {
+            throw dev.logrouter.app.daemon.ConfigReload.fileProblem(String.valueOf(file), "cannot read: " + unreadable(e));
+        }
+    }
+
+    /** The name of what {@link #load} reads, for messages. */
+    public String name() {
+        return file == null ? dev.logrouter.app.config.ConfigLoader.BUILTIN : file.toString();
+    }
+
+    private String unreadable(IOException e) {
+        return java.nio.file.Files.isDirectory(file) ? "is a directory" : IoErrorText.of(e);
+    }
+
+    /**
      * Loads the config, or prints every problem as {@code FILE:LINE:COL: message} to {@code err}.
      *
      * @return the config, or {@code null} when it is invalid or unreadable
@@ -38,8 +59,7 @@ public final class ConfigOption {
                 err.println(p.format(e.file()));
             }
         } catch (IOException e) {
-            String what = java.nio.file.Files.isDirectory(file) ? "is a directory" : IoErrorText.of(e);
-            err.println(file + ":1:1: cannot read: " + what);
+            err.println(file + ":1:1: cannot read: " + unreadable(e));
         }
         err.flush();
         return null;

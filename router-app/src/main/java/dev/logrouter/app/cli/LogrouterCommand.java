@@ -11,9 +11,11 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             CheckCommand.class,
+            SchemaCommand.class,
             ReadCommand.class,
             DmesgCommand.class,
             StatusCommand.class,
+            ReloadCommand.class,
             WriteCommand.class,
             CommandLine.HelpCommand.class
         })

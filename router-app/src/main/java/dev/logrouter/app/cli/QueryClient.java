@@ -54,6 +54,23 @@ final class QueryClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects, sends one request line and returns the one answer line (an error line becomes a
+     * failure, as in {@link #readLine}).
+     *
+     * @param what the answer expected, for the failure when the daemon closes without one ("a status")
+     */
+    static String askOnce(Path socket, String requestJson, String what) throws CliFailure {
+        try (QueryClient c = connect(socket)) {
+            c.send(requestJson);
+            String line = c.readLine();
+            if (line == null) {
+                throw new CliFailure(ExitCodes.ERROR, "the daemon closed the connection without " + what);
+            }
+            return line;
+        }
+    }
+
     /** Sends one request line. */
     void send(String requestJson) throws CliFailure {
         ByteBuffer b = ByteBuffer.wrap((requestJson + "\n").getBytes(StandardCharsets.UTF_8));

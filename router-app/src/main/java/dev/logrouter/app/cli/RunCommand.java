@@ -1,7 +1,7 @@
 package dev.logrouter.app.cli;
 
-import dev.logrouter.app.config.ConfigException;
 import dev.logrouter.app.config.RouterConfig;
+import dev.logrouter.app.daemon.ConfigReload;
 import dev.logrouter.app.daemon.Daemon;
 import dev.logrouter.app.daemon.ReadySignal;
 import dev.logrouter.app.daemon.ShutdownWatchdog;
@@ -29,13 +29,12 @@ import sun.misc.SignalHandler;
         description = {"Run the router in the foreground until SIGTERM or SIGINT.",
             "On SIGTERM/SIGINT it stops its sources, drains its sinks and exits 0; a shutdown that takes",
             "longer than the drain timeout plus 10s prints a thread dump to stderr and exits 3.",
-            "On SIGHUP it reloads the config: the journal and unchanged sources and sinks keep running;",
-            "an invalid config is reported and the running one stays."})
+            "On SIGHUP (or 'logrouter reload') it reloads the config: the journal and unchanged sources and",
+            "sinks keep running; an invalid config is reported and the running one stays."})
 final class RunCommand implements Callable<Integer> {
 
     /** Why a config without sources is not run (an empty file is one): it could never route a line. */
-    static final String NO_SOURCES = "the config defines no sources, so it has nothing to route "
-            + "(an empty file is such a config); `run` refuses it";
+    static final String NO_SOURCES = ConfigReload.NO_SOURCES;
 
     /** Created on first use: picocli instantiates every command, and only {@code run} needs logging. */
     private static final class Log {
@@ -59,23 +58,6 @@ final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    /** SIGHUP: re-reads the same config; an invalid one is logged and changes nothing. */
-    private void reload(Daemon daemon, Duration drain) {
-        Log.LOG.info("received SIGHUP, reloading {}", config.file() == null ? "the built-in default config" : config.file());
-        try {
-            RouterConfig next = config.load();
-            if (next.sources().isEmpty()) {
-                Log.LOG.error("reload refused, keeping the running config: {}: {}", next.file(), NO_SOURCES);
-                return;
-            }
-            daemon.reload(next, drain);
-        } catch (ConfigException e) {
-            Log.LOG.error("reload refused, keeping the running config: {}", e.getMessage().replace('\n', ';'));
-        } catch (IOException | RuntimeException e) {
-            Log.LOG.error("reload failed, keeping the running config: {}", e.toString());
-        }
-    }
 
     private static String ignoredEffect(List<String> ignored) {
         return ignored.stream()
@@ -114,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Daemon daemon;
         try {
-            daemon = Daemon.start(c);
+            daemon = Daemon.start(c, config::read, drain);
         } catch (IOException | RuntimeException e) {
             err.println("logrouter: cannot start: " + e.getMessage());
             err.flush();
@@ -138,7 +120,8 @@ final class RunCommand implements Callable<Integer> {
                 Log.LOG.info("received SIG{}, shutting down", sig);
                 break;
             }
-            reload(daemon, drain);
+            // the same path, one at a time, as `logrouter reload` on the query socket
+            daemon.reloads().reload("SIGHUP");
         }
         ready.stopping();
         try (ShutdownWatchdog watchdog = ShutdownWatchdog.arm(drain.plus(SHUTDOWN_GRACE), err)) {

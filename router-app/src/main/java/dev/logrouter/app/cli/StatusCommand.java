@@ -31,28 +31,12 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (QueryClient c = QueryClient.connect(socket.resolve())) {
-            c.send(QueryRequest.statusRequest().toJson());
-            String line = c.readLine();
-            if (line == null) {
-                throw new CliFailure(ExitCodes.ERROR, "the daemon closed the connection without a status");
-            }
-            if (json) {
-                out.println(line);
-            } else {
-                out.print(render(StatusReport.parse(line)));
-            }
+        return CliFailure.reported(err, "status answer", () -> {
+            String line = QueryClient.askOnce(socket.resolve(), QueryRequest.statusRequest().toJson(), "a status");
+            out.print(json ? line + "\n" : render(StatusReport.parse(line)));
             out.flush();
             return ExitCodes.OK;
-        } catch (CliFailure f) {
-            err.println("logrouter: " + f.getMessage());
-            err.flush();
-            return f.exitCode;
-        } catch (IllegalArgumentException e) {
-            err.println("logrouter: unexpected status answer: " + e.getMessage());
-            err.flush();
-            return ExitCodes.ERROR;
-        }
+        });
     }
 
     static String render(StatusReport r) {

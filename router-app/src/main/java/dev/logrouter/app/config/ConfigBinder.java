@@ -92,6 +92,10 @@ public final class ConfigBinder {
             return ctor.newInstance(args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof InvalidValueException v && node.get(v.key()) != null) {
+                problem(node.get(v.key()).position(), join(path, v.key()), v.getMessage());
+                return null;
+            }
             problem(node.position(), path, cause.getMessage() == null ? cause.toString() : cause.getMessage());
             return null;
         } catch (ReflectiveOperationException e) {

@@ -34,7 +34,10 @@ public final class ConfigLoader {
 
     public static final String STATE_DIR_VARIABLE = "LOGROUTER_STATE_DIR";
 
-    private static final Set<String> TOP_KEYS = Set.of("journal", "sources", "sinks", "routes", "query", "metrics");
+    /** Names of sources and sinks. */
+    static final String NAME_PATTERN = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}";
+
+    static final Set<String> TOP_KEYS = Set.of("journal", "sources", "sinks", "routes", "query", "metrics");
 
     private final Map<String, String> env;
     private final Path runtimeDir;
@@ -312,7 +315,7 @@ public final class ConfigLoader {
         }
         for (ConfigNode.Entry e : node.entries().values()) {
             String p = path + "." + e.key();
-            if (!e.key().matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")) {
+            if (!e.key().matches(NAME_PATTERN)) {
                 b.problem(e.keyPosition(), p, "invalid name '" + e.key()
                         + "' (letters, digits, '_', '.', '-'; at most 64 characters)");
                 continue;

@@ -33,17 +33,28 @@ record RouteConfig(List<String> from, String service, String stream, Level level
             try {
                 Glob.compile(service);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid 'service' glob: " + e.getMessage());
+                throw new InvalidValueException("service", e.getMessage());
             }
         }
         if (message != null) {
             try {
                 Pattern.compile(message);
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("invalid 'message' regex: " + e.getDescription() + " near index "
-                        + e.getIndex());
+                throw new InvalidValueException("message", regexError(e, message));
             }
         }
+    }
+
+    /**
+     * {@code unclosed group at the end of regex "(x"}, {@code illegal character range at position 6 in
+     * regex "ab[z-a]c"}: the position is 1-based, in characters, from the exception's index.
+     */
+    static String regexError(PatternSyntaxException e, String regex) {
+        String d = e.getDescription();
+        String what = d.isEmpty() ? "invalid regex" : Character.toLowerCase(d.charAt(0)) + d.substring(1);
+        int i = e.getIndex();
+        String where = i < 0 ? " in" : i >= regex.length() ? " at the end of" : " at position " + (i + 1) + " in";
+        return what + where + " regex " + Glob.quote(regex);
     }
 
     /** The route, its transforms compiled ({@code index} names it in rate limit summaries). */

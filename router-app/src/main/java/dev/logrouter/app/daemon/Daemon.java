@@ -40,6 +40,8 @@ public final class Daemon implements AutoCloseable {
     /** Started after sources and sinks, closed first on stop (query socket, metrics...). */
     private final List<AutoCloseable> services = new ArrayList<>();
     private boolean stopped;
+    /** How a reload is asked for, or {@code null} when this daemon cannot re-read its config. */
+    private volatile ConfigReload reloads;
 
     /** A config entry with what runs for it. */
     private record Running<D, B>(D def, B binding) {
@@ -56,8 +58,19 @@ public final class Daemon implements AutoCloseable {
         this.env = new RouterEnv(config.runtimeDir(), journal);
     }
 
-    /** Builds and starts everything the config describes. */
+    /** Builds and starts everything the config describes; it cannot be asked to reload (see {@link #reloads}). */
     public static Daemon start(RouterConfig config) throws IOException {
+        return start(config, null, null);
+    }
+
+    /**
+     * Builds and starts everything the config describes, with {@code file} to read the config again
+     * when a reload is asked for (SIGHUP through {@link #reloads}, a reload request on the query socket).
+     *
+     * @param file  re-reads the config; {@code null} for none (reload requests are then answered with an error)
+     * @param drain how long a sink a reload stops may take to deliver what it holds
+     */
+    public static Daemon start(RouterConfig config, ConfigReload.ConfigFile file, Duration drain) throws IOException {
         long started = System.currentTimeMillis();
         createRuntimeDir(config.runtimeDir());
         Journal journal = Journal.create(config.journal());
@@ -69,6 +82,10 @@ public final class Daemon implements AutoCloseable {
                 d.apply(config, Duration.ofSeconds(1));
             }
             d.refuseFailedSources();
+            if (file != null) {
+                d.reloads = new ConfigReload(d, config.file(), file, drain);
+                d.addService(d.reloads);
+            }
             DaemonEndpoints.start(d, started);
         } catch (RuntimeException e) {
             d.stop(Duration.ofSeconds(1));
@@ -113,6 +130,11 @@ public final class Daemon implements AutoCloseable {
 
     public Router router() {
         return router;
+    }
+
+    /** The one reload path of this daemon (serialized), or {@code null} when it was started without a config file to re-read. */
+    public ConfigReload reloads() {
+        return reloads;
     }
 
     /** Registers something to close on {@link #stop}, before sources and sinks stop. */

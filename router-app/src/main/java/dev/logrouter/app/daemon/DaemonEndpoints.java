@@ -28,8 +28,9 @@ final class DaemonEndpoints {
                     s == null ? null : s.counters());
         };
         if (q != null && q.socket() != null) {
+            ConfigReload reloads = d.reloads();
             QueryServer s = QueryServer.start(new QuerySettings(q.socket(), q.mode(), q.allowUids(), q.allowGids(),
-                    null), d.journal(), status);
+                    null), d.journal(), status, reloads == null ? null : reloads::request);
             query.set(s);
             d.addService(s);
         }

@@ -21,8 +21,8 @@ import java.util.Set;
 
 /**
  * One request of the extended query protocol: a JSON object on one line (see
- * {@code docs/query-protocol.md}). Either a read ({@code mode}, {@code tail}, filters) or a status
- * request ({@code {"status":true}}).
+ * {@code docs/query-protocol.md}). Either a read ({@code mode}, {@code tail}, filters), a status
+ * request ({@code {"status":true}}) or a reload request ({@code {"reload":true}}).
  *
  * @param mode     how to read the journal
  * @param tail     at most this many matching records from the dump; 0 for all
@@ -33,14 +33,16 @@ import java.util.Set;
  * @param since    only records at or after this epoch-nanos time; 0 for all
  * @param fields   exact field values that must all match (compared as text)
  * @param status   a status request (the other parameters are ignored)
+ * @param reload   a reload request: the router reads its config file again (the other parameters
+ *                 are ignored; {@code status} and {@code reload} together are an error)
  */
 public record QueryRequest(ReadMode mode, long tail, List<String> services, List<String> streams,
                            List<String> sources, Level level, long since, Map<String, String> fields,
-                           boolean status) {
+                           boolean status, boolean reload) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> KEYS =
-            Set.of("mode", "tail", "services", "streams", "sources", "level", "since", "fields", "status");
+            Set.of("mode", "tail", "services", "streams", "sources", "level", "since", "fields", "status", "reload");
 
     public QueryRequest {
         services = List.copyOf(services);
@@ -53,6 +55,15 @@ public record QueryRequest(ReadMode mode, long tail, List<String> services, List
         // a bad glob is the client's error now, not an empty answer later
         services.forEach(Glob::compile);
         streams.forEach(Glob::compile);
+        if (status && reload) {
+            throw new IllegalArgumentException("a request is either status or reload, not both");
+        }
+    }
+
+    /** A read or status request (not a reload). */
+    public QueryRequest(ReadMode mode, long tail, List<String> services, List<String> streams, List<String> sources,
+                        Level level, long since, Map<String, String> fields, boolean status) {
+        this(mode, tail, services, streams, sources, level, since, fields, status, false);
     }
 
     /** A plain read of everything. */
@@ -63,6 +74,11 @@ public record QueryRequest(ReadMode mode, long tail, List<String> services, List
     /** The status request. */
     public static QueryRequest statusRequest() {
         return new QueryRequest(ReadMode.DUMP, 0, List.of(), List.of(), List.of(), null, 0, Map.of(), true);
+    }
+
+    /** The reload request. */
+    public static QueryRequest reloadRequest() {
+        return new QueryRequest(ReadMode.DUMP, 0, List.of(), List.of(), List.of(), null, 0, Map.of(), false, true);
     }
 
     /** Whether the request filters records at all. */
@@ -85,6 +101,10 @@ public record QueryRequest(ReadMode mode, long tail, List<String> services, List
         ObjectNode o = MAPPER.createObjectNode();
         if (status) {
             o.put("status", true);
+            return o.toString();
+        }
+        if (reload) {
+            o.put("reload", true);
             return o.toString();
         }
         o.put("mode", modeName(mode));
@@ -133,16 +153,11 @@ public record QueryRequest(ReadMode mode, long tail, List<String> services, List
             String k = it.next();
             if (!KEYS.contains(k)) {
                 throw new IllegalArgumentException("unknown request key '" + k + "' (known: mode, tail, services, "
-                        + "streams, sources, level, since, fields, status)");
+                        + "streams, sources, level, since, fields, status, reload)");
             }
         }
-        boolean status = false;
-        if (n.has("status")) {
-            if (!n.get("status").isBoolean()) {
-                throw new IllegalArgumentException("status must be true or false");
-            }
-            status = n.get("status").booleanValue();
-        }
+        boolean status = flag(n, "status");
+        boolean reload = flag(n, "reload");
         ReadMode mode = ReadMode.DUMP;
         if (n.has("mode")) {
             String m = text(n, "mode");
@@ -198,7 +213,17 @@ public record QueryRequest(ReadMode mode, long tail, List<String> services, List
             }
         }
         return new QueryRequest(mode, tail, strings(n, "services"), strings(n, "streams"), strings(n, "sources"),
-                level, since, fields, status);
+                level, since, fields, status, reload);
+    }
+
+    private static boolean flag(JsonNode n, String key) {
+        if (!n.has(key)) {
+            return false;
+        }
+        if (!n.get(key).isBoolean()) {
+            throw new IllegalArgumentException(key + " must be true or false");
+        }
+        return n.get(key).booleanValue();
     }
 
     private static String text(JsonNode n, String key) {

@@ -22,8 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -43,8 +45,8 @@ import reactor.netty.tcp.TcpServer;
  * <p>The first byte a client sends picks the protocol: {@code 0x00}/{@code 0x01}/{@code 0x02} is
  * LinuxKit memlogd's (dump / follow / dump then follow, answered with memlogd JSON lines, see
  * {@link MemlogdFormat}); {@code {} starts an extended JSON request line (see
- * {@code docs/query-protocol.md}) answered with full records ({@link RecordJson}) or a status
- * report. Anything else, a malformed request, or no complete request within the timeout gets one
+ * {@code docs/query-protocol.md}) answered with full records ({@link RecordJson}), a status
+ * report, or the {@link ReloadReport} of a config reload it asked for. Anything else, a malformed request, or no complete request within the timeout gets one
  * {@code {"error":...}} line and a close; a peer refused by {@code allow_uids}/{@code allow_gids} too,
  * except a memlogd-protocol peer, which gets a plain close (stock {@code logread} cannot parse an
  * error object); the reason is always in the router's log.
@@ -65,16 +67,19 @@ public final class QueryServer implements AutoCloseable {
     private final SocketFile socketFile;
     private final Journal journal;
     private final Supplier<StatusReport> status;
+    private final Function<String, CompletableFuture<ReloadReport>> reload;
     private final PeerAccess access;
     private final QueryCounters counters = new QueryCounters();
     private volatile DisposableServer server;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
 
-    private QueryServer(QuerySettings settings, Journal journal, Supplier<StatusReport> status) {
+    private QueryServer(QuerySettings settings, Journal journal, Supplier<StatusReport> status,
+                        Function<String, CompletableFuture<ReloadReport>> reload) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.socketFile = new SocketFile(settings.socket(), settings.modeBits());
         this.journal = Objects.requireNonNull(journal, "journal");
         this.status = status;
+        this.reload = reload;
         this.access = new PeerAccess(settings.allowUids(), settings.allowGids());
     }
 
@@ -85,7 +90,20 @@ public final class QueryServer implements AutoCloseable {
      * @throws UncheckedIOException when the path is in use by a live server or cannot be bound
      */
     public static QueryServer start(QuerySettings settings, Journal journal, Supplier<StatusReport> status) {
-        QueryServer s = new QueryServer(settings, journal, status);
+        return start(settings, journal, status, null);
+    }
+
+    /**
+     * As {@link #start(QuerySettings, Journal, Supplier)}, also answering reload requests.
+     *
+     * @param reload runs a config reload, given who asked (for the router's log), and completes with
+     *               its report; it must not block the caller (a Netty event loop). {@code null}
+     *               answers reload requests with an error. A client that goes away before the answer
+     *               does not cancel the reload.
+     */
+    public static QueryServer start(QuerySettings settings, Journal journal, Supplier<StatusReport> status,
+                                    Function<String, CompletableFuture<ReloadReport>> reload) {
+        QueryServer s = new QueryServer(settings, journal, status, reload);
         s.bind();
         return s;
     }
@@ -194,7 +212,7 @@ public final class QueryServer implements AutoCloseable {
         } else {
             handling = first.asMono()
                     .timeout(settings.requestTimeout())
-                    .flatMap(req -> answer(req, out, inboundDone.asMono()))
+                    .flatMap(req -> answer(req, c.channel(), out, inboundDone.asMono()))
                     .onErrorResume(TimeoutException.class, e -> {
                         counters.timedOut.incrementAndGet();
                         return refuse(out, c, inboundDone,
@@ -254,7 +272,7 @@ public final class QueryServer implements AutoCloseable {
         return access.check(cred.pid(), cred.uid(), gids.length > 0 ? gids[0] : -1);
     }
 
-    private Mono<Void> answer(RequestDecoder.Request req, NettyOutbound out, Mono<Void> inboundDone) {
+    private Mono<Void> answer(RequestDecoder.Request req, Channel ch, NettyOutbound out, Mono<Void> inboundDone) {
         if (req.memlogdMode() != null) {
             Mono<Void> send = out.sendByteArray(records(journal.read(req.memlogdMode(), 0))
                     .map(MemlogdFormat::jsonLineBytes)).then();
@@ -268,6 +286,15 @@ public final class QueryServer implements AutoCloseable {
             return out.sendByteArray(Mono.fromSupplier(() -> (status.get().toJson() + "\n")
                     .getBytes(StandardCharsets.UTF_8))).then();
         }
+        if (q.reload()) {
+            if (reload == null) {
+                return sendError(out, "reload is not available on this server");
+            }
+            String who = "query socket " + settings.socket() + " (" + peerText(ch) + ")";
+            // suppressCancel: a client that disconnects mid-reload must not leave it half done or skipped
+            return out.sendByteArray(Mono.defer(() -> Mono.fromFuture(reload.apply(who), true))
+                    .map(r -> (r.toJson() + "\n").getBytes(StandardCharsets.UTF_8))).then();
+        }
         Mono<Void> send = out.sendByteArray(records(JournalQuery.select(journal, q)).map(RecordJson::lineBytes)).then();
         return q.mode() == ReadMode.DUMP ? send : untilClientCloses(send, inboundDone);
     }
@@ -279,6 +306,19 @@ public final class QueryServer implements AutoCloseable {
      */
     private static Mono<Void> untilClientCloses(Mono<Void> send, Mono<Void> inboundDone) {
         return Mono.firstWithSignal(send, inboundDone);
+    }
+
+    /** Who is connected, for the router's log: {@code pid 12 uid 1000}, or {@code peer unknown}. */
+    private static String peerText(Channel ch) {
+        if (ch instanceof EpollDomainSocketChannel epoll) {
+            try {
+                PeerCredentials cred = epoll.peerCredentials();
+                return "pid " + cred.pid() + " uid " + cred.uid();
+            } catch (IOException e) {
+                return "peer unknown: " + e.getMessage();
+            }
+        }
+        return "peer unknown";
     }
 
     private Flux<LogRecord> records(Flux<LogRecord> f) {

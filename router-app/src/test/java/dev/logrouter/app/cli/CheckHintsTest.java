@@ -68,4 +68,27 @@ class CheckHintsTest {
                     "f.yaml:4:18: query.socket: socket path /tmp/lr-test/x.sock is already used by sources.a.path");
         }
     }
+
+    @Test
+    void badGlobsAndRegexesNameThePositionInsideThePatternAtTheValue() {
+        try {
+            loader.parse("""
+                    sinks:
+                      out: { type: console }
+                    routes:
+                      - { service: "web[ab", to: [out] }
+                      - { message: "ab[z-a]c", to: [out] }
+                      - to: [out]
+                        message: "(x"
+                      - { message: "*ab", to: [out] }
+                    """, "f.yaml");
+            throw new AssertionError("expected errors");
+        } catch (ConfigException e) {
+            assertThat(e.problems().stream().map(p -> p.format("f.yaml"))).containsExactly(
+                    "f.yaml:4:16: routes[0].service: unclosed '[' at position 4 in glob \"web[ab\"",
+                    "f.yaml:5:16: routes[1].message: illegal character range at position 6 in regex \"ab[z-a]c\"",
+                    "f.yaml:7:14: routes[2].message: unclosed group at the end of regex \"(x\"",
+                    "f.yaml:8:16: routes[3].message: dangling meta character '*' at position 1 in regex \"*ab\"");
+        }
+    }
 }

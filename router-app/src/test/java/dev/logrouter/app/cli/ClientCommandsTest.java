@@ -1,6 +1,7 @@
 package dev.logrouter.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -75,10 +76,9 @@ class ClientCommandsTest {
     }
 
     private void awaitMessage(String part) throws InterruptedException {
-        for (int i = 0; i < 1000 && !hasMessage(part); i++) {
-            Thread.sleep(10);
-        }
-        assertThat(hasMessage(part)).as("journal has a record containing '%s'", part).isTrue();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(hasMessage(part)).as("journal has a record containing '%s'", part)
+                        .isTrue());
     }
 
     private boolean hasMessage(String part) {
@@ -172,13 +172,11 @@ class ClientCommandsTest {
     void readFollowPrintsNewRecordsUntilTheDaemonStops() throws Exception {
         CompletableFuture<Integer> rc = CompletableFuture.supplyAsync(
                 () -> run("read", "--socket", socket.toString(), "-f", "-o", "logread"));
-        for (int i = 0; i < 1000 && daemon.journal().followerCount() == 0; i++) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(daemon.journal().followerCount()).as("journal followers").isPositive());
         add("late", "stdout", Level.INFO, "followed", Map.of());
-        for (int i = 0; i < 1000 && !out().contains("followed"); i++) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(out()).as("read -f output").contains("followed"));
         assertThat(out()).isEqualTo("2024-07-02T19:22:51Z;late.out;followed\n");
         daemon.stop(Duration.ofSeconds(2));
         assertThat(rc.get(20, TimeUnit.SECONDS)).isZero();
@@ -218,12 +216,12 @@ class ClientCommandsTest {
             String expected = "kern  :info  : [    5.123456] usb 1-1: new high-speed USB device number 2\n"
                     + "kern  :warn  : [    6.000001] ACPI: _SB_.PCI0 warning\n"
                     + "daemon:info  : [    7.000000] systemd[1]: daemon facility\n";
-            for (int i = 0; i < 500 && !out().equals(expected); i++) {
-                Thread.sleep(10);
+            // the kmsg source reads the fixture after the start: ask again until all three are in
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
                 stdout.reset();
                 assertThat(run("dmesg", "--socket", c.query().socket().toString())).isZero();
-            }
-            assertThat(out()).isEqualTo(expected);
+                assertThat(out()).isEqualTo(expected);
+            });
         } finally {
             k.stop(Duration.ofSeconds(2));
         }
@@ -265,11 +263,9 @@ class ClientCommandsTest {
                 client.send(java.nio.ByteBuffer.wrap("no-fd".getBytes(StandardCharsets.UTF_8)),
                         org.newsclub.net.unix.AFUNIXSocketAddress.of(intake.resolve("log.sock")));
             }
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!d.router().sources().get(0).source().counters().get("ignored_no_fd").equals(1L)
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .untilAsserted(() -> assertThat(d.router().sources().get(0).source().counters())
+                            .containsEntry("ignored_no_fd", 1L));
             assertThat(run("status", "--socket", c.query().socket().toString(), "--json")).isZero();
             StatusReport r = StatusReport.parse(out().trim());
             assertThat(r.sources().get(0).counters()).containsEntry("ignored_no_fd", 1L).containsEntry("datagrams", 1L);

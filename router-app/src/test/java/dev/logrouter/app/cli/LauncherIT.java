@@ -1,12 +1,14 @@
 package dev.logrouter.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -55,10 +57,9 @@ class LauncherIT {
         });
         pump.start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (lines.stream().noneMatch(l -> l.contains("logrouter started")) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> assertThat(lines).as("logrouter output")
+                            .anyMatch(l -> l.contains("logrouter started")));
             assertThat(lines).anyMatch(l -> l.contains("logrouter started") && l.contains("<built-in default>"));
             p.toHandle().destroy();
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -21,6 +21,8 @@ final class LineReceiver implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     final AtomicLong total = new AtomicLong();
+    /** Connections accepted so far: a sender that reconnected shows up as more than one. */
+    final AtomicLong accepted = new AtomicLong();
 
     LineReceiver(int port, Consumer<String> lines) throws IOException {
         this.server = new ServerSocket();
@@ -43,6 +45,7 @@ final class LineReceiver implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                accepted.incrementAndGet();
                 open.add(s);
                 Thread t = new Thread(() -> read(s), "receiver-read");
                 t.setDaemon(true);

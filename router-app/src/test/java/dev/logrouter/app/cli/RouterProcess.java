@@ -5,12 +5,17 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /** The {@code logrouter} CLI as a real child JVM, with its output lines collected. */
 final class RouterProcess implements AutoCloseable {
@@ -65,22 +70,16 @@ final class RouterProcess implements AutoCloseable {
 
     /** Waits until a stdout line matches. */
     String awaitOut(Predicate<String> p, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            for (String l : out) {
-                if (p.test(l)) {
-                    return l;
-                }
-            }
-            if (!process.isAlive() && out.stream().noneMatch(p)) {
-                Thread.sleep(50);
-                if (out.stream().noneMatch(p)) {
-                    break;
-                }
-            }
-            Thread.sleep(10);
+        try {
+            return Awaitility.await("a matching stdout line").atMost(Duration.ofSeconds(seconds))
+                    .pollInterval(Duration.ofMillis(10))
+                    // exited and its output read to EOF (the pump has ended): no line can come any more
+                    .failFast("logrouter exited without it",
+                            () -> !process.isAlive() && !outPump.isAlive() && out.stream().noneMatch(p))
+                    .until(() -> out.stream().filter(p).findFirst().orElse(null), Objects::nonNull);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + "; no matching output line; out=" + out + " err=" + err, e);
         }
-        throw new AssertionError("no matching output line; out=" + out + " err=" + err);
     }
 
     private static Thread pump(java.io.InputStream in, List<String> sink) {

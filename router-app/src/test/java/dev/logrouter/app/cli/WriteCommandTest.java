@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,11 +43,8 @@ class WriteCommandTest {
     void startSource() throws Exception {
         sock = dir.resolve("log.sock");
         source = new FdSocketSource(FdSocketSpec.of("services", sock)).records().subscribe(records::add);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(sock) && System.nanoTime() < end) {
-            Thread.sleep(10);
-        }
-        assertThat(sock).exists();
+        Awaitility.await("the intake socket bound").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(sock).exists());
     }
 
     @AfterEach
@@ -86,10 +85,9 @@ class WriteCommandTest {
     }
 
     private List<String> await(Predicate<LogRecord> p, int n) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (records.stream().filter(p).count() < n && System.nanoTime() < end) {
-            Thread.sleep(10);
-        }
+        Awaitility.await(n + " matching records").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(records.stream().filter(p).count())
+                        .as("matching records of %s", records).isGreaterThanOrEqualTo(n));
         return records.stream().filter(p).map(LogRecord::msg).collect(Collectors.toList());
     }
 

@@ -161,7 +161,7 @@ class ConfigLoaderTest {
                 "f.yaml:8:46: sinks.out.buffer.when_full: unknown value 'explode' (use drop_oldest, drop_newest, block)",
                 "f.yaml:10:17: routes[0].from: unknown source 'ghost' (defined: e, w, n, bad/name)",
                 "f.yaml:10:35: routes[0].to: unknown sink 'nowhere' (defined: out)",
-                "f.yaml:11:5: routes[1]: invalid 'message' regex: Unclosed group near index 1",
+                "f.yaml:11:16: routes[1].message: unclosed group at the end of regex \"(\"",
                 "f.yaml:12:14: routes[2].level: unknown level 'loud' (use emerg, alert, crit, err, warning, notice, info or debug)",
                 "f.yaml:13:5: routes[3]: missing required key 'to'");
     }
@@ -199,8 +199,7 @@ class ConfigLoaderTest {
                 routes:
                   - { service: "web[12", to: [out] }
                 """)).singleElement().asString()
-                .startsWith("f.yaml:4:5: routes[0]: invalid 'service' glob:")
-                .contains("'[' at position 4 has no closing ']'");
+                .isEqualTo("f.yaml:4:16: routes[0].service: unclosed '[' at position 4 in glob \"web[12\"");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.logrouter.app.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.app.config.ConfigLoader;
 import dev.logrouter.app.config.RouterConfig;
@@ -29,6 +30,14 @@ class DaemonEndpointsTest {
     @TempDir
     Path dir;
 
+    private static String memlogdDump(Path sock) throws java.io.IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            ch.write(ByteBuffer.wrap(new byte[] {0}));
+            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void queryAndMetricsFollowTheConfig() throws Exception {
         int port;
@@ -49,15 +58,10 @@ class DaemonEndpointsTest {
         Daemon d = Daemon.start(c);
         try {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-------");
-            String dump = "";
-            for (int i = 0; i < 500 && !dump.contains("\"source\":\"hello.out\",\"msg\":\"hi\""); i++) {
-                Thread.sleep(10);
-                try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    ch.connect(UnixDomainSocketAddress.of(sock));
-                    ch.write(ByteBuffer.wrap(new byte[] {0}));
-                    dump = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
-                }
-            }
+            // the exec source's line reaches the journal after the start: dump again until it is there
+            String dump = await("the exec line in a memlogd dump").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> memlogdDump(sock), d2 -> d2.contains("\"source\":\"hello.out\",\"msg\":\"hi\""));
             assertThat(dump).contains("{\"time\":\"").contains("\"source\":\"hello.out\",\"msg\":\"hi\"}\n");
 
             HttpResponse<String> m = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -1,6 +1,7 @@
 package dev.logrouter.app.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.app.config.ConfigLoader;
 import dev.logrouter.app.config.RouterConfig;
@@ -232,10 +233,7 @@ class DaemonReloadTest {
     }
 
     private static void waitFor(BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!cond.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(cond.getAsBoolean()).as("condition within 15s").isTrue();
+        await("condition within 15s").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                .until(cond::getAsBoolean);
     }
 }

@@ -1,6 +1,7 @@
 package dev.logrouter.app.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -99,11 +101,9 @@ class PackagingTest {
                 assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(out).as(key[0] + " certificate").contains("ok");
                 assertThat(probe.exitValue()).isZero();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (!Files.readString(received).contains(message) && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertThat(Files.readString(received)).as("what s_server received").contains(message);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                        .untilAsserted(() -> assertThat(Files.readString(received)).as("what s_server received")
+                                .contains(message));
             } finally {
                 server.destroy();
                 if (!server.waitFor(5, TimeUnit.SECONDS)) {
@@ -115,15 +115,16 @@ class PackagingTest {
 
     /** Polls with plain TCP connects until s_server accepts (it serves one client after another). */
     private static void awaitListening(int port, Process server) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException notYet) {
-                assertThat(server.isAlive()).as("openssl s_server running").isTrue();
-                assertThat(System.nanoTime()).as("s_server listening in time").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+        await("s_server listening on " + port).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .failFast("openssl s_server exited", () -> !server.isAlive())
+                .until(() -> accepts(port));
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 

@@ -13,6 +13,7 @@ import dev.logrouter.sinks.tcp.TlsSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -34,14 +35,17 @@ public final class TlsProbe {
         TcpSink sink = new TcpSink(spec);
         Scheduler scheduler = Schedulers.newBoundedElastic(2, 100, "probe");
         SinkBuffer buffer = new SinkBuffer("probe", BufferSpec.DEFAULT, true, scheduler);
-        Disposable running = sink.write(buffer.flux()).subscribe();
+        Mono<Void> done = sink.write(buffer.flux()).cache();
+        Disposable running = done.subscribe(v -> { }, e -> { });
         buffer.offer(LogRecord.of(LogRecord.now(), "probe", "probe", "stdout", Level.INFO, args[3]));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        SinkState st = sink.state();
-        while (st.written() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            st = sink.state();
+        // a closed buffer lets the sink drain and end: its end is the signal that the record went out
+        buffer.close();
+        try {
+            done.block(Duration.ofSeconds(20));
+        } catch (RuntimeException notDrained) {
+            // reported below from the sink's state
         }
+        SinkState st = sink.state();
         running.dispose();
         scheduler.dispose();
         if (st.written() >= 1) {

@@ -1,6 +1,7 @@
 package dev.logrouter.app.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.journal.JournalSpec;
@@ -8,6 +9,7 @@ import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,9 +132,8 @@ class MemlogdProtocolTest {
     }
 
     private void awaitFollowers(int n) throws InterruptedException {
-        for (int i = 0; i < 500 && journal.followerCount() < n; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(journal.followerCount()).isGreaterThanOrEqualTo(n);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(journal.followerCount()).as("journal followers")
+                        .isGreaterThanOrEqualTo(n));
     }
 }

@@ -4,6 +4,7 @@ import dev.logrouter.core.framing.StreamLineReader;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LevelPrefix;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceHealth;
 import java.io.IOException;
@@ -51,7 +52,8 @@ public final class ExecSource implements LogSource {
     private volatile Integer lastExitCode;
 
     public ExecSource(ExecSpec spec) {
-        this(spec, Schedulers.parallel());
+        // a restart starts a process (fork/exec blocks): on a thread that may block, never parallel()
+        this(spec, Schedulers.boundedElastic());
     }
 
     /** @param timer drives restart backoff and idle flushes (a virtual-time scheduler in tests) */
@@ -157,8 +159,10 @@ public final class ExecSource implements LogSource {
             state.set("running");
             long pid = p.pid();
             sink.next(event(Level.INFO, "exec " + spec.name() + ": started pid " + pid + " " + spec.command(), pid, null));
-            Thread out = reader(p.getInputStream(), "stdout", sink);
-            Thread err = reader(p.getErrorStream(), "stderr", sink);
+            // the child's pipes are read only while there is demand: a full block sink blocks the child's writes
+            Demand<LogRecord> demand = Demand.of(sink);
+            Thread out = reader(demand.gate(p.getInputStream()), "stdout", demand);
+            Thread err = reader(demand.gate(p.getErrorStream()), "stderr", demand);
             Thread waiter = new Thread(() -> {
                 try {
                     int code = p.waitFor();
@@ -203,7 +207,7 @@ public final class ExecSource implements LogSource {
         return m;
     }
 
-    private Thread reader(InputStream in, String stream, FluxSink<LogRecord> sink) {
+    private Thread reader(InputStream in, String stream, Demand<LogRecord> sink) {
         // only the first piece of a line cut into partial pieces can carry a level prefix
         boolean[] continuation = {false};
         StreamLineReader lines = new StreamLineReader(spec.maxLineBytes(), spec.idleFlush(), timer, (line, partial) -> {

@@ -20,6 +20,8 @@ final class FdReader implements EpollIoHandle {
     private final FdSocketSession session;
     final io.netty.channel.unix.FileDescriptor nettyFd;
     final LineFramer framer;
+    final MemlogdName name;
+    /** Null while the fd is not in epoll (before registration, paused, finished). */
     IoRegistration registration;
     long lastData;
     long readTime;
@@ -30,6 +32,7 @@ final class FdReader implements EpollIoHandle {
     FdReader(FdSocketSession session, int number, MemlogdName name, FdSocketSpec spec) {
         this.session = session;
         this.nettyFd = new io.netty.channel.unix.FileDescriptor(number);
+        this.name = name;
         Map<String, Object> fields = Map.of(FdSocketSource.NAME_FIELD, name.raw());
         String service = name.service();
         String stream = name.stream();
@@ -42,7 +45,7 @@ final class FdReader implements EpollIoHandle {
                 r = LevelPrefix.apply(r);
             }
             continuation = partial;
-            session.sink.next(r);
+            session.demand.next(r);
         });
     }
 

@@ -3,6 +3,7 @@ package dev.logrouter.core.fdsocket;
 import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.Demand;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoopGroup;
@@ -46,6 +47,7 @@ final class FdSocketSession {
     private final FdSocketSpec spec;
     private final Scheduler timer;
     final FluxSink<LogRecord> sink;
+    final Demand<LogRecord> demand;
     private final SocketFile file;
 
     private AFUNIXDatagramChannel channel;
@@ -60,12 +62,17 @@ final class FdSocketSession {
     private final byte[] heap = new byte[READ_BYTES];
     private final ByteBuffer name = ByteBuffer.allocate(FdSocketSource.MAX_NAME_BYTES);
     private IoRegistration channelRegistration;
+    /** Readers taken out of epoll while there is no demand; polled again when it comes. */
+    private final java.util.List<FdReader> paused = new ArrayList<>();
+    private boolean resumeScheduled;
 
-    FdSocketSession(FdSocketSource source, FdSocketSpec spec, Scheduler timer, FluxSink<LogRecord> sink) {
+    FdSocketSession(FdSocketSource source, FdSocketSpec spec, Scheduler timer, FluxSink<LogRecord> sink,
+                    Demand<LogRecord> demand) {
         this.source = source;
         this.spec = spec;
         this.timer = timer;
         this.sink = sink;
+        this.demand = demand;
         this.file = new SocketFile(spec.path(), spec.mode());
     }
 
@@ -210,22 +217,38 @@ final class FdSocketSession {
             FdSocketSource.closeQuietly(fd);
         }
         FdReader reader = new FdReader(this, number, memlogdName, spec);
+        reader.lastData = timer.now(TimeUnit.NANOSECONDS);
+        poll(reader, true);
+    }
+
+    /** On the event loop: adds the reader to epoll (a new fd, or one {@link #pause}d before). */
+    private void poll(FdReader reader, boolean fresh) {
         loop.register(reader).addListener(f -> {
             if (!f.isSuccess()) {
-                reader.closeFd();
-                reject(memlogdName, f.cause());
+                if (fresh) {
+                    reader.closeFd();
+                    reject(reader.name, f.cause());
+                } else {
+                    source.readErrors.incrementAndGet();
+                    finish(reader, true);
+                }
                 return;
             }
             IoRegistration reg = (IoRegistration) f.getNow();
             reader.registration = reg;
-            reader.lastData = timer.now(TimeUnit.NANOSECONDS);
             try {
                 // level-triggered: one read per readiness never blocks, even on a blocking fd
                 reg.submit(EpollIoOps.EPOLLIN);
             } catch (RuntimeException e) {
                 reg.cancel();
-                reader.closeFd();
-                reject(memlogdName, e);
+                reader.registration = null;
+                if (fresh) {
+                    reader.closeFd();
+                    reject(reader.name, e);
+                } else {
+                    source.readErrors.incrementAndGet();
+                    finish(reader, true);
+                }
                 return;
             }
             if (stopped) {
@@ -234,6 +257,39 @@ final class FdSocketSession {
             }
             readers.add(reader);
         });
+    }
+
+    /**
+     * On the event loop, instead of a read while there is no demand: takes the fd out of epoll (with
+     * interest off a hung-up pipe would still wake the loop), so its writer fills the pipe and blocks.
+     */
+    private void pause(FdReader r) {
+        r.registration.cancel();
+        r.registration = null;
+        paused.add(r);
+        if (!resumeScheduled) {
+            resumeScheduled = true;
+            demand.whenAvailable(() -> {
+                if (!loop.isShuttingDown()) {
+                    loop.execute(this::resume);
+                }
+            });
+        }
+    }
+
+    /** On the event loop, once there is demand again: polls every paused fd again. */
+    private void resume() {
+        resumeScheduled = false;
+        if (stopped) {
+            return;
+        }
+        java.util.List<FdReader> again = new ArrayList<>(paused);
+        paused.clear();
+        for (FdReader r : again) {
+            if (!r.closed) {
+                poll(r, false);
+            }
+        }
     }
 
     private void reject(MemlogdName memlogdName, Throwable why) {
@@ -245,7 +301,11 @@ final class FdSocketSession {
 
     /** Called on the event loop when an fd is readable or hung up. */
     void read(FdReader r) {
-        if (r.closed) {
+        if (r.closed || r.registration == null) {
+            return;
+        }
+        if (!demand.has()) {
+            pause(r);
             return;
         }
         int n;
@@ -276,7 +336,9 @@ final class FdSocketSession {
         }
         if (r.registration != null) {
             r.registration.cancel();
+            r.registration = null;
         }
+        paused.remove(r);
         if (emit) {
             r.readTime = LogRecord.now();
             long before = r.framer.emitted();
@@ -316,6 +378,10 @@ final class FdSocketSession {
                 loop.submit(() -> {
                     closeChannel();
                     for (FdReader r : new ArrayList<>(readers)) {
+                        finish(r, true);
+                    }
+                    // a paused fd left epoll but is still open
+                    for (FdReader r : new ArrayList<>(paused)) {
                         finish(r, true);
                     }
                 }).await(2, TimeUnit.SECONDS);

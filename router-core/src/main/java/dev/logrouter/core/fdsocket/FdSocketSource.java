@@ -3,6 +3,7 @@ package dev.logrouter.core.fdsocket;
 import java.util.LinkedHashMap;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -32,10 +33,11 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>{@link #records()}: cold. Subscribing binds the socket (replacing a stale socket file, applying
  * the mode); cancelling closes it, closes every fd still open (flushing their pending lines) and
- * removes the socket file. Records are emitted on the event loop thread; without demand they are
- * buffered in the flux (the router always requests without bound), so the writer side is never
- * blocked by the journal beyond its pipe's own buffer. Nothing is replayed. A bind failure is
- * signalled as an error.
+ * removes the socket file. Records are emitted on the event loop thread. Backpressure: without
+ * demand (the router stops requesting while a {@code when_full: block} sink it feeds is full) the
+ * loop stops polling the pipes (each leaves epoll when it is next readable, after at most one read
+ * beyond the demand) and their writers block on a full pipe; it polls them again when demand comes.
+ * Datagrams are still received meanwhile. Nothing is replayed. A bind failure is signalled as an error.
  */
 public final class FdSocketSource implements LogSource {
 
@@ -110,7 +112,7 @@ public final class FdSocketSource implements LogSource {
     @Override
     public Flux<LogRecord> records() {
         return Flux.create(sink -> {
-            FdSocketSession session = new FdSocketSession(this, spec, timer, sink);
+            FdSocketSession session = new FdSocketSession(this, spec, timer, sink, Demand.of(sink));
             try {
                 session.start();
             } catch (IOException | RuntimeException e) {

@@ -5,9 +5,9 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * The event loop a network source reads on: its own, never the shared Reactor Netty loops that sink
- * clients (TCP, metrics) use. A source whose records go to a full {@code when_full: block} sink holds
- * its own thread, so it stops reading its sockets (their senders see a full TCP window or a full
- * socket buffer) while every sink, and every other source, keeps running.
+ * clients (TCP, metrics) use, so ingest work never delays a sink's connections. A source whose records
+ * go to a full {@code when_full: block} sink stops reading by demand (auto-read off, see
+ * {@link ReadPause}); its loop never waits, and every sink and every other source keeps running.
  */
 public final class IntakeLoops implements Disposable {
 

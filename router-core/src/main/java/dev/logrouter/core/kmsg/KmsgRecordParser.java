@@ -1,5 +1,6 @@
 package dev.logrouter.core.kmsg;
 
+import dev.logrouter.core.framing.GoUtf8;
 import dev.logrouter.core.record.Facility;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
@@ -14,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Format (kernel ABI {@code dev-kmsg}): {@code <prio>,<seq>,<usec>,<flags>[,<more>...];<text>\n}
  * followed by zero or more continuation lines {@code " KEY=value\n"}. The record gets service and
  * stream {@code kernel}, the level from {@code prio & 7}, {@code msg} = the text with {@code \xHH}
- * escapes decoded (as UTF-8) and without its trailing newline, and fields in this order:
+ * escapes decoded (as UTF-8, invalid bytes as one U+FFFD each, Go's rule: {@link GoUtf8}) and without
+ * its trailing newline, and fields in this order:
  * {@code facility} and {@code priority} (names), {@code seq} and {@code clock} (µs since boot, both
  * {@link Long}), the dictionary keys in kernel order (values unescaped), {@code caller} when the
  * kernel adds {@code caller=T123}, and {@code flags} only when it is not {@code -} (fragments on
@@ -267,7 +269,7 @@ public final class KmsgRecordParser {
         Level level = prio >= 0 ? LEVEL_VALUES[(int) (prio & 7)] : Level.WARNING;
         long time = usec >= 0 ? bootEpochNanos + usec * 1000 : LogRecord.now();
         return new LogRecord(LogRecord.NO_CURSOR, time, source, SERVICE, STREAM, level,
-                new String(buf, off, end - off, StandardCharsets.UTF_8), fields.build(), LogRecord.Kind.NORMAL);
+                GoUtf8.decode(buf, off, end - off), fields.build(), LogRecord.Kind.NORMAL);
     }
 
     private static final long ONES = 0x0101010101010101L;
@@ -326,7 +328,7 @@ public final class KmsgRecordParser {
         if (n == 6 && matches(b, from, DEVICE)) {
             return DEVICE;
         }
-        return new String(b, from, n, StandardCharsets.UTF_8);
+        return GoUtf8.decode(b, from, n);
     }
 
     private static boolean matches(byte[] b, int from, String ascii) {
@@ -377,7 +379,7 @@ public final class KmsgRecordParser {
         if ((kind & ESCAPED) != 0) {
             return unescape(b, from, to);
         }
-        return new String(b, from, to - from, kind == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        return kind == 0 ? new String(b, from, to - from, StandardCharsets.ISO_8859_1) : GoUtf8.decode(b, from, to - from);
     }
 
     private String unescape(byte[] b, int from, int to) {
@@ -402,7 +404,7 @@ public final class KmsgRecordParser {
             out[n++] = c;
             i++;
         }
-        return new String(out, 0, n, StandardCharsets.UTF_8);
+        return GoUtf8.decode(out, 0, n);
     }
 
     private static int hex(byte c) {

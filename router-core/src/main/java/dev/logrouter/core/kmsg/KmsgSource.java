@@ -90,7 +90,8 @@ public final class KmsgSource implements LogSource {
     }
 
     public KmsgSource(KmsgSpec spec) {
-        this(spec, Schedulers.parallel());
+        // the timer writes the state file: on a thread that may block, never parallel()
+        this(spec, Schedulers.boundedElastic());
     }
 
     /** @param timer runs the periodic state-file save */
@@ -182,7 +183,15 @@ public final class KmsgSource implements LogSource {
             Reader reader = new Reader(sink);
             current = reader;
             sink.onRequest(n -> reader.demandChanged());
-            sink.onDispose(reader::stop);
+            sink.onDispose(() -> {
+                // stopping joins the reader thread and writes the state file: never on a non-blocking
+                // thread (a timer's cancel, e.g. take(Duration)); elsewhere at once, so the state is saved
+                if (Schedulers.isInNonBlockingThread()) {
+                    Schedulers.boundedElastic().schedule(reader::stop);
+                } else {
+                    reader.stop();
+                }
+            });
             reader.start();
         }, FluxSink.OverflowStrategy.BUFFER);
     }

@@ -3,8 +3,10 @@ package dev.logrouter.core.net;
 import java.util.LinkedHashMap;
 import dev.logrouter.core.framing.LineFramer;
 import dev.logrouter.core.io.IntakeLoops;
+import dev.logrouter.core.io.ReadPause;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
@@ -36,9 +38,12 @@ import reactor.netty.udp.UdpServer;
  *
  * <p>{@link #records()}: cold. Subscribing binds the address (failure is signalled as an error);
  * cancelling closes it and its connections. Records are emitted on the source's own event loop thread
- * ({@link IntakeLoops}): when a {@code when_full: block} sink holds that thread, this source stops
- * reading and its senders see a full TCP window, while sinks and other sources go on. Without
- * demand they are buffered in the flux (the router always requests without bound). Nothing is replayed.
+ * ({@link IntakeLoops}). Backpressure: each connection reads only while the subscriber has demand
+ * (auto-read off while there is none, see {@link ReadPause}), so when
+ * the router stops requesting (a full {@code when_full: block} sink) every connection stops after at
+ * most a few reads and its sender sees a full TCP window; UDP stops reading its socket and the kernel
+ * drops what overflows its receive buffer (UDP has no backpressure). The event loop itself never
+ * waits: other connections' accepts and sinks go on. Nothing is replayed.
  */
 public final class NetSource implements LogSource {
 
@@ -101,13 +106,14 @@ public final class NetSource implements LogSource {
         return Flux.create(sink -> {
             reactor.core.Disposable server;
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
+            Demand<LogRecord> demand = Demand.of(sink);
             try {
                 if (spec.protocol() == NetProtocol.TCP) {
-                    DisposableServer s = startTcp(sink, loops);
+                    DisposableServer s = startTcp(demand, loops);
                     bound = (InetSocketAddress) s.address();
                     server = s;
                 } else {
-                    reactor.netty.Connection c = startUdp(sink, loops);
+                    reactor.netty.Connection c = startUdp(demand, loops);
                     bound = (InetSocketAddress) c.address();
                     server = c;
                 }
@@ -125,7 +131,7 @@ public final class NetSource implements LogSource {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    private LineFramer framer(FluxSink<LogRecord> sink, Map<String, Object> peer) {
+    private LineFramer framer(Demand<LogRecord> out, Map<String, Object> peer) {
         return new LineFramer(spec.maxLineBytes(), (line, partial) -> {
             long now = LogRecord.now();
             LogRecord r;
@@ -147,7 +153,7 @@ public final class NetSource implements LogSource {
                         LogRecord.Kind.NORMAL);
             }
             records.incrementAndGet();
-            sink.next(r);
+            out.next(r);
         });
     }
 
@@ -158,7 +164,7 @@ public final class NetSource implements LogSource {
         return Map.of();
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink, IntakeLoops loops) {
+    private DisposableServer startTcp(Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
@@ -173,8 +179,13 @@ public final class NetSource implements LogSource {
                     connections.incrementAndGet();
                     java.util.concurrent.atomic.AtomicReference<Map<String, Object>> peer =
                             new java.util.concurrent.atomic.AtomicReference<>(Map.of());
-                    in.withConnection(c -> peer.set(peer(c.channel().remoteAddress())));
-                    LineFramer framer = framer(sink, peer.get());
+                    java.util.concurrent.atomic.AtomicReference<io.netty.channel.Channel> channel =
+                            new java.util.concurrent.atomic.AtomicReference<>();
+                    in.withConnection(c -> {
+                        peer.set(peer(c.channel().remoteAddress()));
+                        channel.set(c.channel());
+                    });
+                    LineFramer framer = framer(demand, peer.get());
                     return in.receive()
                             .doOnNext(buf -> {
                                 int n = buf.readableBytes();
@@ -182,6 +193,7 @@ public final class NetSource implements LogSource {
                                 byte[] chunk = new byte[n];
                                 buf.readBytes(chunk);
                                 framer.feed(chunk, 0, n);
+                                ReadPause.afterRead(channel.get(), demand);
                             })
                             .doFinally(s -> {
                                 // the last line of a connection needs no newline to count as whole
@@ -197,7 +209,7 @@ public final class NetSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private reactor.netty.Connection startUdp(FluxSink<LogRecord> sink, IntakeLoops loops) {
+    private reactor.netty.Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         return UdpServer.create()
                 .runOn(loops.resources())
@@ -210,9 +222,10 @@ public final class NetSource implements LogSource {
                         ByteBuf b = p.content();
                         int n = b.readableBytes();
                         bytes.addAndGet(n);
+                        in.withConnection(c -> ReadPause.afterRead(c.channel(), demand));
                         byte[] data = new byte[n];
                         b.getBytes(b.readerIndex(), data);
-                        LineFramer framer = framer(sink, peer(p.sender()));
+                        LineFramer framer = framer(demand, peer(p.sender()));
                         framer.feed(data, 0, n);
                         // a datagram is whole: its last line needs no newline
                         if (framer.hasPending()) {

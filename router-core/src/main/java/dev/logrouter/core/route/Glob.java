@@ -32,7 +32,8 @@ public final class Glob {
     }
 
     /**
-     * @throws IllegalArgumentException for a {@code [} without its closing {@code ]}, naming the position
+     * @throws IllegalArgumentException for a {@code [} without its closing {@code ]}, naming its
+     *                                  1-based position: {@code unclosed '[' at position 4 in glob "web[ab"}
      */
     public static Glob compile(String glob) {
         List<Matcher[]> segs = new ArrayList<>();
@@ -60,6 +61,11 @@ public final class Glob {
         return new Glob(glob, segs.toArray(new Matcher[0][]));
     }
 
+    /** A pattern in double quotes for an error message, {@code "} and {@code \} escaped with a backslash. */
+    public static String quote(String pattern) {
+        return '"' + pattern.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
     /** Parses the class starting at {@code cps[open]}; returns the index of its closing bracket. */
     private static int parseClass(String glob, int[] cps, int open, List<Matcher> out) {
         int i = open + 1;
@@ -71,8 +77,7 @@ public final class Glob {
         int first = i;
         while (true) {
             if (i >= cps.length) {
-                throw new IllegalArgumentException("glob '" + glob + "': '[' at position " + (open + 1)
-                        + " has no closing ']'");
+                throw new IllegalArgumentException("unclosed '[' at position " + (open + 1) + " in glob " + quote(glob));
             }
             int c = cps[i];
             if (c == ']' && i > first) {

@@ -35,8 +35,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>{@link #ingest} appends to the journal, then offers the record to the {@link SinkBuffer} of
  * every sink that a route selects (once per sink). Ingest runs on the producing source's thread and
- * never waits on a reader or a sink, except a sink configured {@code when_full: block}, which slows
- * only the sources whose records are routed to it.
+ * never waits on a reader or a sink. A sink configured {@code when_full: block} that is full pauses
+ * the sources whose records are routed to it by demand: the router stops requesting from them until
+ * the buffer calls back with room ({@link SourceIntake}); no thread waits.
  *
  * <p>Delivery reports: each sink acknowledges to its buffer what it delivered; a buffer releases a
  * record once acknowledged (memory) or synced (disk), or dropped. For a source that asks
@@ -82,7 +83,8 @@ public final class Router implements AutoCloseable {
         public void deliver(int sink, LogRecord r) {
             LogRecord out = sinkChains[sink].apply(r);
             if (out != null) {
-                bindings[sink].buffer().offer(out);
+                // a rate limit's summary, on a timer thread that must not wait: taken even by a full block buffer
+                bindings[sink].buffer().tryOffer(out, null);
             }
         }
     }
@@ -185,7 +187,7 @@ public final class Router implements AutoCloseable {
         for (int i = 0; i < chains.length; i++) {
             if (chains[i].needsStart()) {
                 SinkBuffer buffer = bindings[i].buffer();
-                ticks.add(chains[i].start(Schedulers.parallel(), buffer::offer));
+                ticks.add(chains[i].start(Schedulers.parallel(), r -> buffer.tryOffer(r, null)));
             }
         }
         Routing previous = this.routing;
@@ -239,7 +241,11 @@ public final class Router implements AutoCloseable {
         b.buffer().abandonHeld();
     }
 
-    /** Subscribes to a source; its records are ingested on the thread that emits them. */
+    /**
+     * Subscribes to a source with bounded demand (see {@link SourceIntake}): its records are ingested
+     * on the thread that emits them, and while a {@code when_full: block} sink it feeds is full the
+     * router stops requesting, so the source stops reading instead of any thread waiting.
+     */
     public SourceBinding attach(LogSource source) {
         SourceCounters counters = new SourceCounters(source.name(), source.type());
         counters.state("running");
@@ -248,28 +254,21 @@ public final class Router implements AutoCloseable {
         if (tracker != null) {
             trackers.put(source.name(), tracker);
         }
-        Disposable d = source.records().subscribe(
-                r -> {
-                    if (r.isGap()) {
-                        // records the source itself lost (e.g. overwritten in the kernel ring)
-                        counters.drop(r.lost());
-                    } else {
-                        counters.record(r.msg().length());
-                    }
-                    ingest(r, tracker);
-                },
-                err -> {
-                    counters.error(describe(err));
-                    counters.state("failed");
-                    // journaled as a record, and on stderr like a failed reload (the marker keeps the
-                    // journal appender from recording it twice)
-                    selfLog(Level.ERR, "source " + source.name() + " failed: " + describe(err));
-                    LOG.error(LogSource.ALREADY_RECORDED, "source {} failed: {}", source.name(), describe(err));
-                },
-                () -> counters.state("stopped"));
-        SourceBinding binding = new SourceBinding(source, counters, d);
+        SourceIntake intake = new SourceIntake(this, source.name(), counters, tracker);
+        source.records().subscribe(intake);
+        SourceBinding binding = new SourceBinding(source, counters, intake);
         sources.add(binding);
         return binding;
+    }
+
+    /** A source's flux failed: counted, journaled and logged. */
+    void sourceFailed(String name, SourceCounters counters, Throwable err) {
+        counters.error(describe(err));
+        counters.state("failed");
+        // journaled as a record, and on stderr like a failed reload (the marker keeps the
+        // journal appender from recording it twice)
+        selfLog(Level.ERR, "source " + name + " failed: " + describe(err));
+        LOG.error(LogSource.ALREADY_RECORDED, "source {} failed: {}", name, describe(err));
     }
 
     /** Stops a source and forgets it. */
@@ -286,17 +285,31 @@ public final class Router implements AutoCloseable {
      * @return the stored record with its cursor
      */
     public LogRecord ingest(LogRecord draft) {
-        return ingest(draft, null);
+        return ingest(draft, null, null);
     }
 
-    private LogRecord ingest(LogRecord draft, DeliveryTracker tracker) {
+    /**
+     * Appends to the journal, then hands the record to each routed sink's buffer: into {@code outbox}
+     * (the caller offers them and can pause), or, without one, offered at once and never waiting
+     * (taken beyond a full block buffer's bound: for producers that cannot pause, like log lines).
+     */
+    LogRecord ingest(LogRecord draft, DeliveryTracker tracker, java.util.Deque<SourceIntake.Pending> outbox) {
         INGESTING.set(Boolean.TRUE);
         try {
             LogRecord r = journal.append(draft);
             Routing current = routing;
             if (current.transformed()) {
                 // the journal keeps r as it came; routes and sinks transform their own copies
-                current.table().dispatch(r, current);
+                if (outbox == null) {
+                    current.table().dispatch(r, current);
+                } else {
+                    current.table().dispatch(r, (i, t) -> {
+                        LogRecord out = current.sinkChains()[i].apply(t);
+                        if (out != null) {
+                            outbox.addLast(new SourceIntake.Pending(current.bindings()[i].buffer(), out));
+                        }
+                    });
+                }
                 return r;
             }
             long mask = current.table().match(r);
@@ -309,7 +322,11 @@ public final class Router implements AutoCloseable {
                 while (mask != 0) {
                     int i = Long.numberOfTrailingZeros(mask);
                     mask &= mask - 1;
-                    b[i].buffer().offer(r);
+                    if (outbox == null) {
+                        b[i].buffer().tryOffer(r, null);
+                    } else {
+                        outbox.addLast(new SourceIntake.Pending(b[i].buffer(), r));
+                    }
                 }
             }
             return r;

@@ -2,6 +2,7 @@ package dev.logrouter.core.sink;
 
 import dev.logrouter.core.record.LogRecord;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,8 @@ import reactor.core.scheduler.Scheduler;
  * sink's batches, prefetch and pending queues) count against {@code max_events}/{@code max_bytes} and
  * in {@link #depth()} too, so the bounds of a memory buffer cover everything the sink holds. When the
  * whole bound is held by the sink, {@code drop_oldest} drops the incoming record (the oldest ones are
- * already in the sink's hands) and {@code block} waits until the sink settles some.
+ * already in the sink's hands) and {@code block} waits until the sink settles some. (That is {@link #offer};
+ * the router uses {@link #tryOffer}, which never waits and bounds only the records waiting here.)
  */
 public final class SinkBuffer {
 
@@ -74,6 +76,8 @@ public final class SinkBuffer {
     /** Drops not yet announced by a gap record. */
     private long unannounced;
     private boolean closed;
+    /** Producers told {@link Admission#FULL}, to call once there is room; under the lock. */
+    private final List<Runnable> roomWaiters = new ArrayList<>();
 
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
@@ -166,14 +170,17 @@ public final class SinkBuffer {
      * ignored. Thread-safe.
      */
     public void ack(LogRecord r) {
+        List<Runnable> room = null;
         lock.lock();
         try {
             if (store.ack(r)) {
                 notFull.signalAll();
+                room = takeRoomWaiters();
             }
         } finally {
             lock.unlock();
         }
+        callOnWorker(room);
     }
 
     /** Flushes a disk buffer to the device and saves its delivered position. */
@@ -270,6 +277,94 @@ public final class SinkBuffer {
             drain(OFFER_DRAIN_DELAY_MICROS);
         }
         return true;
+    }
+
+    /**
+     * Adds a record without ever waiting. Under {@link WhenFull#BLOCK} a full buffer does not take it:
+     * the answer is {@link Admission#FULL} and {@code onRoom} runs once, on this buffer's worker, when
+     * there is room again (or the buffer was closed: a retry then answers {@link Admission#DROPPED}).
+     * Other policies answer as {@link #offer} does. With {@code onRoom == null} a full block buffer takes
+     * the record beyond its bound: for producers that cannot pause (the router's own log lines).
+     *
+     * <p>"Full" here is the store's own bound ({@code max_events} / {@code max_bytes} of records waiting,
+     * or on disk); the records a sink holds in its own batches are not counted, so room appears exactly
+     * when the sink takes records (or acknowledges them, for a disk buffer), both of which this buffer
+     * sees. A sink's own holdings are bounded by its prefetch.
+     */
+    public Admission tryOffer(LogRecord r, Runnable onRoom) {
+        if (spec.whenFull() != WhenFull.BLOCK) {
+            return offer(r) ? Admission.ACCEPTED : Admission.DROPPED;
+        }
+        long size = store.sizeOf(r);
+        lock.lock();
+        try {
+            if (closed || cancelled) {
+                offered.incrementAndGet();
+                dropped.incrementAndGet();
+                droppedShutdown.incrementAndGet();
+                return Admission.DROPPED;
+            }
+            if (onRoom != null && store.isFull(size, spec)) {
+                roomWaiters.add(onRoom);
+                return Admission.FULL;
+            }
+            offered.incrementAndGet();
+            if (!store.append(r, size)) {
+                dropped.incrementAndGet();
+                unannounced++;
+                release(r);
+                return Admission.DROPPED;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (subscriber != null) {
+            drain(OFFER_DRAIN_DELAY_MICROS);
+        }
+        return Admission.ACCEPTED;
+    }
+
+    /** Under the lock: the room waiters to call now (there is room, or no room will ever come), else null. */
+    private List<Runnable> takeRoomWaiters() {
+        if (roomWaiters.isEmpty() || !(closed || cancelled || !store.isFull(0, spec))) {
+            return null;
+        }
+        List<Runnable> run = new ArrayList<>(roomWaiters);
+        roomWaiters.clear();
+        return run;
+    }
+
+    /** Runs room waiters on this buffer's worker, so no acknowledging or closing thread runs a producer. */
+    private void callOnWorker(List<Runnable> room) {
+        if (room == null) {
+            return;
+        }
+        try {
+            worker.schedule(() -> runAll(room));
+        } catch (RuntimeException rejected) {
+            // the worker is gone (cancelled or finished): the waiters will find the buffer closed
+            runAll(room);
+        }
+    }
+
+    /** After a cancel: producers waiting for room retry now and find the buffer closed (counted drops). */
+    private void releaseRoomWaiters() {
+        List<Runnable> room;
+        lock.lock();
+        try {
+            room = takeRoomWaiters();
+        } finally {
+            lock.unlock();
+        }
+        runAll(room);
+    }
+
+    private static void runAll(List<Runnable> room) {
+        if (room != null) {
+            for (Runnable r : room) {
+                r.run();
+            }
+        }
     }
 
     /** Under the lock. Refreshes the settled count only when the stale figures say full. */
@@ -372,17 +467,21 @@ public final class SinkBuffer {
         } finally {
             lock.unlock();
         }
+        releaseRoomWaiters(); // paused producers retry, find the buffer closed and count their record
     }
 
     /** No more offers: the flux completes once what is buffered is delivered. */
     public void close() {
+        List<Runnable> room;
         lock.lock();
         try {
             closed = true;
             notFull.signalAll();
+            room = takeRoomWaiters();
         } finally {
             lock.unlock();
         }
+        callOnWorker(room);
         drain();
     }
 
@@ -428,6 +527,7 @@ public final class SinkBuffer {
                     LogRecord next;
                     long gap = 0;
                     boolean complete = false;
+                    List<Runnable> room = null;
                     lock.lock();
                     try {
                         if (unannounced > 0 && emitGaps) {
@@ -447,6 +547,7 @@ public final class SinkBuffer {
                                     heldBytes += size;
                                 }
                                 notFull.signal();
+                                room = takeRoomWaiters();
                             } else {
                                 complete = closed;
                             }
@@ -454,6 +555,8 @@ public final class SinkBuffer {
                     } finally {
                         lock.unlock();
                     }
+                    // on this worker already; before onNext, so producers refill while the sink writes
+                    runAll(room);
                     if (gap > 0) {
                         s.onNext(LogRecord.gap(LogRecord.now(), "sink " + name, gap));
                     } else if (next != null) {

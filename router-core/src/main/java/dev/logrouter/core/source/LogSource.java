@@ -12,9 +12,10 @@ import reactor.core.publisher.Flux;
  *
  * <p>{@link #records()} is cold: subscribing starts the source (opens its files, sockets or
  * processes) and cancelling stops it and releases them. Records carry no cursor yet; the journal
- * assigns it. A source reads its input only as fast as its subscriber takes records: the router
- * requests without bound and appends on the source's own thread, so a source is slowed only by a
- * sink configured {@code when_full: block}. Nothing is replayed to a second subscriber.
+ * assigns it. A source reads its input only as fast as its subscriber requests records: the router
+ * requests a batch at a time, appends on the source's own thread, and stops requesting while a sink
+ * configured {@code when_full: block} that the source feeds is full. A source then stops reading
+ * (see {@link Demand}); it never waits on an event loop. Nothing is replayed to a second subscriber.
  */
 public interface LogSource {
 

@@ -3,9 +3,11 @@ package dev.logrouter.core.syslog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import dev.logrouter.core.io.IntakeLoops;
+import dev.logrouter.core.io.ReadPause;
 import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
@@ -44,7 +46,10 @@ import reactor.netty.udp.UdpServer;
  *
  * <p>{@link #records()}: cold. Subscribing binds every configured address (a failure is signalled as
  * an error); cancelling closes them and removes the socket file. Records are emitted on the receiving
- * threads; without demand they are buffered in the flux (the router always requests without bound).
+ * threads. Backpressure: every input reads only while the subscriber has demand (TCP and UDP turn
+ * auto-read off on the source's event loop, which never waits; the Unix socket's own thread waits),
+ * so while the router stops requesting (a full {@code when_full: block} sink) TCP senders see a full
+ * window, {@code /dev/log} writers block on a full socket buffer, and UDP overflows in the kernel.
  * Nothing is replayed.
  */
 public final class SyslogSource implements LogSource {
@@ -118,6 +123,7 @@ public final class SyslogSource implements LogSource {
         return Flux.create(sink -> {
             List<Disposable> open = new ArrayList<>();
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
+            Demand<LogRecord> demand = Demand.of(sink);
             open.add(loops);
             Disposable all = () -> {
                 for (int i = open.size() - 1; i >= 0; i--) {
@@ -128,15 +134,15 @@ public final class SyslogSource implements LogSource {
             };
             try {
                 if (spec.path() != null) {
-                    open.add(startUnix(sink));
+                    open.add(startUnix(demand));
                 }
                 if (spec.udp() != null) {
-                    Connection udp = startUdp(sink, loops);
+                    Connection udp = startUdp(demand, loops);
                     boundUdp = (InetSocketAddress) udp.address();
                     open.add(udp);
                 }
                 if (spec.tcp() != null) {
-                    DisposableServer tcp = startTcp(sink, loops);
+                    DisposableServer tcp = startTcp(demand, loops);
                     boundTcp = (InetSocketAddress) tcp.address();
                     open.add(tcp);
                 }
@@ -149,7 +155,7 @@ public final class SyslogSource implements LogSource {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    void deliver(FluxSink<LogRecord> sink, byte[] data, int off, int len, boolean cut) {
+    void deliver(Demand<LogRecord> out, byte[] data, int off, int len, boolean cut) {
         messages.incrementAndGet();
         if (cut) {
             truncated.incrementAndGet();
@@ -158,10 +164,10 @@ public final class SyslogSource implements LogSource {
         if (!p.ok()) {
             parseErrors.incrementAndGet();
         }
-        sink.next(p.record());
+        out.next(p.record());
     }
 
-    private Disposable startUnix(FluxSink<LogRecord> sink) throws IOException {
+    private Disposable startUnix(Demand<LogRecord> demand) throws IOException {
         SocketFile file = new SocketFile(spec.path(), spec.mode());
         AFUNIXDatagramChannel ch = file.bind(at -> {
             AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();
@@ -181,6 +187,14 @@ public final class SyslogSource implements LogSource {
             byte[] heap = new byte[max + 1];
             while (true) {
                 buf.clear();
+                try {
+                    demand.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!ch.isOpen()) {
+                    return;
+                }
                 try {
                     // read, not receive: the sender's address is not needed and costs an object per datagram
                     ch.read(buf);
@@ -202,13 +216,13 @@ public final class SyslogSource implements LogSource {
                 if (n == 0) {
                     messages.incrementAndGet();
                     parseErrors.incrementAndGet();
-                    sink.next(parser.parse(new byte[0], LogRecord.now(), spec.name()).record());
+                    demand.next(parser.parse(new byte[0], LogRecord.now(), spec.name()).record());
                     continue;
                 }
                 // the kernel discards the rest of a cut datagram, so its size is unknown: counted as truncated
                 boolean cut = n > max;
                 buf.get(0, heap, 0, n);
-                deliver(sink, heap, 0, Math.min(n, max), cut);
+                deliver(demand, heap, 0, Math.min(n, max), cut);
             }
         }, "syslog-" + spec.name() + "-unix");
         t.setDaemon(true);
@@ -219,6 +233,7 @@ public final class SyslogSource implements LogSource {
             } catch (IOException e) {
                 // closing anyway
             }
+            demand.release();
             try {
                 t.join(2000);
             } catch (InterruptedException e) {
@@ -230,7 +245,7 @@ public final class SyslogSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private Connection startUdp(FluxSink<LogRecord> sink, IntakeLoops loops) {
+    private Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.udp());
         int max = spec.maxMessageBytes();
         // UDP payloads are at most 65507 bytes; a buffer one byte larger than the limit detects a cut
@@ -247,13 +262,14 @@ public final class SyslogSource implements LogSource {
                         boolean cut = n > max;
                         byte[] data = new byte[Math.min(n, max)];
                         b.getBytes(b.readerIndex(), data);
-                        deliver(sink, data, 0, data.length, cut);
+                        deliver(demand, data, 0, data.length, cut);
+                        in.withConnection(c -> ReadPause.afterRead(c.channel(), demand));
                     }
                 }).then())
                 .bindNow(Duration.ofSeconds(10));
     }
 
-    private DisposableServer startTcp(FluxSink<LogRecord> sink, IntakeLoops loops) {
+    private DisposableServer startTcp(Demand<LogRecord> demand, IntakeLoops loops) {
         InetSocketAddress addr = ListenAddress.parse(spec.tcp());
         AtomicInteger active = new AtomicInteger();
         return TcpServer.create()
@@ -266,8 +282,11 @@ public final class SyslogSource implements LogSource {
                         return Mono.empty();
                     }
                     connections.incrementAndGet();
+                    java.util.concurrent.atomic.AtomicReference<io.netty.channel.Channel> channel =
+                            new java.util.concurrent.atomic.AtomicReference<>();
+                    in.withConnection(c -> channel.set(c.channel()));
                     SyslogStreamFramer framer = new SyslogStreamFramer(spec.maxMessageBytes(),
-                            (d, off, len, cut) -> deliver(sink, d, off, len, cut));
+                            (d, off, len, cut) -> deliver(demand, d, off, len, cut));
                     return in.receive()
                             .doOnNext(buf -> {
                                 byte[] chunk = new byte[buf.readableBytes()];
@@ -275,6 +294,7 @@ public final class SyslogSource implements LogSource {
                                 long before = framer.droppedBytes();
                                 framer.feed(chunk, 0, chunk.length);
                                 droppedBytes.addAndGet(framer.droppedBytes() - before);
+                                ReadPause.afterRead(channel.get(), demand);
                             })
                             .doFinally(s -> {
                                 framer.finish();

@@ -1,15 +1,9 @@
 package dev.logrouter.core.transform;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.logrouter.core.json.JsonObjectReader;
 import dev.logrouter.core.record.Level;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,9 +50,8 @@ public final class JsonLineExtractor {
     /** Year 3000 in epoch seconds: Talos's limit between epoch seconds and milliseconds. */
     private static final double MAX_EPOCH_SECONDS = 32503680000d;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).build())
-            .build();
+    /** Go's view of the values: nested maps and lists, exact integers, float64 range. */
+    private static final JsonObjectReader READER = new JsonObjectReader(1000, JsonObjectReader.Values.GO);
 
     /**
      * What a line gives.
@@ -253,94 +246,6 @@ public final class JsonLineExtractor {
 
     /** The JSON object that is the whole of {@code text}, or null when it is not one. */
     static Map<String, Object> parseObject(String text) {
-        try (JsonParser p = FACTORY.createParser(text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            Map<String, Object> m = readObject(p);
-            if (p.nextToken() != null) {
-                return null;
-            }
-            return m;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static Map<String, Object> readObject(JsonParser p) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String key = sanitize(p.currentName());
-            p.nextToken();
-            // Go keeps the last of repeated keys, in the place of the first (its map has no order)
-            m.put(key, readValue(p));
-        }
-        if (t != JsonToken.END_OBJECT) {
-            throw new IOException("unterminated object");
-        }
-        return m;
-    }
-
-    private static Object readValue(JsonParser p) throws IOException {
-        switch (p.currentToken()) {
-            case START_OBJECT:
-                return Collections.unmodifiableMap(readObject(p));
-            case START_ARRAY: {
-                List<Object> list = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(readValue(p));
-                }
-                return Collections.unmodifiableList(list);
-            }
-            case VALUE_STRING:
-                return sanitize(p.getText());
-            case VALUE_NUMBER_INT: {
-                BigInteger big = p.getBigIntegerValue();
-                if (Double.isInfinite(big.doubleValue())) {
-                    throw new IOException("number out of float64 range");
-                }
-                return big.bitLength() < 64 ? (Object) big.longValue() : big;
-            }
-            case VALUE_NUMBER_FLOAT: {
-                double d = Double.parseDouble(p.getText());
-                if (Double.isInfinite(d)) {
-                    throw new IOException("number out of float64 range");
-                }
-                return d;
-            }
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new IOException("unexpected " + p.currentToken());
-        }
-    }
-
-    /** Lone surrogates (from backslash-u-d800 escapes) become U+FFFD, as Go decodes them. */
-    static String sanitize(String s) {
-        int n = s.length();
-        int i = 0;
-        while (i < n && !Character.isSurrogate(s.charAt(i))) {
-            i++;
-        }
-        if (i == n) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder(n).append(s, 0, i);
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                sb.append(c).append(s.charAt(++i));
-            } else if (Character.isSurrogate(c)) {
-                sb.append('\ufffd');
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return READER.readMap(text);
     }
 }

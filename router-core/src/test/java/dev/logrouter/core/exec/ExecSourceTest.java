@@ -1,6 +1,7 @@
 package dev.logrouter.core.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.test.StepVerifier;
@@ -95,11 +95,8 @@ class ExecSourceTest {
      * source's state tells.
      */
     private static void awaitRestartArmed(ExecSource src) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-        while (!"restarting".equals(src.health().state()) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(src.health().state()).isEqualTo("restarting");
+        await("exec source armed its restart timer").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(1))
+                .untilAsserted(() -> assertThat(src.health().state()).isEqualTo("restarting"));
     }
 
     @Test
@@ -127,11 +124,9 @@ class ExecSourceTest {
         LogRecord ready = src.records().filter(r -> r.msg().equals("ready")).blockFirst(Duration.ofSeconds(10));
         assertThat(ready).isNotNull();
         long child = Long.parseLong(Files.readString(pids).trim());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        // the child's exit is the signal; a pid that is already gone has nothing to wait for
+        ProcessHandle.of(child).ifPresent(h -> assertThat(h.onExit()).as("child %d ends", child)
+                .succeedsWithin(Duration.ofSeconds(10)));
     }
 
     @Test

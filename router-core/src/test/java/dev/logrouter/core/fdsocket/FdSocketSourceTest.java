@@ -2,6 +2,7 @@ package dev.logrouter.core.fdsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.testsupport.RecordQueue;
@@ -385,8 +386,11 @@ class FdSocketSourceTest {
             o.write("waiting for newline".getBytes(StandardCharsets.UTF_8));
             RecordQueue.awaitTrue(() -> src.stats().bytes() == 19, WAIT, () -> "" + src.stats());
             vts.advanceTimeBy(Duration.ofSeconds(2));
-            Thread.sleep(100);
-            assertThat(q.matching(r -> r.service().equals("slow"))).isEmpty();
+            // 2 s idle of 5: nothing may be flushed (the flush would come from the event loop, so
+            // the queue must stay empty for a while, not just at one instant)
+            await("no idle flush after 2 s of 5").during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10))
+                    .untilAsserted(() -> assertThat(q.matching(r -> r.service().equals("slow"))).isEmpty());
             vts.advanceTimeBy(Duration.ofSeconds(5));
             List<LogRecord> got = q.await(r -> r.service().equals("slow"), 1, WAIT);
             assertThat(got.get(0).msg()).isEqualTo("waiting for newline");

@@ -1,6 +1,7 @@
 package dev.logrouter.core.framing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -56,11 +56,8 @@ class StreamLineReaderTest {
         assertThat(got).containsExactly("a", "b|partial");
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!cond.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(cond.getAsBoolean()).as("condition within 5s").isTrue();
+    private static void waitFor(java.util.function.BooleanSupplier cond) {
+        await("condition within 5s").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(cond::getAsBoolean);
     }
 }

@@ -35,6 +35,8 @@ final class FixtureDevice implements KmsgDevice {
     final AtomicInteger reads = new AtomicInteger();
     final AtomicInteger awaits = new AtomicInteger();
     final AtomicInteger seeks = new AtomicInteger();
+    /** The shortest wait {@link #awaitData} was asked for: a reader that spins asks for none. */
+    volatile long shortestAwaitMillis = Long.MAX_VALUE;
 
     FixtureDevice(int capacity, boolean blocking, boolean exactSeek, String bootId) {
         this.capacity = capacity;
@@ -81,6 +83,16 @@ final class FixtureDevice implements KmsgDevice {
             for (int i = 0; i < n && !ring.isEmpty(); i++) {
                 ring.removeFirst();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many records were ever written (the next record's internal position). */
+    long written() {
+        lock.lock();
+        try {
+            return nextIdx;
         } finally {
             lock.unlock();
         }
@@ -155,6 +167,7 @@ final class FixtureDevice implements KmsgDevice {
     @Override
     public void awaitData(long maxMillis) throws InterruptedException {
         awaits.incrementAndGet();
+        shortestAwaitMillis = Math.min(shortestAwaitMillis, maxMillis);
         lock.lock();
         try {
             if (!closed && pos >= nextIdx) {

@@ -18,11 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * Under a router the state file follows what the sinks delivered (issue 9, defect 3): a kernel
@@ -60,14 +61,19 @@ class KmsgDeliveryStateTest {
         }
     }
 
-    private static void await(BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10s");
-            }
-            Thread.sleep(5);
-        }
+    private static void await(BooleanSupplier c) {
+        Awaitility.await("condition within 10s").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(c::getAsBoolean);
+    }
+
+    /** Lets virtual time pass, a save interval per poll, until the state file says {@code expected}. */
+    private static void awaitSaved(VirtualTimeScheduler saves, Path state, String expected) {
+        Awaitility.await("state file saying " + expected.strip()).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(5))
+                .untilAsserted(() -> {
+                    saves.advanceTimeBy(Duration.ofMillis(20));
+                    assertThat(read(state)).contains(expected);
+                });
     }
 
     private static String read(Path p) {
@@ -83,10 +89,12 @@ class KmsgDeliveryStateTest {
         Path state = dir.resolve("kmsg.state");
         FixtureDevice dev = FixtureDevice.blocking(1000);
         dev.writeSeq(1, 344);
+        // the state-file saves run on virtual time, so the test decides when they have happened
+        VirtualTimeScheduler saves = VirtualTimeScheduler.create();
         KmsgSpec spec = new KmsgSpec("kernel", Path.of("/fixture/kmsg"), KmsgFrom.START, state,
                 Duration.ofMillis(20), 0, null, null);
         KmsgSource source = new KmsgSource(spec, () -> dev,
-                () -> new BootClock(() -> 1_000_000_000L, () -> 0L, Duration.ofSeconds(60)), Schedulers.parallel());
+                () -> new BootClock(() -> 1_000_000_000L, () -> 0L, Duration.ofSeconds(60)), saves);
         try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
             HeldSink sink = new HeldSink();
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
@@ -95,15 +103,15 @@ class KmsgDeliveryStateTest {
             Router.SourceBinding b = router.attach(source);
             await(() -> sink.got.size() == 344);
             // every record was read and handed to the sink, none confirmed: several saves later the
-            // state still says nothing (today's code saved seq=344 here)
-            long saves = System.nanoTime() + Duration.ofMillis(200).toNanos();
-            await(() -> System.nanoTime() > saves);
+            // state still says nothing (today's code saved seq=344 here); advancing virtual time runs
+            // the ten periodic saves in this thread before it returns
+            saves.advanceTimeBy(Duration.ofMillis(200));
             assertThat(read(state)).doesNotContain("seq=");
 
             sink.ack.delivered(sink.got.get(99));
-            await(() -> read(state).contains("seq=100\n"));
+            awaitSaved(saves, state, "seq=100\n");
             sink.ack.delivered(sink.got.get(343));
-            await(() -> read(state).contains("seq=344\n"));
+            awaitSaved(saves, state, "seq=344\n");
             router.detach(b);
         }
     }

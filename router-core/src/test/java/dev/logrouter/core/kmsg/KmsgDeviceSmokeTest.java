@@ -1,6 +1,7 @@
 package dev.logrouter.core.kmsg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.logrouter.core.record.LogRecord;
@@ -54,11 +55,9 @@ class KmsgDeviceSmokeTest {
         // a cancel that had to wait for the 2 s join timeout would show here
         assertThat(endNanos - startNanos).isLessThan(3_000_000_000L);
         // the blocked read was woken by the cancel and the reader thread ended
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("kmsg-smoke"))) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        await("the kmsg-smoke reader thread ends").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                        .doesNotContain("kmsg-smoke"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
@@ -42,12 +43,9 @@ class KmsgFileSourceTest {
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
-    private static void await(BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!cond.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void await(BooleanSupplier cond) {
+        Awaitility.await("condition within 10 s").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(cond::getAsBoolean);
     }
 
     @Test
@@ -94,7 +92,11 @@ class KmsgFileSourceTest {
         Files.writeString(file, records(0, 10));
         List<LogRecord> got = Collections.synchronizedList(new ArrayList<>());
         Disposable d = new KmsgSource(spec(file, KmsgFrom.END, null)).records().subscribe(got::add);
-        Thread.sleep(200);
+        // the reader seeked to the end and waits for more: what is appended now is after its position
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .untilAsserted(() -> assertThat(ReaderThread.isWaitingIn("kmsg-kernel", "KmsgFileDevice.awaitData"))
+                        .as("reader waiting at the end of the file; now: %s", ReaderThread.stack("kmsg-kernel"))
+                        .isTrue());
         append(file, records(10, 2));
         await(() -> got.size() == 2);
         d.dispose();

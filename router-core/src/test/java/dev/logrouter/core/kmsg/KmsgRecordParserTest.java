@@ -123,6 +123,30 @@ class KmsgRecordParserTest {
         assertThat(parse("6,1,2,-;bad \\xff\\xfe byte").msg()).isEqualTo("bad \uFFFD\uFFFD byte");
     }
 
+    /**
+     * Go's rule, as Talos's json.Marshal writes a kernel record and as the line framer decodes: one U+FFFD
+     * per byte that does not start a valid sequence (a surrogate encoding, an overlong form, a cut
+     * sequence), where the JDK's decoder writes one per sequence.
+     */
+    @Test
+    void invalidUtf8GivesOneReplacementPerInvalidByteAsGoDoes() {
+        assertThat(parse("6,1,2,-;a\\xed\\xa0\\x80b").msg()).isEqualTo("a\uFFFD\uFFFD\uFFFDb");
+        assertThat(parse("6,1,2,-;over\\xc0\\xafx cut\\xe2\\x82 caf\\xc3\\xa9").msg())
+                .isEqualTo("over\uFFFD\uFFFDx cut\uFFFD\uFFFD café");
+        // raw bytes (not escaped by the kernel, as a fixture or an old kernel may give them)
+        byte[] raw = {'6', ',', '1', ',', '2', ',', '-', ';', 'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80, 'b', '\n',
+            ' ', 'K', '=', 'v', (byte) 0xf0, (byte) 0x80, '\n'};
+        LogRecord r = parser.parse(raw, BOOT);
+        assertThat(r.msg()).isEqualTo("a\uFFFD\uFFFD\uFFFDb");
+        assertThat(r.fields()).containsEntry("K", "v\uFFFD\uFFFD");
+        assertThat(parse("6,1,2,-;x\n K=\\xed\\xa0\\x80\n").fields()).containsEntry("K", "\uFFFD\uFFFD\uFFFD");
+        // a malformed record keeps its raw text, decoded the same way
+        byte[] bad = {'n', 'o', ' ', 'h', 'e', 'a', 'd', 'e', 'r', (byte) 0xed, (byte) 0xa0, (byte) 0x80};
+        LogRecord m = parser.parse(bad, BOOT);
+        assertThat(KmsgRecordParser.isMalformed(m)).isTrue();
+        assertThat(m.msg()).isEqualTo("no header\uFFFD\uFFFD\uFFFD");
+    }
+
     @Test
     void rawControlBytesAndNulAreKept() {
         LogRecord r = parser.parse(new byte[] {'6', ',', '1', ',', '2', ',', '-', ';', 'a', 0, 'b', 9, 'c'}, BOOT);

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
@@ -50,12 +51,17 @@ class KmsgSourceTest {
         return KmsgRecordParser.seqOf(r);
     }
 
-    private static void await(BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!cond.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void await(BooleanSupplier cond) {
+        Awaitility.await("condition within 10 s").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(cond::getAsBoolean);
+    }
+
+    /** Waits until the source's reader thread waits in {@code frame} (see {@link ReaderThread}). */
+    private static void awaitReaderIn(KmsgSpec spec, String frame) {
+        String thread = "kmsg-" + spec.name();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .untilAsserted(() -> assertThat(ReaderThread.isWaitingIn(thread, frame))
+                        .as("%s waiting in %s; now: %s", thread, frame, ReaderThread.stack(thread)).isTrue());
     }
 
     private static boolean threadAlive(String name) {
@@ -153,18 +159,16 @@ class KmsgSourceTest {
     }
 
     @Test
-    void readsOnlyWhatIsRequested() throws InterruptedException {
+    void readsOnlyWhatIsRequested() {
         FixtureDevice dev = FixtureDevice.blocking(64);
         dev.writeSeq(0, 50);
-        StepVerifier.create(source(dev, spec(KmsgFrom.START, null)).records(), 0)
+        KmsgSpec spec = spec(KmsgFrom.START, null);
+        StepVerifier.create(source(dev, spec).records(), 0)
                 .thenRequest(1)
                 .expectNextCount(1)
                 .then(() -> {
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    // the reader has decided: it waits for demand, with one read done
+                    awaitReaderIn(spec, ".awaitDemand");
                     assertThat(dev.reads.get()).isEqualTo(1);
                 })
                 .thenRequest(49)
@@ -180,7 +184,8 @@ class KmsgSourceTest {
         KmsgSpec spec = spec(KmsgFrom.START, null);
         List<LogRecord> got = Collections.synchronizedList(new ArrayList<>());
         Disposable d = source(dev, spec).records().subscribe(got::add);
-        Thread.sleep(300);
+        // blocked inside its first read of the empty device: it cannot read again until a record comes
+        awaitReaderIn(spec, "FixtureDevice.read");
         assertThat(dev.reads.get()).isEqualTo(1);
         dev.writeSeq(0, 1);
         await(() -> got.size() == 1);
@@ -192,12 +197,14 @@ class KmsgSourceTest {
     @Test
     void idleNonBlockingDeviceWaitsInsteadOfSpinning() throws InterruptedException {
         FixtureDevice dev = new FixtureDevice(16, false, true, "boot-1");
+        KmsgSpec spec = spec(KmsgFrom.START, null);
         List<LogRecord> got = Collections.synchronizedList(new ArrayList<>());
-        Disposable d = source(dev, spec(KmsgFrom.START, null)).records().subscribe(got::add);
-        Thread.sleep(400);
-        // EAGAIN, then one poll-like wait of up to a second
-        assertThat(dev.reads.get()).isLessThanOrEqualTo(2);
-        assertThat(dev.awaits.get()).isLessThanOrEqualTo(2);
+        Disposable d = source(dev, spec).records().subscribe(got::add);
+        // EAGAIN, then one poll-like wait of up to a second: the reader is caught waiting in it, every
+        // read after the first followed a wait, and no wait was asked to be short
+        awaitReaderIn(spec, "FixtureDevice.awaitData");
+        assertThat(dev.reads.get()).isLessThanOrEqualTo(dev.awaits.get() + 1);
+        assertThat(dev.shortestAwaitMillis).isEqualTo(1000);
         dev.writeSeq(0, 2);
         await(() -> got.size() == 2);
         d.dispose();
@@ -392,11 +399,10 @@ class KmsgSourceTest {
                             writer.start();
                         }
                         if (delivered.incrementAndGet() % 1000 == 0) {
-                            try {
-                                Thread.sleep(2); // a slow consumer, so the ring overwrites
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
+                            // a slow consumer: it holds the reader until the writer is two rings ahead
+                            // (or done), so the ring has overwritten what was not read yet
+                            long ahead = Math.min(n, seq(r) + 2L * 64);
+                            await(() -> dev.written() >= ahead);
                         }
                     })
                     .takeUntil(r -> seq(r) == n - 1)

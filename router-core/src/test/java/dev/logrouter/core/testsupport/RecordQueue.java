@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
@@ -45,19 +46,14 @@ public final class RecordQueue implements AutoCloseable {
         return matching(p);
     }
 
+    /** Polls {@code cond} until it holds; on timeout the failure says {@code what} was seen last. */
     public static void awaitTrue(BooleanSupplier cond, Duration timeout, java.util.function.Supplier<String> what) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out: " + what.get());
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
-        }
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(5))
+                .untilAsserted(() -> {
+                    if (!cond.getAsBoolean()) {
+                        throw new AssertionError("timed out: " + what.get());
+                    }
+                });
     }
 
     @Override

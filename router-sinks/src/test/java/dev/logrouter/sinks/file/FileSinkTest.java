@@ -2,6 +2,7 @@ package dev.logrouter.sinks.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
@@ -118,10 +119,8 @@ class FileSinkTest {
             for (int i = 1; i <= 3; i++) {
                 buffer.offer(record(i, "svc", "line " + i));
             }
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!(Files.exists(file) && lines(file).size() == 3) && System.nanoTime() < end) {
-                Thread.sleep(10);
-            }
+            await("3 lines in " + file).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .untilAsserted(() -> assertThat(file).exists().content(StandardCharsets.UTF_8).hasLineCount(3));
             assertThat(lines(file)).hasSize(3).allMatch(l -> l.contains("svc[stdout] info: line "));
             buffer.close();
             done.block(Duration.ofSeconds(10));

@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A real Apache Kafka broker (the {@code kafka_2.13} server artifact) in KRaft combined mode
@@ -135,24 +138,24 @@ final class KafkaBroker implements AutoCloseable {
         a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
         a.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        Process started = process;
         try (Admin admin = Admin.create(a)) {
-            while (true) {
-                if (!process.isAlive()) {
-                    throw new IOException("kafka broker exited (" + process.exitValue() + "): " + output());
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | java.util.concurrent.TimeoutException notYet) {
-                    // not listening yet
-                }
-                if (System.nanoTime() > end) {
-                    throw new IOException("kafka broker did not answer within 90 s: " + output());
-                }
-                Thread.sleep(200);
-            }
+            Awaitility.await("kafka broker answering on " + bootstrap()).atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
+                    .failFast("kafka broker exited", () -> !started.isAlive())
+                    .until(() -> answers(admin));
+        } catch (TerminalFailureException exited) {
+            throw new IOException("kafka broker exited (" + started.exitValue() + "): " + output(), exited);
+        } catch (ConditionTimeoutException silent) {
+            throw new IOException("kafka broker did not answer within 90 s: " + output(), silent);
+        }
+    }
+
+    private static boolean answers(Admin admin) throws InterruptedException {
+        try {
+            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException notYet) {
+            return false; // not listening yet
         }
     }
 

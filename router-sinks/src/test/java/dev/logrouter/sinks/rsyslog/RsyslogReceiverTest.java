@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.rsyslog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,16 +87,18 @@ class RsyslogReceiverTest {
         rsyslogd = new ProcessBuilder("/usr/sbin/rsyslogd", "-n", "-f", confFile.toString(), "-i",
                 dir.resolve("rsyslogd.pid").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                assertThat(probe.isConnected()).isTrue();
-                break;
-            } catch (IOException notYet) {
-                assertThat(rsyslogd.isAlive()).as("rsyslogd running: " + read(dir.resolve("rsyslogd.out"))).isTrue();
-                assertThat(System.nanoTime()).as("rsyslogd listening").isLessThan(end);
-                Thread.sleep(50);
-            }
+        Process started = rsyslogd;
+        await("rsyslogd listening on " + port).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .failFast("rsyslogd exited", () -> !started.isAlive())
+                .untilAsserted(() -> assertThat(accepts(port))
+                        .as("connect to %d; rsyslogd output: %s", port, read(dir.resolve("rsyslogd.out"))).isTrue());
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return probe.isConnected();
+        } catch (IOException notYet) {
+            return false;
         }
     }
 
@@ -118,17 +121,10 @@ class RsyslogReceiverTest {
     }
 
     private static List<String> awaitLines(Path file, int n) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < end) {
-            if (Files.exists(file)) {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                if (lines.size() >= n) {
-                    return lines;
-                }
-            }
-            Thread.sleep(50);
-        }
-        return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+        await(n + " lines in " + file).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(read(file).lines().count()).as("lines so far")
+                        .isGreaterThanOrEqualTo(n));
+        return Files.readAllLines(file, StandardCharsets.UTF_8);
     }
 
     private static List<LogRecord> records(int n) {

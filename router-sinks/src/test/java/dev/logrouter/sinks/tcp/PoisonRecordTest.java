@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
@@ -29,6 +30,11 @@ class PoisonRecordTest {
         scheduler.dispose();
     }
 
+    /** Grows whenever the sink writes, reconnects, re-sends or drops. */
+    private static long progress(SinkState s) {
+        return s.written() + s.reconnects() + s.resent() + s.dropped();
+    }
+
     @Test
     void recordThatBreaksEveryConnectionIsDroppedAfterBoundedRetries() throws Exception {
         ch.qos.logback.classic.Logger log =
@@ -49,10 +55,15 @@ class PoisonRecordTest {
                     "POISON " + "p".repeat(100), Map.of(), LogRecord.Kind.NORMAL));
             int n = 1000;
             int i = 2;
-            // a source that keeps producing: each batch finds the broken connection and re-sends
+            // a source that keeps producing: each batch finds the broken connection and re-sends; the
+            // next record comes once the sink did something with this one (wrote, reconnected, dropped)
             for (; i <= n && sink.state().dropped() == 0; i++) {
+                SinkState before = sink.state();
                 buffer.offer(TcpSinkTest.record(i));
-                Thread.sleep(5);
+                await("the sink to act on record " + i).atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(1))
+                        .untilAsserted(() -> assertThat(progress(sink.state())).as("%s", sink.state())
+                                .isGreaterThan(progress(before)));
             }
             assertThat(sink.state().dropped()).as("poison dropped before the source ran out, %s", sink.state())
                     .isEqualTo(1);

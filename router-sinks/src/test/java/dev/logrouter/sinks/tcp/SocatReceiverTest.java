@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.SinkBuffer;
@@ -84,7 +85,7 @@ class SocatReceiverTest {
         for (int i = 1; i <= n; i++) {
             buffer.offer(TcpSinkTest.record(i));
             if (i % 500 == 0) {
-                Thread.sleep(3);
+                Thread.sleep(3); // kept: a paced source, so the stream spans the kill and the restart below
             }
             if (i == n / 4) {
                 TcpSinkTest.await(() -> size(out1) > 50_000, Duration.ofSeconds(10), "socat to write");
@@ -131,16 +132,13 @@ class SocatReceiverTest {
 
     /** socat -d -d logs "listening on" once its socket listens (it accepts exactly one connection). */
     private void awaitListening(int port, Process p) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         Path log = logs.get(p);
-        while (System.nanoTime() < end) {
-            String text = Files.exists(log) ? Files.readString(log) : "";
-            assertThat(p.isAlive()).as("socat running: " + text).isTrue();
-            if (text.contains("listening on")) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("socat not listening on " + port + ": " + Files.readString(log));
+        await("socat listening on " + port).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .failFast("socat exited", () -> !p.isAlive() && !read(log).contains("listening on"))
+                .untilAsserted(() -> assertThat(read(log)).as("socat log").contains("listening on"));
+    }
+
+    private static String read(Path log) throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 }

@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.sinks.net.Endpoint;
@@ -27,9 +28,13 @@ class TcpSinkFlushLatencyTest {
                     in.tryEmitNext(TcpSinkTest.record(i));
                 }
                 time.advanceTimeBy(Duration.ofMillis(4999));
-                Thread.sleep(300); // real time: nothing may arrive while the batch is open
-                assertThat(receiver.lineCount()).isZero();
-                assertThat(sink.state().written()).isZero();
+                // the batch is still open: nothing may arrive, for a while of real time, not just now
+                await("nothing written while the batch is open").during(Duration.ofMillis(300))
+                        .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                        .untilAsserted(() -> {
+                            assertThat(receiver.lineCount()).isZero();
+                            assertThat(sink.state().written()).isZero();
+                        });
                 time.advanceTimeBy(Duration.ofMillis(1));
                 TcpSinkTest.await(() -> receiver.lineCount() == 3, Duration.ofSeconds(10), "the batch");
                 assertThat(sink.state().written()).isEqualTo(3);
