@@ -107,13 +107,14 @@ public final class NetSource implements LogSource {
             reactor.core.Disposable server;
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
             Demand<LogRecord> demand = Demand.of(sink);
+            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
             try {
                 if (spec.protocol() == NetProtocol.TCP) {
                     DisposableServer s = startTcp(demand, loops);
                     bound = (InetSocketAddress) s.address();
                     server = s;
                 } else {
-                    reactor.netty.Connection c = startUdp(demand, loops);
+                    reactor.netty.Connection c = startUdp(demand, loops, sink, stopping);
                     bound = (InetSocketAddress) c.address();
                     server = c;
                 }
@@ -124,6 +125,7 @@ public final class NetSource implements LogSource {
                 return;
             }
             sink.onDispose(() -> {
+                stopping.set(true);
                 server.dispose();
                 loops.dispose();
                 bound = null;
@@ -209,7 +211,8 @@ public final class NetSource implements LogSource {
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
     @SuppressWarnings("deprecation")
-    private reactor.netty.Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops) {
+    private reactor.netty.Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops, FluxSink<LogRecord> sink,
+            java.util.concurrent.atomic.AtomicBoolean stopping) {
         InetSocketAddress addr = ListenAddress.parse(spec.listen());
         return UdpServer.create()
                 .runOn(loops.resources())
@@ -232,7 +235,16 @@ public final class NetSource implements LogSource {
                             framer.feed(NEWLINE, 0, 1);
                         }
                     }
-                }).then())
+                }).then()
+                        // Reactor Netty closes the socket when this ends: a UDP source that stops receiving
+                        // while running fails visibly (state, error count, log) instead of going quiet
+                        .doOnEach(signal -> {
+                            if ((signal.isOnError() || signal.isOnComplete()) && !stopping.get()) {
+                                Throwable cause = signal.getThrowable();
+                                sink.error(new java.io.IOException(stream + " source " + spec.name()
+                                        + ": stopped receiving" + (cause == null ? "" : ": " + cause), cause));
+                            }
+                        }))
                 .bindNow(Duration.ofSeconds(10));
     }
 }
