@@ -119,7 +119,7 @@ class NetSourceTest {
         socat(junk, "TCP:127.0.0.1:" + tcp.address().getPort());
         socat(junk, "UDP-SENDTO:127.0.0.1:" + udp.address().getPort());
         RecordQueue.awaitTrue(() -> tcp.stats().bytes() == junk.length && udp.stats().bytes() == junk.length, WAIT,
-                () -> tcp.stats() + " " + udp.stats());
+                () -> tcp.stats() + " " + udp.stats() + "; errors: tcp " + tq.error() + ", udp " + uq.error());
         RecordQueue.awaitTrue(() -> tq.all().size() == tcp.stats().records() && uq.all().size() == udp.stats().records(),
                 WAIT, () -> "delivered");
         assertThat(tcp.stats().jsonErrors()).isPositive();
