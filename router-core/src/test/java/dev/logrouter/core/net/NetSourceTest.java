@@ -38,6 +38,19 @@ class NetSourceTest {
         return q;
     }
 
+    private static String intakeThreads() {
+        StringBuilder sb = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("intake-")) {
+                sb.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (StackTraceElement e : stack) {
+                    sb.append("    at ").append(e).append('\n');
+                }
+            }
+        });
+        return sb.toString();
+    }
+
     static void socat(byte[] stdin, String target) throws Exception {
         Process p = new ProcessBuilder("socat", "-b", "65536", "-u", "STDIN", target).redirectErrorStream(true).start();
         try (OutputStream o = p.getOutputStream()) {
@@ -118,8 +131,10 @@ class NetSourceTest {
         new Random(3).nextBytes(junk);
         socat(junk, "TCP:127.0.0.1:" + tcp.address().getPort());
         socat(junk, "UDP-SENDTO:127.0.0.1:" + udp.address().getPort());
+        // a timeout also shows where the intake loops are (this wait failed twice in ~15 full-suite runs)
         RecordQueue.awaitTrue(() -> tcp.stats().bytes() == junk.length && udp.stats().bytes() == junk.length, WAIT,
-                () -> tcp.stats() + " " + udp.stats() + "; errors: tcp " + tq.error() + ", udp " + uq.error());
+                () -> tcp.stats() + " " + udp.stats() + "; errors: tcp " + tq.error() + ", udp " + uq.error()
+                        + "; intake threads:\n" + intakeThreads());
         RecordQueue.awaitTrue(() -> tq.all().size() == tcp.stats().records() && uq.all().size() == udp.stats().records(),
                 WAIT, () -> "delivered");
         assertThat(tcp.stats().jsonErrors()).isPositive();
