@@ -110,12 +110,12 @@ public final class KafkaSink implements LogSink {
         return new SinkState(c, acked.get(), failed.get(), retries.get(), lastError, resent.get());
     }
 
-    /** Value bytes of the records the brokers acknowledged (re-sent ones once per acknowledged send). */
     @Override
     public long encodeErrors() {
         return encodeErrors.get();
     }
 
+    /** Value bytes of the records the brokers acknowledged (re-sent ones once per acknowledged send). */
     @Override
     public long writtenBytes() {
         return writtenBytes.get();
