@@ -48,6 +48,7 @@ import reactor.netty.udp.UdpServer;
 public final class NetSource implements LogSource {
 
     private static final byte[] NEWLINE = {'\n'};
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NetSource.class);
 
     private final NetSourceSpec spec;
     private final JsonLineParser json = new JsonLineParser();
@@ -59,6 +60,9 @@ public final class NetSource implements LogSource {
     final AtomicLong partialLines = new AtomicLong();
     final AtomicLong connections = new AtomicLong();
     final AtomicLong rejectedConnections = new AtomicLong();
+    final AtomicLong connectionErrors = new AtomicLong();
+    /** Open TCP connections, or the UDP socket: what {@link #describeChannels()} reports. */
+    private final java.util.Set<io.netty.channel.Channel> channels = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile InetSocketAddress bound;
 
     public NetSource(NetSourceSpec spec) {
@@ -93,12 +97,33 @@ public final class NetSource implements LogSource {
         m.put("partial_lines", s.partialLines());
         m.put("connections", s.connections());
         m.put("rejected_connections", s.rejectedConnections());
+        m.put("connection_errors", s.connectionErrors());
         return m;
     }
 
     public NetSourceStats stats() {
         return new NetSourceStats(records.get(), bytes.get(), jsonErrors.get(), partialLines.get(), connections.get(),
-                rejectedConnections.get());
+                rejectedConnections.get(), connectionErrors.get());
+    }
+
+    /**
+     * The source's open channels (TCP connections or the UDP socket), each with whether it is open, reading
+     * (auto-read) and its input shut: for diagnosing a source that stopped delivering.
+     */
+    public String describeChannels() {
+        StringBuilder sb = new StringBuilder();
+        for (io.netty.channel.Channel c : channels) {
+            sb.append(c.remoteAddress() == null ? c.localAddress() : c.remoteAddress())
+                    .append(" open=").append(c.isOpen())
+                    .append(" active=").append(c.isActive())
+                    .append(" autoRead=").append(c.config().isAutoRead())
+                    .append(" registered=").append(c.isRegistered());
+            if (c instanceof io.netty.channel.socket.DuplexChannel d) {
+                sb.append(" inputShutdown=").append(d.isInputShutdown());
+            }
+            sb.append("; ");
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
     }
 
     @Override
@@ -186,6 +211,7 @@ public final class NetSource implements LogSource {
                     in.withConnection(c -> {
                         peer.set(peer(c.channel().remoteAddress()));
                         channel.set(c.channel());
+                        channels.add(c.channel());
                     });
                     LineFramer framer = framer(demand, peer.get());
                     return in.receive()
@@ -197,12 +223,21 @@ public final class NetSource implements LogSource {
                                 framer.feed(chunk, 0, n);
                                 ReadPause.afterRead(channel.get(), demand);
                             })
+                            // Reactor Netty would close the connection with only a log line of its own
+                            .doOnError(e -> {
+                                connectionErrors.incrementAndGet();
+                                LOG.warn("{} source {}: connection from {} ended on an error: {}", stream, spec.name(),
+                                        channel.get() == null ? "?" : channel.get().remoteAddress(), e.toString());
+                            })
                             .doFinally(s -> {
                                 // the last line of a connection needs no newline to count as whole
                                 if (framer.hasPending()) {
                                     framer.feed(NEWLINE, 0, 1);
                                 }
                                 active.decrementAndGet();
+                                if (channel.get() != null) {
+                                    channels.remove(channel.get());
+                                }
                             })
                             .then();
                 })
@@ -220,6 +255,8 @@ public final class NetSource implements LogSource {
                 // Netty's default 2 KiB datagram buffer would cut typical JSON events
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .doOnBound(c -> channels.add(c.channel()))
+                .doOnUnbound(c -> channels.remove(c.channel()))
                 .handle((in, out) -> in.receiveObject().doOnNext(o -> {
                     if (o instanceof DatagramPacket p) {
                         ByteBuf b = p.content();

@@ -9,7 +9,9 @@ package dev.logrouter.core.net;
  * @param partialLines        pieces of lines longer than {@code max_line_bytes} (kept, not parsed)
  * @param connections         TCP connections accepted
  * @param rejectedConnections TCP connections closed at once because {@code max_connections} were open
+ * @param connectionErrors    TCP connections that ended on an error (a reset, a failed read) instead of a close;
+ *                            what they sent before it was delivered
  */
 public record NetSourceStats(long records, long bytes, long jsonErrors, long partialLines, long connections,
-                             long rejectedConnections) {
+                             long rejectedConnections, long connectionErrors) {
 }

@@ -134,6 +134,7 @@ class NetSourceTest {
         // a timeout also shows where the intake loops are (this wait failed twice in ~15 full-suite runs)
         RecordQueue.awaitTrue(() -> tcp.stats().bytes() == junk.length && udp.stats().bytes() == junk.length, WAIT,
                 () -> tcp.stats() + " " + udp.stats() + "; errors: tcp " + tq.error() + ", udp " + uq.error()
+                        + "; channels: tcp " + tcp.describeChannels() + ", udp " + udp.describeChannels()
                         + "; intake threads:\n" + intakeThreads());
         RecordQueue.awaitTrue(() -> tq.all().size() == tcp.stats().records() && uq.all().size() == udp.stats().records(),
                 WAIT, () -> "delivered");
@@ -144,6 +145,24 @@ class NetSourceTest {
         socat(b("{\"msg\":\"good\"}"), "UDP-SENDTO:127.0.0.1:" + udp.address().getPort());
         assertThat(tq.await(r -> r.msg().equals("good"), 1, WAIT)).hasSize(1);
         assertThat(uq.await(r -> r.msg().equals("good"), 1, WAIT)).hasSize(1);
+    }
+
+    @Test
+    void aResetConnectionIsCountedAndWhatItSentIsKept() throws Exception {
+        NetSource src = new NetSource(NetSourceSpec.of("rst", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT));
+        RecordQueue q = start(src);
+        try (Socket s = new Socket()) {
+            s.connect(src.address());
+            s.getOutputStream().write(b("whole\nunfinished"));
+            RecordQueue.awaitTrue(() -> src.stats().bytes() == 16, WAIT, () -> "" + src.stats());
+            s.setSoLinger(true, 0);
+        }
+        // the reset ends the connection on an error: counted and logged, the unfinished line still delivered
+        assertThat(q.await(r -> true, 2, WAIT)).extracting(LogRecord::msg).containsExactly("whole", "unfinished");
+        RecordQueue.awaitTrue(() -> src.stats().connectionErrors() == 1, WAIT, () -> "" + src.stats());
+        assertThat(src.counters()).containsEntry("connection_errors", 1L);
+        assertThat(q.error()).isNull();
+        assertThat(src.describeChannels()).isEqualTo("none");
     }
 
     @Test
