@@ -156,16 +156,11 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
     }
 
     /** The sink's own counters, then its disk buffer's. */
-    private static Map<String, Long> sinkCounters(Router.SinkBinding b) {
-        Map<String, Long> m = new java.util.LinkedHashMap<>();
-        try {
-            m.putAll(b.sink().counters());
-        } catch (RuntimeException e) {
-            // a sink that cannot report its own counters still reports the standard set
-        }
-        if (b.buffer().spec().isDisk()) {
-            m.put("replayed", b.buffer().replayed());
-            m.put("corrupted", b.buffer().corrupted());
+    private static Map<String, Long> sinkCounters(SinkState st, SinkBuffer buffer) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>(st.counters());
+        if (buffer.spec().isDisk()) {
+            m.put("replayed", buffer.replayed());
+            m.put("corrupted", buffer.corrupted());
         }
         return m;
     }
@@ -182,13 +177,12 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
             SinkBuffer buf = b.buffer();
             SinkState st = stateOf(b);
             long full = buf.dropped() - buf.droppedShutdown();
-            long encode = Math.min(st.dropped(), sinkFigure(b.sink()::encodeErrors));
             TransformChain chain = sinkChains.getOrDefault(b.sink().name(), TransformChain.NONE);
             sinks.add(new Sink(b.sink().name(), b.sink().type(), st.connection(), buf.offered(), buf.delivered(),
                     st.written(), buf.dropped() + st.dropped(), buf.depth(), st.reconnects(), st.lastError(),
-                    st.resent(), sinkFigure(b.sink()::writtenBytes), full, buf.droppedShutdown(), st.dropped() - encode, buf.bytes(),
-                    buf.spec().maxEvents(), buf.spec().maxBytes(), sinkCounters(b), encode, chain.dropped(),
-                    chain.blank() + sinkFigure(b.sink()::skipped)));
+                    st.resent(), st.writtenBytes(), full, buf.droppedShutdown(), st.dropped() - st.droppedEncode(),
+                    buf.bytes(), buf.spec().maxEvents(), buf.spec().maxBytes(), sinkCounters(st, buf),
+                    st.droppedEncode(), chain.dropped(), chain.blank() + st.skipped()));
         }
         List<Route> routes = new ArrayList<>();
         List<RouteSpec> specs = router.routes();
@@ -222,7 +216,7 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
         } catch (RuntimeException e) {
             h = null;
         }
-        Map<String, Long> own = b.source().counters();
+        Map<String, Long> own = c.own().snapshot();
         if (h == null) {
             return new Source(c.name(), c.type(), c.state(), c.records(), c.bytes(), c.errors(), c.dropped(),
                     c.lastError(), own, 0, null);
@@ -235,19 +229,9 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
                 lastError, own, h.restarts(), h.lastExitCode());
     }
 
-    /** A figure a sink reports about itself; 0 when it cannot. */
-    private static long sinkFigure(java.util.function.LongSupplier f) {
-        try {
-            return f.getAsLong();
-        } catch (RuntimeException e) {
-            return 0;
-        }
-    }
-
     private static SinkState stateOf(Router.SinkBinding b) {
         try {
-            SinkState s = b.sink().state();
-            return s == null ? SinkState.UP : s;
+            return b.sink().counters().state();
         } catch (RuntimeException e) {
             return new SinkState("unknown", 0, 0, 0, String.valueOf(e));
         }

@@ -264,7 +264,7 @@ class ClientCommandsTest {
                         org.newsclub.net.unix.AFUNIXSocketAddress.of(intake.resolve("log.sock")));
             }
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-                    .untilAsserted(() -> assertThat(d.router().sources().get(0).source().counters())
+                    .untilAsserted(() -> assertThat(d.router().sources().get(0).source().counters().snapshot())
                             .containsEntry("ignored_no_fd", 1L));
             assertThat(run("status", "--socket", c.query().socket().toString(), "--json")).isZero();
             StatusReport r = StatusReport.parse(out().trim());

@@ -89,7 +89,7 @@ class MetricsComplianceTest {
                 () -> StatusReport.of(d.router(), System.currentTimeMillis(), null, null))) {
             // every built-in sink lets its buffer bound and count what it holds
             for (Router.SinkBinding b : d.router().sinks()) {
-                assertThat(b.sink().tracksSettlement()).as(b.sink().type()).isTrue();
+                assertThat(b.sink().counters().tracksSettlement()).as(b.sink().type()).isTrue();
             }
             String text = m.scrape();
             Map<String, Set<String>> byComponent = new java.util.HashMap<>();

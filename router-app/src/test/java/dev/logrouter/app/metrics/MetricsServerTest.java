@@ -8,13 +8,14 @@ import dev.logrouter.core.exec.ExecSpec;
 import dev.logrouter.core.exec.RestartPolicy;
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.journal.JournalSpec;
+import dev.logrouter.core.metrics.CounterSet;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.router.Router;
 import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.core.sink.WhenFull;
 import dev.logrouter.core.source.LogSource;
 import java.net.URI;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,10 +35,9 @@ import reactor.core.publisher.Mono;
 /** {@code /metrics} and {@code /health} over real HTTP, after known traffic through a real router. */
 class MetricsServerTest {
 
-    /** A sink that takes records and reports the state the test sets. */
+    /** A sink that takes records, counts them written, and reports what else the test counts. */
     static final class CountingSink implements LogSink {
-        final AtomicLong written = new AtomicLong();
-        volatile SinkState state = new SinkState("up", 0, 0, 0, null);
+        final SinkCounters counters = new SinkCounters("up", java.util.function.UnaryOperator.identity());
 
         @Override
         public String name() {
@@ -52,13 +51,12 @@ class MetricsServerTest {
 
         @Override
         public Mono<Void> write(Flux<LogRecord> records) {
-            return records.doOnNext(r -> written.incrementAndGet()).then();
+            return records.doOnNext(r -> counters.addWritten(1)).then();
         }
 
         @Override
-        public SinkState state() {
-            SinkState s = state;
-            return new SinkState(s.connection(), written.get(), s.dropped(), s.reconnects(), s.lastError(), s.resent());
+        public SinkCounters counters() {
+            return counters;
         }
     }
 
@@ -99,7 +97,7 @@ class MetricsServerTest {
         router.attach(new CountSource(25));
         long started = System.currentTimeMillis();
         metrics = MetricsServer.start("127.0.0.1:0", () -> StatusReport.of(router, started, null, null));
-        for (int i = 0; i < 500 && sink.written.get() < 12; i++) {
+        for (int i = 0; i < 500 && sink.counters.written() < 12; i++) {
             Thread.sleep(10);
         }
     }
@@ -118,7 +116,7 @@ class MetricsServerTest {
 
     @Test
     void metricsExportWhatStatusShowsWithLabels() throws Exception {
-        sink.state = new SinkState("up", 0, 0, 0, null, 4);
+        sink.counters.addResent(4);
         HttpResponse<String> r = get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
@@ -157,7 +155,11 @@ class MetricsServerTest {
         HttpResponse<String> up = get("/health");
         assertThat(up.statusCode()).isEqualTo(200);
         assertThat(up.body()).isEqualTo("{\"status\":\"up\"}\n");
-        sink.state = new SinkState("connecting", 0, 0, 3, "connection refused");
+        sink.counters.connection("connecting");
+        sink.counters.error("connection refused");
+        for (int i = 0; i < 3; i++) {
+            sink.counters.addReconnect();
+        }
         HttpResponse<String> down = get("/health");
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.body()).isEqualTo(
@@ -218,9 +220,16 @@ class MetricsServerTest {
                 return Flux.never();
             }
 
+            final CounterSet own = new CounterSet();
+
+            {
+                own.counter("parse_errors").set(7);
+                own.level("fds_open", () -> 2);
+            }
+
             @Override
-            public Map<String, Long> counters() {
-                return Map.of("parse_errors", 7L, "fds_open", 2L);
+            public CounterSet counters() {
+                return own;
             }
         });
         assertThat(get("/metrics").body())
@@ -247,9 +256,16 @@ class MetricsServerTest {
                 return records.then();
             }
 
+            final SinkCounters counted = new SinkCounters();
+
+            {
+                counted.own().counter("acked").set(5);
+                counted.own().level("in_flight", () -> 3);
+            }
+
             @Override
-            public Map<String, Long> counters() {
-                return Map.of("acked", 5L, "in_flight", 3L);
+            public SinkCounters counters() {
+                return counted;
             }
         };
         Map<LogSink, BufferSpec> more = new LinkedHashMap<>();

@@ -1,6 +1,6 @@
 package dev.logrouter.core.fdsocket;
 
-import java.util.LinkedHashMap;
+import dev.logrouter.core.metrics.CounterSet;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
@@ -50,16 +50,18 @@ public final class FdSocketSource implements LogSource {
     private final FdSocketSpec spec;
     private final Scheduler timer;
 
-    final AtomicLong datagrams = new AtomicLong();
-    final AtomicLong fdsReceived = new AtomicLong();
-    final AtomicLong fdsClosed = new AtomicLong();
-    final AtomicLong ignoredNoFd = new AtomicLong();
-    final AtomicLong ignoredEmptyName = new AtomicLong();
-    final AtomicLong rejectedFds = new AtomicLong();
-    final AtomicLong readErrors = new AtomicLong();
-    final AtomicLong receiveErrors = new AtomicLong();
-    final AtomicLong bytes = new AtomicLong();
-    final AtomicLong lines = new AtomicLong();
+    private final CounterSet counters = new CounterSet();
+    final AtomicLong datagrams = counters.counter("datagrams");
+    final AtomicLong fdsReceived = counters.counter("fds_received");
+    final AtomicLong fdsClosed;
+    final AtomicLong ignoredNoFd;
+    final AtomicLong ignoredEmptyName;
+    final AtomicLong rejectedFds;
+    final AtomicLong readErrors;
+    final AtomicLong receiveErrors;
+    /** Bytes read from all fds and records emitted: the router's standard set tells users; for tests. */
+    final AtomicLong bytes = counters.unlisted("bytes");
+    final AtomicLong lines = counters.unlisted("lines");
 
     public FdSocketSource(FdSocketSpec spec) {
         this(spec, Schedulers.parallel());
@@ -69,6 +71,18 @@ public final class FdSocketSource implements LogSource {
     public FdSocketSource(FdSocketSpec spec, Scheduler timer) {
         this.spec = spec;
         this.timer = timer;
+        counters.level("fds_open", this::fdsOpen);
+        fdsClosed = counters.counter("fds_closed");
+        ignoredNoFd = counters.counter("ignored_no_fd");
+        ignoredEmptyName = counters.counter("ignored_empty_name");
+        rejectedFds = counters.counter("rejected_fds");
+        readErrors = counters.counter("read_errors");
+        receiveErrors = counters.counter("receive_errors");
+    }
+
+    /** Fds being read now: received, neither closed nor rejected. */
+    private long fdsOpen() {
+        return Math.max(0, fdsReceived.get() - fdsClosed.get() - rejectedFds.get());
     }
 
     @Override
@@ -85,28 +99,16 @@ public final class FdSocketSource implements LogSource {
         return spec;
     }
 
+    /** A snapshot of {@link #counters()}, with bytes read and records emitted. */
     public FdSocketStats stats() {
-        long received = fdsReceived.get();
-        long closed = fdsClosed.get();
-        return new FdSocketStats(datagrams.get(), received, Math.max(0, received - closed - rejectedFds.get()), closed,
+        return new FdSocketStats(datagrams.get(), fdsReceived.get(), fdsOpen(), fdsClosed.get(),
                 ignoredNoFd.get(), ignoredEmptyName.get(), rejectedFds.get(), readErrors.get(), receiveErrors.get(),
                 bytes.get(), lines.get());
     }
 
     @Override
-    public Map<String, Long> counters() {
-        FdSocketStats s = stats();
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("datagrams", s.datagrams());
-        m.put("fds_received", s.fdsReceived());
-        m.put("fds_open", s.fdsOpen());
-        m.put("fds_closed", s.fdsClosed());
-        m.put("ignored_no_fd", s.ignoredNoFd());
-        m.put("ignored_empty_name", s.ignoredEmptyName());
-        m.put("rejected_fds", s.rejectedFds());
-        m.put("read_errors", s.readErrors());
-        m.put("receive_errors", s.receiveErrors());
-        return m;
+    public CounterSet counters() {
+        return counters;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.logrouter.core.kmsg;
 
+import dev.logrouter.core.metrics.CounterSet;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.DeliveryAck;
@@ -70,10 +71,11 @@ public final class KmsgSource implements LogSource {
     private final DeviceOpener opener;
     private final BootClockFactory clocks;
     private final Scheduler timer;
-    private final AtomicLong read = new AtomicLong();
-    private final AtomicLong malformed = new AtomicLong();
-    private final AtomicLong lost = new AtomicLong();
-    private final AtomicLong overwritten = new AtomicLong();
+    private final CounterSet counters = new CounterSet();
+    private final AtomicLong read = counters.counter("records_read");
+    private final AtomicLong malformed = counters.counter("malformed");
+    private final AtomicLong lost = counters.counter("lost");
+    private final AtomicLong overwritten = counters.counter("overwritten_events");
     /** Set once a router reports deliveries: the state file then follows {@link #delivered}. */
     private volatile boolean deliveryTracked;
     /** Newest record every routed sink delivered or persisted, or null before the first. */
@@ -128,17 +130,13 @@ public final class KmsgSource implements LogSource {
         return spec;
     }
 
-    /** Kernel records read (all subscriptions). */
+    /** records_read, malformed, lost, overwritten_events (all subscriptions). */
     @Override
-    public Map<String, Long> counters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("records_read", recordsRead());
-        m.put("malformed", malformed());
-        m.put("lost", lost());
-        m.put("overwritten_events", overwrittenEvents());
-        return m;
+    public CounterSet counters() {
+        return counters;
     }
 
+    /** Kernel records read (all subscriptions). */
     public long recordsRead() {
         return read.get();
     }

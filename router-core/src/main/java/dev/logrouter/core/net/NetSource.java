@@ -1,8 +1,8 @@
 package dev.logrouter.core.net;
 
-import java.util.LinkedHashMap;
 import dev.logrouter.core.framing.LineFramer;
 import dev.logrouter.core.io.IntakeLoops;
+import dev.logrouter.core.metrics.CounterSet;
 import dev.logrouter.core.io.ReadPause;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
@@ -54,13 +54,15 @@ public final class NetSource implements LogSource {
     private final JsonLineParser json = new JsonLineParser();
     private final String stream;
 
-    final AtomicLong records = new AtomicLong();
-    final AtomicLong bytes = new AtomicLong();
-    final AtomicLong jsonErrors = new AtomicLong();
-    final AtomicLong partialLines = new AtomicLong();
-    final AtomicLong connections = new AtomicLong();
-    final AtomicLong rejectedConnections = new AtomicLong();
-    final AtomicLong connectionErrors = new AtomicLong();
+    private final CounterSet counters = new CounterSet();
+    final AtomicLong jsonErrors = counters.counter("json_errors");
+    final AtomicLong partialLines = counters.counter("partial_lines");
+    final AtomicLong connections = counters.counter("connections");
+    final AtomicLong rejectedConnections = counters.counter("rejected_connections");
+    final AtomicLong connectionErrors = counters.counter("connection_errors");
+    /** Records emitted and payload bytes received: the router's standard set tells users; for tests. */
+    final AtomicLong records = counters.unlisted("records");
+    final AtomicLong bytes = counters.unlisted("bytes");
     /** Open TCP connections, or the UDP socket: what {@link #describeChannels()} reports. */
     private final java.util.Set<io.netty.channel.Channel> channels = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile InetSocketAddress bound;
@@ -90,17 +92,11 @@ public final class NetSource implements LogSource {
     }
 
     @Override
-    public Map<String, Long> counters() {
-        NetSourceStats s = stats();
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("json_errors", s.jsonErrors());
-        m.put("partial_lines", s.partialLines());
-        m.put("connections", s.connections());
-        m.put("rejected_connections", s.rejectedConnections());
-        m.put("connection_errors", s.connectionErrors());
-        return m;
+    public CounterSet counters() {
+        return counters;
     }
 
+    /** A snapshot of {@link #counters()}, with records and bytes received. */
     public NetSourceStats stats() {
         return new NetSourceStats(records.get(), bytes.get(), jsonErrors.get(), partialLines.get(), connections.get(),
                 rejectedConnections.get(), connectionErrors.get());

@@ -10,7 +10,7 @@ import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkBuffer;
-import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceCounters;
 import java.time.Duration;
@@ -123,8 +123,9 @@ public final class Router implements AutoCloseable {
 
     /** Gives a sink its buffer and starts it; it receives records once a {@link #route} names it. */
     public SinkBinding bindSink(LogSink sink, BufferSpec spec) {
+        SinkCounters counted = sink.counters();
         SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler,
-                sink.tracksSettlement() ? sink::settled : null);
+                counted.tracksSettlement() ? counted::settled : null);
         buffer.onRelease(this::released);
         // Disposing d must cancel the write itself (a subscriber of a cached Mono would only leave it),
         // so that a forced stop closes the transport and the buffer (a disk buffer's files).
@@ -247,7 +248,7 @@ public final class Router implements AutoCloseable {
      * router stops requesting, so the source stops reading instead of any thread waiting.
      */
     public SourceBinding attach(LogSource source) {
-        SourceCounters counters = new SourceCounters(source.name(), source.type());
+        SourceCounters counters = new SourceCounters(source.name(), source.type(), source.counters());
         counters.state("running");
         DeliveryAck reports = source.trackDelivery();
         DeliveryTracker tracker = reports == null ? null : new DeliveryTracker(reports);
@@ -422,8 +423,7 @@ public final class Router implements AutoCloseable {
     private static long droppedBy(SinkBinding b) {
         long transport;
         try {
-            SinkState st = b.sink().state();
-            transport = st == null ? 0 : st.dropped();
+            transport = b.sink().counters().dropped();
         } catch (RuntimeException e) {
             transport = 0;
         }

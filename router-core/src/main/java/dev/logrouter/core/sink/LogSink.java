@@ -1,7 +1,6 @@
 package dev.logrouter.core.sink;
 
 import dev.logrouter.core.record.LogRecord;
-import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -40,56 +39,20 @@ public interface LogSink {
         return write(records.doOnNext(ack::delivered));
     }
 
-    /** Transport state for {@code status} and metrics; sinks with a connection override this. */
+    /**
+     * The sink's counters (records written, bytes, drops by reason, re-sends, reconnections,
+     * connection state, its own named counters), read by the router and by {@code status} and
+     * metrics. A sink builds one {@link SinkCounters} and returns it every time; counting every
+     * record it receives once lets the router bound what it holds (see
+     * {@link SinkCounters#tracksSettlement()}). By default a sink counts nothing:
+     * {@link SinkCounters#notCounted()}.
+     */
+    default SinkCounters counters() {
+        return SinkCounters.notCounted();
+    }
+
+    /** A snapshot of {@link #counters()}; {@code status} reads {@link #counters()}, so a sink overrides that. */
     default SinkState state() {
-        return SinkState.UP;
-    }
-
-    /**
-     * The sink's own counters beyond {@link #state()} (e.g. the Kafka sink's {@code in_flight},
-     * {@code acked}, {@code failed}), by name; empty by default.
-     */
-    default Map<String, Long> counters() {
-        return Map.of();
-    }
-
-    /**
-     * True when {@link #settled()} counts every record {@link #write} receives (gap records included)
-     * exactly once. The router then bounds and reports the
-     * records the sink holds (batches, pending queues) as part of its buffer; see {@link SinkBuffer}.
-     */
-    default boolean tracksSettlement() {
-        return false;
-    }
-
-    /**
-     * With {@link #tracksSettlement()}: every record received so far that the sink is done with,
-     * written or dropped, gap records included. {@code state().dropped()} counts lost records only,
-     * so a sink that drops gap records it could not send (at a stop) adds those here.
-     */
-    default long settled() {
-        SinkState st = state();
-        return st.written() + st.dropped();
-    }
-
-    /**
-     * Records dropped because the sink's encoder could not encode them (reason {@code encode_error}
-     * in {@code status} and metrics); a part of {@code state().dropped()}, 0 when not counted.
-     */
-    default long encodeErrors() {
-        return 0;
-    }
-
-    /**
-     * Records the sink's encoder sent nothing for by design (a Talos json_lines console skips blank
-     * service lines, as Talos does): not dropped, and counted in {@link #settled()}; 0 by default.
-     */
-    default long skipped() {
-        return 0;
-    }
-
-    /** Bytes the transport wrote so far (re-sends included), for {@code status} and metrics; 0 when not counted. */
-    default long writtenBytes() {
-        return 0;
+        return counters().state();
     }
 }

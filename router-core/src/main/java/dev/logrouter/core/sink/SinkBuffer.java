@@ -40,7 +40,7 @@ import reactor.core.scheduler.Scheduler;
  * {@code when_full} policy.
  *
  * <p>Held records: given a {@code settled} count (records the sink wrote or dropped itself, see
- * {@link LogSink#tracksSettlement()}), records handed to the subscriber but not yet settled (in the
+ * {@link SinkCounters#tracksSettlement()}), records handed to the subscriber but not yet settled (in the
  * sink's batches, prefetch and pending queues) count against {@code max_events}/{@code max_bytes} and
  * in {@link #depth()} too, so the bounds of a memory buffer cover everything the sink holds. When the
  * whole bound is held by the sink, {@code drop_oldest} drops the incoming record (the oldest ones are

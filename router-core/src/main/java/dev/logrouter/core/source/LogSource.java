@@ -4,7 +4,7 @@ import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.DeliveryAck;
 import org.slf4j.Marker;
 import org.slf4j.MarkerFactory;
-import java.util.Map;
+import dev.logrouter.core.metrics.CounterSet;
 import reactor.core.publisher.Flux;
 
 /**
@@ -36,11 +36,13 @@ public interface LogSource {
     Flux<LogRecord> records();
 
     /**
-     * Counters of this source's own, by name in a fixed order (bad input ignored, parse errors,
-     * connections...), shown by {@code status} and exported as metrics; empty by default.
+     * This source's own counters and levels by name, in a fixed order (bad input ignored, parse
+     * errors, connections...), which the source registers once and increments; shown by
+     * {@code status} and exported as metrics next to the standard set the router counts
+     * ({@link SourceCounters}). {@link CounterSet#NONE} by default.
      */
-    default Map<String, Long> counters() {
-        return Map.of();
+    default CounterSet counters() {
+        return CounterSet.NONE;
     }
 
     /**

@@ -1,9 +1,15 @@
 package dev.logrouter.core.source;
 
+import dev.logrouter.core.metrics.CounterSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Live counters of one source, updated by the router and by the source itself; thread-safe. */
+/**
+ * The counter set every source reports, whatever its type: records and message bytes read, errors,
+ * records the source lost, its state and last error, counted by the router (and the source's
+ * failures), plus the source's own named counters ({@link LogSource#counters()}). {@code status}
+ * and {@code /metrics} render this set. Thread-safe.
+ */
 public final class SourceCounters {
 
     private final String name;
@@ -14,10 +20,23 @@ public final class SourceCounters {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicReference<String> state = new AtomicReference<>("starting");
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final CounterSet own;
 
+    /** The set of a source without counters of its own. */
     public SourceCounters(String name, String type) {
+        this(name, type, CounterSet.NONE);
+    }
+
+    /** @param own the source's own counters ({@link LogSource#counters()}) */
+    public SourceCounters(String name, String type, CounterSet own) {
         this.name = name;
         this.type = type;
+        this.own = own;
+    }
+
+    /** The source's own counters and levels. */
+    public CounterSet own() {
+        return own;
     }
 
     public String name() {

@@ -1,8 +1,7 @@
 package dev.logrouter.core.syslog;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import dev.logrouter.core.io.IntakeLoops;
+import dev.logrouter.core.metrics.CounterSet;
 import dev.logrouter.core.io.ReadPause;
 import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
@@ -57,12 +56,13 @@ public final class SyslogSource implements LogSource {
     private final SyslogSpec spec;
     private final SyslogParser parser;
 
-    final AtomicLong messages = new AtomicLong();
-    final AtomicLong parseErrors = new AtomicLong();
-    final AtomicLong truncated = new AtomicLong();
-    final AtomicLong droppedBytes = new AtomicLong();
-    final AtomicLong connections = new AtomicLong();
-    final AtomicLong rejectedConnections = new AtomicLong();
+    private final CounterSet counters = new CounterSet();
+    final AtomicLong messages = counters.counter("messages");
+    final AtomicLong parseErrors = counters.counter("parse_errors");
+    final AtomicLong truncated = counters.counter("truncated");
+    final AtomicLong droppedBytes = counters.counter("dropped_bytes");
+    final AtomicLong connections = counters.counter("connections");
+    final AtomicLong rejectedConnections = counters.counter("rejected_connections");
 
     private volatile InetSocketAddress boundUdp;
     private volatile InetSocketAddress boundTcp;
@@ -91,18 +91,11 @@ public final class SyslogSource implements LogSource {
     }
 
     @Override
-    public Map<String, Long> counters() {
-        SyslogStats s = stats();
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("messages", s.messages());
-        m.put("parse_errors", s.parseErrors());
-        m.put("truncated", s.truncated());
-        m.put("dropped_bytes", s.droppedBytes());
-        m.put("connections", s.connections());
-        m.put("rejected_connections", s.rejectedConnections());
-        return m;
+    public CounterSet counters() {
+        return counters;
     }
 
+    /** A snapshot of {@link #counters()}. */
     public SyslogStats stats() {
         return new SyslogStats(messages.get(), parseErrors.get(), truncated.get(), droppedBytes.get(),
                 connections.get(), rejectedConnections.get());

@@ -2,7 +2,7 @@ package dev.logrouter.sinks.console;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.encode.Format;
@@ -11,7 +11,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,14 +27,8 @@ public final class ConsoleSink implements LogSink {
     private final String name;
     private final OutputStream out;
     private final EncoderSpec encoding;
-    private final AtomicLong written = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    /** Part of {@code dropped}: records the encoder could not encode. */
-    private final AtomicLong encodeErrors = new AtomicLong();
-    /** Records the encoder sends nothing for by design (Talos json_lines: blank service lines). */
-    private final AtomicLong skipped = new AtomicLong();
-    private final AtomicLong writtenBytes = new AtomicLong();
-    private volatile String lastError;
+    /** {@code written} counts records handed to the output stream (flushed at the latest 50 ms later). */
+    private final SinkCounters counters = new SinkCounters("up", UnaryOperator.identity());
 
     public ConsoleSink(String name) {
         this(name, System.out);
@@ -60,36 +54,9 @@ public final class ConsoleSink implements LogSink {
         return "console";
     }
 
-    /** {@code written} counts records handed to the output stream (flushed at the latest 50 ms later). */
     @Override
-    public SinkState state() {
-        return new SinkState("up", written.get(), dropped.get(), 0, lastError);
-    }
-
-    @Override
-    public long encodeErrors() {
-        return encodeErrors.get();
-    }
-
-    @Override
-    public long skipped() {
-        return skipped.get();
-    }
-
-    /** Skipped records are settled too: the sink is done with them. */
-    @Override
-    public long settled() {
-        return written.get() + dropped.get() + skipped.get();
-    }
-
-    @Override
-    public long writtenBytes() {
-        return writtenBytes.get();
-    }
-
-    @Override
-    public boolean tracksSettlement() {
-        return true;
+    public SinkCounters counters() {
+        return counters;
     }
 
     @Override
@@ -102,26 +69,24 @@ public final class ConsoleSink implements LogSink {
                     .limitRate(256)
                     .doOnNext(r -> {
                         if (encoder.skips(r)) {
-                            skipped.incrementAndGet();
+                            counters.addSkipped();
                             return;
                         }
                         line.reset();
                         try {
                             encoder.encode(r, line);
                         } catch (RuntimeException bad) {
-                            dropped.incrementAndGet();
-                            encodeErrors.incrementAndGet();
-                            lastError = RecordEncoder.failure(r, bad);
+                            counters.encodeFailed(RecordEncoder.failure(r, bad));
                             return;
                         }
                         line.write('\n');
                         try {
                             w.write(line.array(), 0, line.size());
-                            written.incrementAndGet();
-                            writtenBytes.addAndGet(line.size());
+                            counters.addWritten(1);
+                            counters.addWrittenBytes(line.size());
                         } catch (IOException e) {
-                            dropped.incrementAndGet();
-                            lastError = "IOException: " + e.getMessage();
+                            counters.addDropped(1);
+                            counters.error("IOException: " + e.getMessage());
                             throw new UncheckedIOException(e);
                         }
                     })

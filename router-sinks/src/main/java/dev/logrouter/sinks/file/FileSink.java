@@ -2,7 +2,7 @@ package dev.logrouter.sinks.file;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.FramedEncoder;
 import dev.logrouter.sinks.encode.RecordEncoder;
@@ -39,14 +39,8 @@ public final class FileSink implements LogSink {
 
     private final FileSinkSpec spec;
     private final PathTemplate template;
-    private final AtomicLong written = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    /** Part of {@code dropped}: records the encoder could not encode. */
-    private final AtomicLong encodeErrors = new AtomicLong();
-    private final AtomicLong writtenBytes = new AtomicLong();
-    private final AtomicLong rotations = new AtomicLong();
-    private volatile String connection = "idle";
-    private volatile String lastError;
+    private final SinkCounters counters = new SinkCounters();
+    private final AtomicLong rotations = counters.own().unlisted("rotations");
 
     public FileSink(FileSinkSpec spec) {
         this.spec = spec;
@@ -69,30 +63,15 @@ public final class FileSink implements LogSink {
     }
 
     @Override
-    public long encodeErrors() {
-        return encodeErrors.get();
-    }
-
-    @Override
-    public long writtenBytes() {
-        return writtenBytes.get();
-    }
-
-    @Override
-    public boolean tracksSettlement() {
-        return true;
-    }
-
-    @Override
-    public SinkState state() {
-        return new SinkState(connection, written.get(), dropped.get(), 0, lastError);
+    public SinkCounters counters() {
+        return counters;
     }
 
     @Override
     public Mono<Void> write(Flux<LogRecord> records) {
         return Mono.defer(() -> {
             OpenFiles files = new OpenFiles();
-            connection = "up";
+            counters.connection("up");
             return records
                     .bufferTimeout(512, spec.flushInterval(), Schedulers.parallel(), true)
                     .concatMap(batch -> Mono.fromRunnable(() -> files.write(batch))
@@ -101,12 +80,12 @@ public final class FileSink implements LogSink {
                     // complete finds every record in its file
                     .then(Mono.<Void>fromRunnable(() -> {
                         files.closeAll();
-                        connection = "closed";
+                        counters.connection("closed");
                     }))
                     .doFinally(sig -> {
                         if (sig != reactor.core.publisher.SignalType.ON_COMPLETE) {
                             files.closeAll();
-                            connection = "stopped";
+                            counters.connection("stopped");
                         }
                     });
         });
@@ -139,9 +118,7 @@ public final class FileSink implements LogSink {
                     try {
                         encoder.append(r, buf);
                     } catch (RuntimeException bad) {
-                        dropped.incrementAndGet();
-                        encodeErrors.incrementAndGet();
-                        lastError = RecordEncoder.failure(r, bad);
+                        counters.encodeFailed(RecordEncoder.failure(r, bad));
                         continue;
                     }
                     OpenFile f = file(p);
@@ -154,11 +131,11 @@ public final class FileSink implements LogSink {
                         f.dirty = true;
                         touched.add(f);
                     }
-                    written.incrementAndGet();
-                    writtenBytes.addAndGet(buf.size());
+                    counters.addWritten(1);
+                    counters.addWrittenBytes(buf.size());
                 } catch (IOException | RuntimeException e) {
-                    dropped.incrementAndGet();
-                    lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    counters.addDropped(1);
+                    counters.error(e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
             }
             for (OpenFile f : touched) {
@@ -168,7 +145,7 @@ public final class FileSink implements LogSink {
                         f.out.flush();
                     }
                 } catch (IOException e) {
-                    lastError = "flush " + f.path + ": " + e.getMessage();
+                    counters.error("flush " + f.path + ": " + e.getMessage());
                 }
             }
         }
@@ -228,7 +205,7 @@ public final class FileSink implements LogSink {
             try {
                 f.out.close();
             } catch (IOException e) {
-                lastError = "close " + f.path + ": " + e.getMessage();
+                counters.error("close " + f.path + ": " + e.getMessage());
             }
             f.out = null;
         }

@@ -1,14 +1,14 @@
 package dev.logrouter.sinks.kafka;
 
+import dev.logrouter.core.metrics.CounterSet;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.RecordEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,7 +40,7 @@ import reactor.core.publisher.MonoSink;
  * {@link #write} call makes its own producer and sends each record it receives once, plus the
  * re-sends described below.
  *
- * <p>Delivery: a record counts as written ({@link SinkState#written()}) only when the producer's
+ * <p>Delivery: a record counts as written ({@link SinkCounters#written()}) only when the producer's
  * callback reports it acknowledged ({@code acks}). A record that fails with an error the producer
  * does not retry (too large for the broker, refused by authorization, ...) is counted as dropped,
  * its error (with the record's cursor, size and topic) becomes the last error, and one gap record
@@ -48,7 +48,7 @@ import reactor.core.publisher.MonoSink;
  * retriable error (the brokers stayed unreachable past {@code delivery.timeout.ms}, no metadata
  * within {@code max.block.ms}) is kept: once every earlier send has settled, the kept records are
  * sent again in their original order before anything new (at-least-once; counted in
- * {@link SinkState#resent()}). Each record is counted once as written or dropped.
+ * {@link SinkCounters#resent()}). Each record is counted once as written or dropped.
  *
  * <p>All producer calls and all {@code request}s happen on one thread per {@link #write} call
  * ({@code kafka-sink-NAME}); the producer's callbacks only queue their results for it.
@@ -60,16 +60,10 @@ public final class KafkaSink implements LogSink {
 
     private final KafkaSinkSpec spec;
     private final Map<String, Object> settings;
-    private final AtomicLong acked = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    /** Part of {@code failed}: records the encoder could not encode. */
-    private final AtomicLong encodeErrors = new AtomicLong();
-    private final AtomicLong resent = new AtomicLong();
+    /** written = acknowledged by the brokers, dropped = failed for good, reconnects = retry rounds. */
+    private final SinkCounters counters = new SinkCounters("idle", this::connectionSeen);
+    /** Records taken from the buffer and not yet acknowledged or dropped. */
     private final AtomicLong inFlight = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
-    private final AtomicLong writtenBytes = new AtomicLong();
-    private volatile String connection = "idle";
-    private volatile String lastError;
     private volatile Producer<byte[], byte[]> current;
 
     /**
@@ -78,6 +72,12 @@ public final class KafkaSink implements LogSink {
     public KafkaSink(KafkaSinkSpec spec) {
         this.spec = spec;
         this.settings = spec.producerSettings();
+        CounterSet own = counters.own();
+        own.counter("acked", counters::written);
+        own.counter("failed", counters::dropped);
+        own.level("in_flight", inFlight::get);
+        own.counter("resent", counters::resent);
+        own.counter("retries", counters::reconnects);
     }
 
     @Override
@@ -97,37 +97,15 @@ public final class KafkaSink implements LogSink {
     /**
      * {@code written} is records acknowledged by the brokers, {@code dropped} records that failed
      * for good, {@code reconnects} how often records had to be re-sent after the brokers became
-     * unreachable. The connection is {@code idle} before the first record, {@code connecting} until
-     * the first acknowledgement, {@code up} while records are acknowledged, {@code down} while
-     * records wait for unreachable brokers.
+     * unreachable; its own counters are {@code acked}, {@code failed}, {@code in_flight} (taken from
+     * the buffer, not yet settled), {@code resent} and {@code retries}. The connection is
+     * {@code idle} before the first record, {@code connecting} until the first acknowledgement,
+     * {@code up} while records are acknowledged, {@code down} while records wait for unreachable
+     * brokers. Every record {@link #write} receives ends exactly once as written or dropped.
      */
     @Override
-    public SinkState state() {
-        String c = connection;
-        if (c.equals("up") && inFlight.get() > 0 && connectedBrokers() == 0) {
-            c = "down"; // the producer lost every broker connection while records wait for acks
-        }
-        return new SinkState(c, acked.get(), failed.get(), retries.get(), lastError, resent.get());
-    }
-
-    @Override
-    public long encodeErrors() {
-        return encodeErrors.get();
-    }
-
-    /** Value bytes of the records the brokers acknowledged (re-sent ones once per acknowledged send). */
-    @Override
-    public long writtenBytes() {
-        return writtenBytes.get();
-    }
-
-    /**
-     * Every record {@link #write} receives ends exactly once in {@code written} (acknowledged) or
-     * {@code dropped}, so the router counts the records in flight as part of the sink's buffer.
-     */
-    @Override
-    public boolean tracksSettlement() {
-        return true;
+    public SinkCounters counters() {
+        return counters;
     }
 
     /** Records taken from the sink's buffer and not yet acknowledged or dropped. */
@@ -135,16 +113,11 @@ public final class KafkaSink implements LogSink {
         return inFlight.get();
     }
 
-    /** acked, failed, in_flight (taken from the buffer, not yet settled), resent, retries. */
-    @Override
-    public Map<String, Long> counters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("acked", acked.get());
-        m.put("failed", failed.get());
-        m.put("in_flight", inFlight.get());
-        m.put("resent", resent.get());
-        m.put("retries", retries.get());
-        return m;
+    private String connectionSeen(String c) {
+        if (c.equals("up") && inFlight.get() > 0 && connectedBrokers() == 0) {
+            return "down"; // the producer lost every broker connection while records wait for acks
+        }
+        return c;
     }
 
     /** Open connections of the producer to brokers, from its {@code connection-count} metric; -1 if none. */
@@ -182,7 +155,7 @@ public final class KafkaSink implements LogSink {
             try {
                 s = new Session(done, new KafkaProducer<>(settings), ack);
             } catch (RuntimeException e) {
-                lastError = describe(e);
+                counters.error(describe(e));
                 done.error(e);
                 return;
             }
@@ -246,7 +219,7 @@ public final class KafkaSink implements LogSink {
             this.thread = new Thread(this, "kafka-sink-" + spec.name());
             this.thread.setDaemon(true);
             current = producer;
-            connection = "idle"; // nothing to send yet: not a reason for /health to fail
+            counters.connection("idle"); // nothing to send yet: not a reason for /health to fail
         }
 
         @Override
@@ -318,7 +291,7 @@ public final class KafkaSink implements LogSink {
                     }
                 }
             } catch (RuntimeException | Error e) {
-                lastError = describe(e);
+                counters.error(describe(e));
                 upstreamError = e;
                 dispose();
             } finally {
@@ -340,28 +313,28 @@ public final class KafkaSink implements LogSink {
                 sent--;
                 Entry e = c.entry();
                 if (c.error() == null) {
-                    connection = "up";
-                    writtenBytes.addAndGet(e.value.length);
+                    counters.connection("up");
+                    counters.addWrittenBytes(e.value.length);
                     retryDelay = RETRY_MIN_NANOS;
                     if (!e.gap) {
-                        acked.incrementAndGet();
+                        counters.addWritten(1);
                         inFlight.decrementAndGet();
                         more++;
                         e.settled = true;
                     }
                 } else if (keep(c.error())) {
-                    lastError = describe(e, c.error());
-                    connection = "down";
+                    counters.error(describe(e, c.error()));
+                    counters.connection("down");
                     if (retry.isEmpty()) {
-                        retries.incrementAndGet();
+                        counters.addReconnect();
                         retryAt = System.nanoTime() + retryDelay;
                         retryDelay = Math.min(RETRY_MAX_NANOS, retryDelay * 2);
                     }
                     retry.add(e);
                 } else {
-                    lastError = describe(e, c.error());
+                    counters.error(describe(e, c.error()));
                     if (!e.gap) {
-                        failed.incrementAndGet();
+                        counters.addDropped(1);
                         inFlight.decrementAndGet();
                         unannounced++;
                         more++;
@@ -391,7 +364,7 @@ public final class KafkaSink implements LogSink {
                 if (sent > 0 || System.nanoTime() - retryAt < 0) {
                     return null;
                 }
-                resent.incrementAndGet();
+                counters.addResent(1);
                 return retry.poll();
             }
             if (unannounced > 0) {
@@ -422,10 +395,10 @@ public final class KafkaSink implements LogSink {
                 e.key = keyOf(r);
                 return true;
             } catch (RuntimeException bad) {
-                lastError = RecordEncoder.failure(r, bad);
-                if (!e.gap) {
-                    failed.incrementAndGet();
-                    encodeErrors.incrementAndGet();
+                if (e.gap) {
+                    counters.error(RecordEncoder.failure(r, bad));
+                } else {
+                    counters.encodeFailed(RecordEncoder.failure(r, bad));
                     inFlight.decrementAndGet();
                     unannounced++;
                     e.settled = true;
@@ -452,8 +425,8 @@ public final class KafkaSink implements LogSink {
         }
 
         private void send(Entry e) {
-            if (connection.equals("idle")) {
-                connection = "connecting";
+            if (counters.connection().equals("idle")) {
+                counters.connection("connecting");
             }
             sent++;
             try {
@@ -472,16 +445,16 @@ public final class KafkaSink implements LogSink {
             try {
                 producer.close(clean ? Duration.ofSeconds(10) : Duration.ZERO);
             } catch (RuntimeException e) {
-                lastError = describe(e);
+                counters.error(describe(e));
             }
             // a forced stop abandons what was not acknowledged
             settle();
             long abandoned = inFlight.getAndSet(0);
             if (abandoned > 0) {
-                failed.addAndGet(abandoned);
+                counters.addDropped(abandoned);
             }
             current = null;
-            connection = clean ? "closed" : "stopped";
+            counters.connection(clean ? "closed" : "stopped");
             Throwable err = upstreamError;
             if (err != null) {
                 done.error(err);

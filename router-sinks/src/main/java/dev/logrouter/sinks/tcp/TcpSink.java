@@ -3,7 +3,7 @@ package dev.logrouter.sinks.tcp;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.FramedEncoder;
 import dev.logrouter.sinks.encode.RecordEncoder;
@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -51,7 +50,7 @@ import reactor.util.retry.Retry;
  * stay in a re-send window; when a connection breaks (reset, write error, write timeout, or a close
  * right after a write) the window is written again on the next connection before anything new
  * (at-least-once; the re-sent records carry their original cursor and are counted in
- * {@link SinkState#resent()}). The default window covers the send queue plus the most a receiver on
+ * {@link SinkCounters#resent()}). The default window covers the send queue plus the most a receiver on
  * this host can hold unread; records that leave a smaller window before that many newer bytes were
  * taken by the kernel are, if the connection then breaks, counted as dropped and announced by one
  * gap record (the receiver may not have read them, and TCP cannot tell). A receiver that closes an idle connection (Filebeat does after 300 s)
@@ -81,17 +80,7 @@ public final class TcpSink implements LogSink {
     private final TcpSinkSpec spec;
     private final TcpClient client;
     private final Scheduler timer;
-    private final AtomicLong written = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    /** Part of {@code dropped}: records the encoder could not encode. */
-    private final AtomicLong encodeErrors = new AtomicLong();
-    /** Gap records taken from the buffer and never sent (at a stop): settled, but no record was lost. */
-    private final AtomicLong droppedGaps = new AtomicLong();
-    private final AtomicLong reconnects = new AtomicLong();
-    private final AtomicLong resent = new AtomicLong();
-    private final AtomicLong writtenBytes = new AtomicLong();
-    private volatile String connection = "idle";
-    private volatile String lastError;
+    private final SinkCounters counters = new SinkCounters();
 
     /**
      * @throws IllegalArgumentException when the TLS files cannot be read or used
@@ -167,23 +156,8 @@ public final class TcpSink implements LogSink {
     }
 
     @Override
-    public long encodeErrors() {
-        return encodeErrors.get();
-    }
-
-    @Override
-    public long writtenBytes() {
-        return writtenBytes.get();
-    }
-
-    @Override
-    public boolean tracksSettlement() {
-        return true;
-    }
-
-    @Override
-    public SinkState state() {
-        return new SinkState(connection, written.get(), dropped.get(), reconnects.get(), lastError, resent.get());
+    public SinkCounters counters() {
+        return counters;
     }
 
     @Override
@@ -191,26 +165,20 @@ public final class TcpSink implements LogSink {
         return write(records, DeliveryAck.NONE);
     }
 
+    /** A record taken from the buffer and never sent: lost, or (a gap record) just not announced. */
+    private void discarded(LogRecord r) {
+        if (r.isGap()) {
+            counters.addUnsentGap();
+        } else {
+            counters.addDropped(1);
+        }
+    }
+
     /**
      * A record is acknowledged as delivered once it can no longer be re-sent: pushed out of the
      * re-send window by newer writes, or on a connection the receiver closed while idle, or written
      * before an orderly close at the end.
      */
-    /** A record taken from the buffer and never sent: lost, or (a gap record) just not announced. */
-    private void discarded(LogRecord r) {
-        if (r.isGap()) {
-            droppedGaps.incrementAndGet();
-        } else {
-            dropped.incrementAndGet();
-        }
-    }
-
-    @Override
-    public long settled() {
-        SinkState st = state();
-        return st.written() + st.dropped() + droppedGaps.get();
-    }
-
     @Override
     public Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
         return Mono.defer(() -> {
@@ -446,8 +414,8 @@ public final class TcpSink implements LogSink {
             }
             return Mono.defer(this::attempt)
                     .retryWhen(Retry.from(signals -> signals.concatMap(rs -> {
-                        lastError = describe(rs.failure());
-                        connection = "down";
+                        counters.error(describe(rs.failure()));
+                        counters.connection("down");
                         return Mono.delay(backoff.next(), timer);
                     })));
         }
@@ -459,7 +427,7 @@ public final class TcpSink implements LogSink {
                 l = null;
             }
             if (l == null) {
-                connection = "connecting";
+                counters.connection("connecting");
                 return client.connect().flatMap(c -> {
                     // Dialling a free loopback port in the ephemeral range can connect a socket to
                     // itself; writes would then "succeed" into the void.
@@ -478,20 +446,20 @@ public final class TcpSink implements LogSink {
             Link l = new Link(c, ++gen, sendQueueBound(c) + RECEIVE_BUFFER_BOUND);
             // a connection after a lost one or after failed attempts is a reconnect; the error that
             // kept it down is over, so status no longer shows it next to "up"
-            if (gen > 1 || lastError != null) {
-                reconnects.incrementAndGet();
+            if (gen > 1 || counters.lastError() != null) {
+                counters.addReconnect();
             }
-            lastError = null;
+            counters.error(null);
             backoff.reset();
-            connection = "up";
+            counters.connection("up");
             link = l;
             // Inbound tells how the connection ends: EOF = orderly close by the receiver, error = reset.
             // The state shows the break at once, not only when the next batch finds the link gone.
             c.inbound().receive().then().subscribe(null, err -> {
                 l.fail();
-                lastError = describe(err);
+                counters.error(describe(err));
                 if (link == l) {
-                    connection = "down";
+                    counters.connection("down");
                 }
                 c.dispose();
             }, () -> {
@@ -501,7 +469,7 @@ public final class TcpSink implements LogSink {
                     l.end = Link.PEER_CLOSED;
                 }
                 if (link == l) {
-                    connection = l.mayHaveLost() ? "down" : "idle";
+                    counters.connection(l.mayHaveLost() ? "down" : "idle");
                 }
                 c.dispose();
             });
@@ -528,7 +496,7 @@ public final class TcpSink implements LogSink {
                 l.fail();
             }
             if (!l.mayHaveLost()) {
-                connection = "idle"; // idle close: the receiver had everything
+                counters.connection("idle"); // idle close: the receiver had everything
                 ackWindow();
                 window.clear();
                 windowBytes = 0;
@@ -585,14 +553,14 @@ public final class TcpSink implements LogSink {
             long[] range = u.cursorRange();
             String what = records + " records" + (records > 0 ? " (cursors " + range[0] + ".." + range[1] + ")" : "")
                     + (u.gapLost > 0 ? " and gap records announcing " + u.gapLost + " earlier drops" : "");
-            lastError = "connection broke: " + what + " had left the re-send window (resend_bytes "
+            String why = "connection broke: " + what + " had left the re-send window (resend_bytes "
                     + spec.resendBytes() + ") less than " + l.safeDistance + " bytes before the end, the send"
                     + " queue plus what the receiver can hold unread; dropped, as the receiver may not have read them";
             LOG.warn("sink {}: {}: raise resend_bytes to at least {} to re-send them instead", spec.name(),
-                    lastError, l.safeDistance);
-            written.addAndGet(-(records + gaps)); // counted when the kernel took them; maybe lost all the same
-            dropped.addAndGet(records);
-            droppedGaps.addAndGet(gaps);
+                    why, l.safeDistance);
+            counters.error(why);
+            // counted as written when the kernel took them; maybe lost all the same
+            counters.retractWritten(records, gaps);
             pending.addFirst(new Entry(LogRecord.gap(LogRecord.now(), "sink " + spec.name()
                     + " (connection broke beyond the re-send window)", records + u.gapLost), true));
         }
@@ -603,7 +571,7 @@ public final class TcpSink implements LogSink {
             String why = "sink " + spec.name() + ": " + what + " broke " + suspectBreaks
                     + " connections in a row (the receiver drops the connection on it); dropped";
             LOG.warn("{} (service {}, {} bytes encoded)", why, bad.record.service(), bad.size);
-            lastError = why;
+            counters.error(why);
             // Go on suspecting the one after it, in case the receiver still breaks every connection.
             java.util.List<Entry> rebuilt = new java.util.ArrayList<>(pending.size());
             Entry next = null;
@@ -631,9 +599,10 @@ public final class TcpSink implements LogSink {
                 return; // our own announcement: nothing the sink was given is lost
             }
             if (bad.written) {
-                written.decrementAndGet(); // counted when the kernel took it; it is lost all the same
+                counters.retractWritten(1, 0); // counted when the kernel took it; it is lost all the same
+            } else {
+                counters.addDropped(1);
             }
-            dropped.incrementAndGet();
         }
 
         private Mono<Void> writePending(Link l) {
@@ -646,17 +615,18 @@ public final class TcpSink implements LogSink {
                     // A record the encoder cannot represent is counted and announced, never sent half-done.
                     buf.truncate(before);
                     pending.remove(e);
+                    String why = RecordEncoder.failure(e.record, bad);
                     if (!e.own && !e.written) {
-                        dropped.incrementAndGet();
-                        encodeErrors.incrementAndGet();
+                        counters.encodeFailed(why);
+                    } else {
+                        counters.error(why);
                     }
-                    lastError = RecordEncoder.failure(e.record, bad);
-                    LOG.warn("sink {}: {}", spec.name(), lastError);
+                    LOG.warn("sink {}: {}", spec.name(), why);
                     continue;
                 }
                 if (e.sent) {
                     if (!e.own) {
-                        resent.incrementAndGet();
+                        counters.addResent(1);
                     }
                 } else {
                     e.sent = true;
@@ -694,7 +664,7 @@ public final class TcpSink implements LogSink {
                         if (l.firstWriteNanos == 0) {
                             l.firstWriteNanos = now;
                         }
-                        writtenBytes.addAndGet(bytes);
+                        counters.addWrittenBytes(bytes);
                         keep(l);
                     })
                     .doOnError(err -> abort(l, err));
@@ -716,7 +686,7 @@ public final class TcpSink implements LogSink {
                 window.addLast(e);
                 windowBytes += e.size;
             }
-            written.addAndGet(n);
+            counters.addWritten(n);
             Entry evicted = null;
             l.unconfirmed.confirm(l.accepted, l.safeDistance);
             // A record leaves only when resend_bytes of newer records stay behind it: with a window of
@@ -744,7 +714,7 @@ public final class TcpSink implements LogSink {
             }
             l.fail();
             if (err instanceof TimeoutException) {
-                lastError = "write timeout after " + spec.writeTimeout().toMillis() + "ms";
+                counters.error("write timeout after " + spec.writeTimeout().toMillis() + "ms");
             }
             Channel ch = l.conn.channel();
             if (ch.isOpen()) {
@@ -764,14 +734,14 @@ public final class TcpSink implements LogSink {
             for (Entry e : pending) {
                 if (!e.written && !e.own) {
                     if (e.record.isGap()) {
-                        droppedGaps.incrementAndGet();
+                        counters.addUnsentGap();
                     } else {
                         never++;
                     }
                 }
             }
             if (never > 0) {
-                dropped.addAndGet(never);
+                counters.addDropped(never);
             }
             if (sig == SignalType.ON_COMPLETE && pending.isEmpty()) {
                 ackWindow(); // every write completed and the close below is orderly
@@ -788,7 +758,7 @@ public final class TcpSink implements LogSink {
                     abort(l, null); // stopped early, maybe mid-write: reset, never FIN after half a line
                 }
             }
-            connection = sig == SignalType.ON_COMPLETE ? "closed" : "stopped";
+            counters.connection(sig == SignalType.ON_COMPLETE ? "closed" : "stopped");
         }
     }
 

@@ -2,7 +2,7 @@ package dev.logrouter.sinks.udp;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.core.sink.SinkState;
+import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.JsonLinesEncoder;
 import dev.logrouter.sinks.encode.RecordEncoder;
@@ -29,14 +29,8 @@ import reactor.core.publisher.Mono;
 public final class UdpSink implements LogSink {
 
     private final UdpSinkSpec spec;
-    private final AtomicLong written = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    /** Part of {@code dropped}: records the encoder could not encode. */
-    private final AtomicLong encodeErrors = new AtomicLong();
-    private final AtomicLong writtenBytes = new AtomicLong();
-    private final AtomicLong truncated = new AtomicLong();
-    private volatile String connection = "idle";
-    private volatile String lastError;
+    private final SinkCounters counters = new SinkCounters();
+    private final AtomicLong truncated = counters.own().unlisted("truncated");
 
     public UdpSink(UdpSinkSpec spec) {
         this.spec = spec;
@@ -58,23 +52,8 @@ public final class UdpSink implements LogSink {
     }
 
     @Override
-    public long encodeErrors() {
-        return encodeErrors.get();
-    }
-
-    @Override
-    public long writtenBytes() {
-        return writtenBytes.get();
-    }
-
-    @Override
-    public boolean tracksSettlement() {
-        return true;
-    }
-
-    @Override
-    public SinkState state() {
-        return new SinkState(connection, written.get(), dropped.get(), 0, lastError);
+    public SinkCounters counters() {
+        return counters;
     }
 
     @Override
@@ -83,10 +62,10 @@ public final class UdpSink implements LogSink {
             RecordEncoder encoder = spec.encoder().newEncoder();
             EncodedBuffer buf = new EncodedBuffer(spec.maxDatagram() + 1024);
             InetSocketAddress to = new InetSocketAddress(spec.endpoint().host(), spec.endpoint().port());
-            connection = "up";
+            counters.connection("up");
             return records.limitRate(256).doOnNext(r -> send(ch, to, encoder, buf, r)).then();
         }, ch -> {
-            connection = "closed";
+            counters.connection("closed");
             try {
                 ch.close();
             } catch (IOException ignored) {
@@ -106,22 +85,20 @@ public final class UdpSink implements LogSink {
             try {
                 encoder.encode(r, buf);
             } catch (RuntimeException bad) {
-                dropped.incrementAndGet();
-                encodeErrors.incrementAndGet();
-                lastError = RecordEncoder.failure(r, bad);
+                counters.encodeFailed(RecordEncoder.failure(r, bad));
                 return;
             }
             if (buf.size() > spec.maxDatagram() && !shrink(encoder, buf, r)) {
-                dropped.incrementAndGet();
-                lastError = "record " + r.cursor() + " does not fit in " + spec.maxDatagram() + " bytes";
+                counters.addDropped(1);
+                counters.error("record " + r.cursor() + " does not fit in " + spec.maxDatagram() + " bytes");
                 return;
             }
             ch.send(ByteBuffer.wrap(buf.array(), 0, buf.size()), to);
-            written.incrementAndGet();
-            writtenBytes.addAndGet(buf.size());
+            counters.addWritten(1);
+            counters.addWrittenBytes(buf.size());
         } catch (IOException | RuntimeException e) {
-            dropped.incrementAndGet();
-            lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            counters.addDropped(1);
+            counters.error(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 

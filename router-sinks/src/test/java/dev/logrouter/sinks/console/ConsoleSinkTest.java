@@ -45,13 +45,13 @@ class ConsoleSinkTest {
     void writtenCountsRecordsAndBytesPrinted() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ConsoleSink sink = new ConsoleSink("screen", out);
-        assertThat(sink.tracksSettlement()).isTrue();
+        assertThat(sink.counters().tracksSettlement()).isTrue();
         sink.write(Flux.range(1, 3).map(i -> LogRecord.of(LogRecord.now(), "src", "web", "stdout", Level.INFO,
                 "line " + i + " é"))).block(Duration.ofSeconds(10));
         assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8).lines()).hasSize(3);
         assertThat(sink.state().written()).isEqualTo(3);
         assertThat(sink.state().dropped()).isZero();
-        assertThat(sink.writtenBytes()).isEqualTo(out.size());
+        assertThat(sink.state().writtenBytes()).isEqualTo(out.size());
     }
 
     /** A field value nested {@code depth} lists deep. */
@@ -79,9 +79,9 @@ class ConsoleSinkTest {
                 .anySatisfy(l -> assertThat(l).contains("\"message\":\"after\""));
         assertThat(sink.state().written()).isEqualTo(2);
         assertThat(sink.state().dropped()).isEqualTo(1);
-        assertThat(sink.encodeErrors()).isEqualTo(1);
+        assertThat(sink.state().droppedEncode()).isEqualTo(1);
         assertThat(sink.state().lastError()).startsWith("cannot encode record").doesNotContain("Exception");
-        assertThat(sink.settled()).isEqualTo(3);
+        assertThat(sink.counters().settled()).isEqualTo(3);
     }
 
     @Test
@@ -91,7 +91,7 @@ class ConsoleSinkTest {
         sink.write(Flux.just(LogRecord.of(T, "src", "web", "stdout", Level.INFO, " \t "),
                 LogRecord.of(T, "src", "web", "stdout", Level.INFO, "x"))).block(Duration.ofSeconds(10));
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
-        assertThat(sink.skipped()).isEqualTo(1);
-        assertThat(sink.settled()).isEqualTo(2);
+        assertThat(sink.state().skipped()).isEqualTo(1);
+        assertThat(sink.counters().settled()).isEqualTo(2);
     }
 }
