@@ -1,7 +1,10 @@
 package dev.logrouter.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.logrouter.app.config.ComponentTypes;
 import dev.logrouter.app.config.ConfigLoader;
 import dev.logrouter.app.config.RouterConfig;
@@ -16,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -128,6 +132,240 @@ class MetricsComplianceTest {
         } finally {
             d.stop(Duration.ofSeconds(2));
         }
+    }
+
+    /** The fields {@code status --json} gives every source, whatever its type. */
+    static final List<String> SOURCE_FIELDS = List.of("name", "type", "state", "records", "bytes", "errors",
+            "dropped", "lastError", "counters", "restarts", "lastExitCode");
+    /** The fields {@code status --json} gives every sink, whatever its type. */
+    static final List<String> SINK_FIELDS = List.of("name", "type", "connection", "offered", "delivered", "written",
+            "dropped", "depth", "reconnects", "lastError", "resent", "writtenBytes", "droppedFull", "droppedShutdown",
+            "droppedTransport", "bufferBytes", "maxEvents", "maxBytes", "counters", "droppedEncode",
+            "droppedRateLimit", "skippedBlank");
+
+    private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-z_]+)\\{([^}]*)} (\\S+)$");
+    private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
+
+    /**
+     * {@code status --json} (over the real query socket) and {@code /metrics} render the same set for
+     * every component type: each source and sink has every standard field, each figure of status is
+     * the value of its metric, its own counters are exactly its {@code events}/{@code gauge} series, and
+     * {@code docs/metrics.md} names every own counter.
+     */
+    @Test
+    void statusJsonAndMetricsRenderTheSameSetForEveryType(@TempDir Path dir) throws Exception {
+        // one route with traffic: a line into the tcp source ends in the file sink
+        String yaml = everyType(dir) + "  - { from: [c-tcp], to: [k-file] }\n";
+        RouterConfig config = new ConfigLoader(Map.of(ConfigLoader.RUNTIME_DIR_VARIABLE, dir.toString()))
+                .parse(yaml, "every-type.yaml");
+        Daemon d = Daemon.start(config);
+        try (MetricsServer m = MetricsServer.start("127.0.0.1:0",
+                () -> StatusReport.of(d.router(), System.currentTimeMillis(), null, null))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> tcpAddress(d) != null);
+            try (java.net.Socket s = new java.net.Socket(tcpAddress(d).getAddress(), tcpAddress(d).getPort())) {
+                s.getOutputStream().write("one line\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            ObjectMapper json = new ObjectMapper();
+            Path socket = config.query().socket();
+            await().atMost(Duration.ofSeconds(20)).until(() -> sink(json.readTree(statusJson(socket)), "k-file")
+                    .get("written").asLong() == 1);
+            // figures move (an exec restarting, connections retried): compare a scrape taken between two equal reports
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+                JsonNode before = components(json.readTree(statusJson(socket)));
+                Map<String, Double> metrics = samples(m.scrape());
+                JsonNode after = components(json.readTree(statusJson(socket)));
+                assertThat(after.equals(before)).as("sources and sinks did not move during the scrape").isTrue();
+                checkSources(after, metrics);
+                checkSinks(after, metrics);
+            });
+            JsonNode status = json.readTree(statusJson(socket));
+            assertThat(source(status, "c-tcp").get("records").asLong()).isEqualTo(1);
+            assertThat(sink(status, "k-file").get("writtenBytes").asLong()).isPositive();
+            String doc = Files.readString(docs().resolve("metrics.md"));
+            Set<String> undocumented = new TreeSet<>();
+            for (String kind : new String[] {"sources", "sinks"}) {
+                for (JsonNode c : status.get(kind)) {
+                    c.get("counters").fieldNames().forEachRemaining(k -> {
+                        if (!doc.contains("`" + k + "`")) {
+                            undocumented.add(c.get("type").asText() + " " + k);
+                        }
+                    });
+                }
+            }
+            assertThat(undocumented).as("own counters missing from docs/metrics.md").isEmpty();
+        } finally {
+            d.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    private static java.net.InetSocketAddress tcpAddress(Daemon d) {
+        for (Router.SourceBinding b : d.router().sources()) {
+            if (b.source() instanceof dev.logrouter.core.net.NetSource n && b.source().name().equals("c-tcp")) {
+                return n.address();
+            }
+        }
+        return null;
+    }
+
+    private static String statusJson(Path socket) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = dev.logrouter.app.cli.LogrouterCommand.commandLine();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int code = cl.execute("status", "--socket", socket.toString(), "--json");
+        assertThat(code).as("status --json: " + err).isZero();
+        return out.toString().trim();
+    }
+
+    /** The sources and sinks of a report (the query socket counts each status request). */
+    private static JsonNode components(JsonNode n) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode();
+        o.set("sources", n.get("sources"));
+        o.set("sinks", n.get("sinks"));
+        return o;
+    }
+
+    private static JsonNode source(JsonNode status, String name) {
+        return component(status.get("sources"), name);
+    }
+
+    private static JsonNode sink(JsonNode status, String name) {
+        return component(status.get("sinks"), name);
+    }
+
+    private static JsonNode component(JsonNode list, String name) {
+        for (JsonNode c : list) {
+            if (c.get("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no component " + name + " in " + list);
+    }
+
+    /** Every sample of a scrape by {@code name{label=value,...}} with labels sorted. */
+    private static Map<String, Double> samples(String text) {
+        Map<String, Double> m = new java.util.HashMap<>();
+        for (Matcher s = SAMPLE.matcher(text); s.find(); ) {
+            Map<String, String> labels = new java.util.TreeMap<>();
+            for (Matcher l = LABEL.matcher(s.group(2)); l.find(); ) {
+                labels.put(l.group(1), l.group(2));
+            }
+            m.put(key(s.group(1), labels), Double.parseDouble(s.group(3)));
+        }
+        return m;
+    }
+
+    private static String key(String metric, Map<String, String> labels) {
+        return metric + new java.util.TreeMap<>(labels);
+    }
+
+    private static double metric(Map<String, Double> metrics, String name, Map<String, String> labels) {
+        Double v = metrics.get(key(name, labels));
+        assertThat(v).as(key(name, labels)).isNotNull();
+        return v;
+    }
+
+    private static Map<String, String> labels(Map<String, String> base, String... more) {
+        Map<String, String> m = new java.util.TreeMap<>(base);
+        for (int i = 0; i < more.length; i += 2) {
+            m.put(more[i], more[i + 1]);
+        }
+        return m;
+    }
+
+    /** The own-counter names a component has as {@code counter}/{@code gauge} series. */
+    private static Set<String> ownSeries(Map<String, Double> metrics, String kind, Map<String, String> base) {
+        Set<String> names = new TreeSet<>();
+        for (String k : metrics.keySet()) {
+            for (String series : new String[] {"logrouter_" + kind + "_events_total", "logrouter_" + kind + "_gauge"}) {
+                String label = series.endsWith("gauge") ? "gauge" : "counter";
+                if (k.startsWith(series + "{")) {
+                    Matcher l = Pattern.compile(label + "=([^,}]+)").matcher(k);
+                    if (l.find() && k.equals(key(series, labels(base, label, l.group(1))))) {
+                        names.add(l.group(1));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    private static void checkOwn(JsonNode c, Map<String, Double> metrics, String kind, Map<String, String> base) {
+        Set<String> own = new TreeSet<>();
+        c.get("counters").fields().forEachRemaining(e -> {
+            own.add(e.getKey());
+            Double total = metrics.get(key("logrouter_" + kind + "_events_total", labels(base, "counter", e.getKey())));
+            Double level = metrics.get(key("logrouter_" + kind + "_gauge", labels(base, "gauge", e.getKey())));
+            assertThat(total != null ? total : level).as(c.get("name") + " " + e.getKey())
+                    .isEqualTo((double) e.getValue().asLong());
+        });
+        assertThat(ownSeries(metrics, kind, base)).as(c.get("name") + " own series").isEqualTo(own);
+    }
+
+    private static void checkSources(JsonNode status, Map<String, Double> metrics) {
+        assertThat(status.get("sources")).hasSize(ComponentTypes.SOURCES.size());
+        for (JsonNode s : status.get("sources")) {
+            String name = s.get("name").asText();
+            assertThat(fieldNames(s)).as(name).containsExactlyElementsOf(SOURCE_FIELDS);
+            Map<String, String> l = labels(Map.of("source", name, "type", s.get("type").asText()));
+            String[][] figures = {{"records", "logrouter_source_records_total"}, {"bytes", "logrouter_source_bytes_total"},
+                {"errors", "logrouter_source_errors_total"}, {"dropped", "logrouter_source_dropped_total"},
+                {"restarts", "logrouter_source_restarts_total"}};
+            for (String[] f : figures) {
+                assertThat(metric(metrics, f[1], l)).as(name + " " + f[0]).isEqualTo((double) s.get(f[0]).asLong());
+            }
+            assertThat(metric(metrics, "logrouter_source_state", labels(l, "state", s.get("state").asText())))
+                    .as(name + " state").isEqualTo(1.0);
+            double exit = metric(metrics, "logrouter_source_last_exit_code", l);
+            if (s.get("lastExitCode").isNull()) {
+                assertThat(exit).as(name + " exit code").isNaN();
+            } else {
+                assertThat(exit).as(name + " exit code").isEqualTo(s.get("lastExitCode").asDouble());
+            }
+            checkOwn(s, metrics, "source", l);
+        }
+    }
+
+    private static void checkSinks(JsonNode status, Map<String, Double> metrics) {
+        assertThat(status.get("sinks")).hasSize(ComponentTypes.SINKS.size());
+        for (JsonNode s : status.get("sinks")) {
+            String name = s.get("name").asText();
+            assertThat(fieldNames(s)).as(name).containsExactlyElementsOf(SINK_FIELDS);
+            Map<String, String> l = labels(Map.of("sink", name, "type", s.get("type").asText()));
+            Object[][] figures = {{"offered", "logrouter_sink_offered_total", l},
+                {"delivered", "logrouter_sink_delivered_total", l}, {"written", "logrouter_sink_written_total", l},
+                {"writtenBytes", "logrouter_sink_written_bytes_total", l},
+                {"droppedFull", "logrouter_sink_dropped_total", labels(l, "reason", "buffer_full")},
+                {"droppedShutdown", "logrouter_sink_dropped_total", labels(l, "reason", "shutdown")},
+                {"droppedTransport", "logrouter_sink_dropped_total", labels(l, "reason", "transport")},
+                {"droppedEncode", "logrouter_sink_dropped_total", labels(l, "reason", "encode_error")},
+                {"droppedRateLimit", "logrouter_sink_transform_dropped_total", labels(l, "reason", "rate_limit")},
+                {"skippedBlank", "logrouter_sink_skipped_total", labels(l, "reason", "blank")},
+                {"resent", "logrouter_sink_resent_total", l}, {"reconnects", "logrouter_sink_reconnects_total", l},
+                {"depth", "logrouter_sink_buffer_depth", l}, {"bufferBytes", "logrouter_sink_buffer_bytes", l},
+                {"maxEvents", "logrouter_sink_buffer_capacity_records", l},
+                {"maxBytes", "logrouter_sink_buffer_capacity_bytes", l}};
+            for (Object[] f : figures) {
+                @SuppressWarnings("unchecked")
+                Map<String, String> labels = (Map<String, String>) f[2];
+                assertThat(metric(metrics, (String) f[1], labels)).as(name + " " + f[0])
+                        .isEqualTo((double) s.get((String) f[0]).asLong());
+            }
+            assertThat(s.get("dropped").asLong()).as(name + " dropped = the sum of the reasons")
+                    .isEqualTo(s.get("droppedFull").asLong() + s.get("droppedShutdown").asLong()
+                            + s.get("droppedTransport").asLong() + s.get("droppedEncode").asLong());
+            assertThat(metric(metrics, "logrouter_sink_connection", labels(l, "state", s.get("connection").asText())))
+                    .as(name + " connection").isEqualTo(1.0);
+            checkOwn(s, metrics, "sink", l);
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> names = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
