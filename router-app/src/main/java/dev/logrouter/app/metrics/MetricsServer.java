@@ -58,8 +58,6 @@ public final class MetricsServer implements AutoCloseable {
             "stopped");
     /** Sink connection states exported as {@code logrouter_sink_connection{state=...}}. */
     static final List<String> SINK_STATES = List.of("up", "idle", "connecting", "down", "closed", "stopped");
-    /** Source-specific figures that are levels, not totals: exported as gauges. */
-    private static final Set<String> OWN_GAUGES = Set.of("fds_open", "in_flight");
 
     private final Supplier<StatusReport> status;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -148,12 +146,12 @@ public final class MetricsServer implements AutoCloseable {
         for (StatusReport.Source s : r.sources()) {
             String key = "source:" + s.name();
             present.add(key);
-            perComponent.computeIfAbsent(key, k -> registerSource(s.name(), s.type(), s.counters()));
+            perComponent.computeIfAbsent(key, k -> registerSource(s));
         }
         for (StatusReport.Sink s : r.sinks()) {
             String key = "sink:" + s.name();
             present.add(key);
-            perComponent.computeIfAbsent(key, k -> registerSink(s.name(), s.type(), s.counters()));
+            perComponent.computeIfAbsent(key, k -> registerSink(s));
         }
         for (StatusReport.Route route : r.routes()) {
             // a reload may give index N other sinks: then it is another series
@@ -188,11 +186,12 @@ public final class MetricsServer implements AutoCloseable {
         return null;
     }
 
-    private List<Meter> registerSource(String name, String type, Map<String, Long> ownCounters) {
-        Tags tags = Tags.of("source", name, "type", type);
+    private List<Meter> registerSource(StatusReport.Source first) {
+        String name = first.name();
+        Tags tags = Tags.of("source", name, "type", first.type());
         List<Meter> m = new ArrayList<>();
         Supplier<StatusReport.Source> now = () -> source(name);
-        ownMeters(m, "source", tags, ownCounters, () -> {
+        ownMeters(m, "source", tags, first.counters(), first.levels(), () -> {
             StatusReport.Source s = now.get();
             return s == null ? null : s.counters();
         });
@@ -231,7 +230,7 @@ public final class MetricsServer implements AutoCloseable {
      * A component's own counters ({@code logrouter_KIND_events_total{counter=...}}) and levels
      * ({@code logrouter_KIND_gauge{gauge=...}}), read from the latest report.
      */
-    private void ownMeters(List<Meter> m, String kind, Tags tags, Map<String, Long> names,
+    private void ownMeters(List<Meter> m, String kind, Tags tags, Map<String, Long> names, List<String> levels,
                            Supplier<Map<String, Long>> latestCounters) {
         String of = "source".equals(kind) ? "A source's" : "A sink's";
         for (String counter : names == null ? Set.<String>of() : names.keySet()) {
@@ -240,7 +239,7 @@ public final class MetricsServer implements AutoCloseable {
                 Long v = c == null ? null : c.get(counter);
                 return v == null ? 0 : v;
             };
-            if (OWN_GAUGES.contains(counter)) {
+            if (levels.contains(counter)) {
                 m.add(gauge("logrouter." + kind + ".gauge", of + " own level (see logrouter status)",
                         tags.and("gauge", counter), value));
             } else {
@@ -258,10 +257,11 @@ public final class MetricsServer implements AutoCloseable {
         });
     }
 
-    private List<Meter> registerSink(String name, String type, Map<String, Long> ownCounters) {
-        Tags tags = Tags.of("sink", name, "type", type);
+    private List<Meter> registerSink(StatusReport.Sink first) {
+        String name = first.name();
+        Tags tags = Tags.of("sink", name, "type", first.type());
         List<Meter> m = new ArrayList<>();
-        ownMeters(m, "sink", tags, ownCounters, () -> {
+        ownMeters(m, "sink", tags, first.counters(), first.levels(), () -> {
             StatusReport.Sink s = sink(name);
             return s == null ? null : s.counters();
         });

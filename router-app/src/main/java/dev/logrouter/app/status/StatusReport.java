@@ -63,10 +63,16 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
      *                     {@code LogSource.counters()}
      * @param restarts     restarts of what the source supervises (exec), else 0
      * @param lastExitCode exit code of an exec's latest run, or null
+     * @param levels       the names in {@code counters} that are levels (exported as gauges), not totals
      */
     public record Source(String name, String type, String state, long records, long bytes, long errors,
                          long dropped, String lastError, java.util.Map<String, Long> counters, long restarts,
-                         Integer lastExitCode) {
+                         Integer lastExitCode, List<String> levels) {
+
+        public Source {
+            // a report from a daemon that did not say which own counters are levels
+            levels = levels == null ? List.of() : levels;
+        }
 
         /** True in the states that make {@code /health} report the source. */
         public boolean unhealthy() {
@@ -104,12 +110,17 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
      *                         {@code offered} nor {@code dropped}
      * @param skippedBlank     blank service lines not sent, by design (Talos json_lines, as Talos;
      *                         {@code parse: json}): not in {@code offered} nor {@code dropped}
+     * @param levels           the names in {@code counters} that are levels (exported as gauges), not totals
      */
     public record Sink(String name, String type, String connection, long offered, long delivered, long written,
                        long dropped, long depth, long reconnects, String lastError, long resent, long writtenBytes,
                        long droppedFull, long droppedShutdown, long droppedTransport, long bufferBytes,
                        long maxEvents, long maxBytes, java.util.Map<String, Long> counters, long droppedEncode,
-                       long droppedRateLimit, long skippedBlank) {
+                       long droppedRateLimit, long skippedBlank, List<String> levels) {
+
+        public Sink {
+            levels = levels == null ? List.of() : levels;
+        }
     }
 
     /**
@@ -182,7 +193,7 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
                     st.written(), buf.dropped() + st.dropped(), buf.depth(), st.reconnects(), st.lastError(),
                     st.resent(), st.writtenBytes(), full, buf.droppedShutdown(), st.dropped() - st.droppedEncode(),
                     buf.bytes(), buf.spec().maxEvents(), buf.spec().maxBytes(), sinkCounters(st, buf),
-                    st.droppedEncode(), chain.dropped(), chain.blank() + st.skipped()));
+                    st.droppedEncode(), chain.dropped(), chain.blank() + st.skipped(), levels(b)));
         }
         List<Route> routes = new ArrayList<>();
         List<RouteSpec> specs = router.routes();
@@ -219,14 +230,22 @@ public record StatusReport(long uptimeSeconds, List<Source> sources, List<Sink> 
         Map<String, Long> own = c.own().snapshot();
         if (h == null) {
             return new Source(c.name(), c.type(), c.state(), c.records(), c.bytes(), c.errors(), c.dropped(),
-                    c.lastError(), own, 0, null);
+                    c.lastError(), own, 0, null, List.copyOf(c.own().levels()));
         }
         String routerState = c.state();
         String state = "failed".equals(routerState) || ("stopped".equals(routerState) && !h.unhealthy())
                 ? routerState : h.state();
         String lastError = c.lastError() != null ? c.lastError() : h.lastError();
         return new Source(c.name(), c.type(), state, c.records(), c.bytes(), c.errors() + h.errors(), c.dropped(),
-                lastError, own, h.restarts(), h.lastExitCode());
+                lastError, own, h.restarts(), h.lastExitCode(), List.copyOf(c.own().levels()));
+    }
+
+    private static List<String> levels(Router.SinkBinding b) {
+        try {
+            return List.copyOf(b.sink().counters().own().levels());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     private static SinkState stateOf(Router.SinkBinding b) {

@@ -136,12 +136,12 @@ class MetricsComplianceTest {
 
     /** The fields {@code status --json} gives every source, whatever its type. */
     static final List<String> SOURCE_FIELDS = List.of("name", "type", "state", "records", "bytes", "errors",
-            "dropped", "lastError", "counters", "restarts", "lastExitCode");
+            "dropped", "lastError", "counters", "restarts", "lastExitCode", "levels");
     /** The fields {@code status --json} gives every sink, whatever its type. */
     static final List<String> SINK_FIELDS = List.of("name", "type", "connection", "offered", "delivered", "written",
             "dropped", "depth", "reconnects", "lastError", "resent", "writtenBytes", "droppedFull", "droppedShutdown",
             "droppedTransport", "bufferBytes", "maxEvents", "maxBytes", "counters", "droppedEncode",
-            "droppedRateLimit", "skippedBlank");
+            "droppedRateLimit", "skippedBlank", "levels");
 
     private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-z_]+)\\{([^}]*)} (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
@@ -294,13 +294,17 @@ class MetricsComplianceTest {
 
     private static void checkOwn(JsonNode c, Map<String, Double> metrics, String kind, Map<String, String> base) {
         Set<String> own = new TreeSet<>();
+        Set<String> levels = new TreeSet<>();
+        c.get("levels").forEach(l -> levels.add(l.asText()));
         c.get("counters").fields().forEachRemaining(e -> {
             own.add(e.getKey());
-            Double total = metrics.get(key("logrouter_" + kind + "_events_total", labels(base, "counter", e.getKey())));
-            Double level = metrics.get(key("logrouter_" + kind + "_gauge", labels(base, "gauge", e.getKey())));
-            assertThat(total != null ? total : level).as(c.get("name") + " " + e.getKey())
-                    .isEqualTo((double) e.getValue().asLong());
+            // a level is a gauge, a total a counter
+            String series = levels.contains(e.getKey()) ? key("logrouter_" + kind + "_gauge",
+                    labels(base, "gauge", e.getKey())) : key("logrouter_" + kind + "_events_total",
+                    labels(base, "counter", e.getKey()));
+            assertThat(metrics.get(series)).as(series).isEqualTo((double) e.getValue().asLong());
         });
+        assertThat(own).as(c.get("name") + " levels are own counters").containsAll(levels);
         assertThat(ownSeries(metrics, kind, base)).as(c.get("name") + " own series").isEqualTo(own);
     }
 

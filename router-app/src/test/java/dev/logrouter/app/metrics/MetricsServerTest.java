@@ -224,7 +224,7 @@ class MetricsServerTest {
 
             {
                 own.counter("parse_errors").set(7);
-                own.level("fds_open", () -> 2);
+                own.level("held_now", () -> 2);
             }
 
             @Override
@@ -234,7 +234,7 @@ class MetricsServerTest {
         });
         assertThat(get("/metrics").body())
                 .contains("logrouter_source_events_total{counter=\"parse_errors\",source=\"own\",type=\"test\"} 7.0")
-                .contains("logrouter_source_gauge{gauge=\"fds_open\",source=\"own\",type=\"test\"} 2.0")
+                .contains("logrouter_source_gauge{gauge=\"held_now\",source=\"own\",type=\"test\"} 2.0")
                 .doesNotContain("logrouter_source_counter{");
     }
 
