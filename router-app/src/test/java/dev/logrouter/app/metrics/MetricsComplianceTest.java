@@ -308,18 +308,32 @@ class MetricsComplianceTest {
         assertThat(ownSeries(metrics, kind, base)).as(c.get("name") + " own series").isEqualTo(own);
     }
 
+    /** Checks each source or sink of a report has the standard fields, then runs {@code check} with its labels. */
+    private static void eachComponent(JsonNode status, String kind, List<String> fields, int types,
+                                      java.util.function.BiConsumer<JsonNode, Map<String, String>> check) {
+        assertThat(status.get(kind + "s")).hasSize(types);
+        for (JsonNode c : status.get(kind + "s")) {
+            assertThat(fieldNames(c)).as(c.get("name").asText()).containsExactlyElementsOf(fields);
+            check.accept(c, labels(Map.of(kind, c.get("name").asText(), "type", c.get("type").asText())));
+        }
+    }
+
+    /** Each {@code {field, metric, labels}}: the status figure is the metric's value. */
+    private static void sameFigures(JsonNode c, Map<String, Double> metrics, Object[][] figures) {
+        for (Object[] f : figures) {
+            @SuppressWarnings("unchecked")
+            Map<String, String> labels = (Map<String, String>) f[2];
+            assertThat(metric(metrics, (String) f[1], labels)).as(c.get("name").asText() + " " + f[0])
+                    .isEqualTo((double) c.get((String) f[0]).asLong());
+        }
+    }
+
     private static void checkSources(JsonNode status, Map<String, Double> metrics) {
-        assertThat(status.get("sources")).hasSize(ComponentTypes.SOURCES.size());
-        for (JsonNode s : status.get("sources")) {
+        eachComponent(status, "source", SOURCE_FIELDS, ComponentTypes.SOURCES.size(), (s, l) -> {
             String name = s.get("name").asText();
-            assertThat(fieldNames(s)).as(name).containsExactlyElementsOf(SOURCE_FIELDS);
-            Map<String, String> l = labels(Map.of("source", name, "type", s.get("type").asText()));
-            String[][] figures = {{"records", "logrouter_source_records_total"}, {"bytes", "logrouter_source_bytes_total"},
-                {"errors", "logrouter_source_errors_total"}, {"dropped", "logrouter_source_dropped_total"},
-                {"restarts", "logrouter_source_restarts_total"}};
-            for (String[] f : figures) {
-                assertThat(metric(metrics, f[1], l)).as(name + " " + f[0]).isEqualTo((double) s.get(f[0]).asLong());
-            }
+            sameFigures(s, metrics, new Object[][] {{"records", "logrouter_source_records_total", l},
+                {"bytes", "logrouter_source_bytes_total", l}, {"errors", "logrouter_source_errors_total", l},
+                {"dropped", "logrouter_source_dropped_total", l}, {"restarts", "logrouter_source_restarts_total", l}});
             assertThat(metric(metrics, "logrouter_source_state", labels(l, "state", s.get("state").asText())))
                     .as(name + " state").isEqualTo(1.0);
             double exit = metric(metrics, "logrouter_source_last_exit_code", l);
@@ -329,16 +343,13 @@ class MetricsComplianceTest {
                 assertThat(exit).as(name + " exit code").isEqualTo(s.get("lastExitCode").asDouble());
             }
             checkOwn(s, metrics, "source", l);
-        }
+        });
     }
 
     private static void checkSinks(JsonNode status, Map<String, Double> metrics) {
-        assertThat(status.get("sinks")).hasSize(ComponentTypes.SINKS.size());
-        for (JsonNode s : status.get("sinks")) {
+        eachComponent(status, "sink", SINK_FIELDS, ComponentTypes.SINKS.size(), (s, l) -> {
             String name = s.get("name").asText();
-            assertThat(fieldNames(s)).as(name).containsExactlyElementsOf(SINK_FIELDS);
-            Map<String, String> l = labels(Map.of("sink", name, "type", s.get("type").asText()));
-            Object[][] figures = {{"offered", "logrouter_sink_offered_total", l},
+            sameFigures(s, metrics, new Object[][] {{"offered", "logrouter_sink_offered_total", l},
                 {"delivered", "logrouter_sink_delivered_total", l}, {"written", "logrouter_sink_written_total", l},
                 {"writtenBytes", "logrouter_sink_written_bytes_total", l},
                 {"droppedFull", "logrouter_sink_dropped_total", labels(l, "reason", "buffer_full")},
@@ -350,20 +361,14 @@ class MetricsComplianceTest {
                 {"resent", "logrouter_sink_resent_total", l}, {"reconnects", "logrouter_sink_reconnects_total", l},
                 {"depth", "logrouter_sink_buffer_depth", l}, {"bufferBytes", "logrouter_sink_buffer_bytes", l},
                 {"maxEvents", "logrouter_sink_buffer_capacity_records", l},
-                {"maxBytes", "logrouter_sink_buffer_capacity_bytes", l}};
-            for (Object[] f : figures) {
-                @SuppressWarnings("unchecked")
-                Map<String, String> labels = (Map<String, String>) f[2];
-                assertThat(metric(metrics, (String) f[1], labels)).as(name + " " + f[0])
-                        .isEqualTo((double) s.get((String) f[0]).asLong());
-            }
+                {"maxBytes", "logrouter_sink_buffer_capacity_bytes", l}});
             assertThat(s.get("dropped").asLong()).as(name + " dropped = the sum of the reasons")
                     .isEqualTo(s.get("droppedFull").asLong() + s.get("droppedShutdown").asLong()
                             + s.get("droppedTransport").asLong() + s.get("droppedEncode").asLong());
             assertThat(metric(metrics, "logrouter_sink_connection", labels(l, "state", s.get("connection").asText())))
                     .as(name + " connection").isEqualTo(1.0);
             checkOwn(s, metrics, "sink", l);
-        }
+        });
     }
 
     private static List<String> fieldNames(JsonNode n) {
