@@ -21,8 +21,21 @@ final class ChannelDescription {
             if (c instanceof DuplexChannel d) {
                 sb.append(" inputShutdown=").append(d.isInputShutdown());
             }
+            if (c instanceof io.netty.channel.unix.UnixChannel u) {
+                // what the number points at now: another file than this channel's socket means it was closed underneath
+                int fd = u.fd().intValue();
+                sb.append(" fd=").append(fd).append("->").append(fdTarget(fd));
+            }
             sb.append("; ");
         }
         return sb.length() == 0 ? "none" : sb.toString();
+    }
+
+    private static String fdTarget(int fd) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?(" + e.getClass().getSimpleName() + ")";
+        }
     }
 }
