@@ -24,8 +24,6 @@ import java.util.Map;
 public record SinkState(String connection, long written, long dropped, long reconnects, String lastError,
                         long resent, long writtenBytes, long droppedEncode, long skipped, Map<String, Long> counters) {
 
-    public static final SinkState UP = new SinkState("up", 0, 0, 0, null, 0);
-
     public SinkState {
         counters = counters == null ? Map.of() : counters;
     }
