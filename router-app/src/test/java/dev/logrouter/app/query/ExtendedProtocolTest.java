@@ -104,9 +104,8 @@ class ExtendedProtocolTest {
     void followWithFilterSeesOnlyMatchingNewRecords() throws Exception {
         try (TestClient c = new TestClient(server.socket())) {
             c.sendLine("{\"mode\":\"follow\",\"level\":\"warning\"}");
-            for (int i = 0; i < 500 && journal.followerCount() == 0; i++) {
-                Thread.sleep(10);
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> journal.followerCount() > 0);
             journal.append(LogRecord.of(T0, "src", "a", "stdout", Level.INFO, "quiet"));
             journal.append(LogRecord.of(T0, "src", "a", "stdout", Level.CRIT, "loud"));
             LogRecord r = RecordJson.parse(c.readLine());
