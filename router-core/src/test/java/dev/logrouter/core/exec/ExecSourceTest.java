@@ -122,6 +122,15 @@ class ExecSourceTest {
     }
 
     @Test
+    void aZeroBackoffStillRestartsThroughTheTimerAndCountsRestarts() {
+        ExecSource src = new ExecSource(spec("exit 1", RestartPolicy.ON_FAILURE, Duration.ZERO, Duration.ZERO));
+        List<LogRecord> got = src.records().filter(ExecSourceTest::started).take(3).collectList()
+                .block(Duration.ofSeconds(10));
+        assertThat(got).hasSize(3);
+        assertThat(src.health().restarts()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void cancellingStopsTheProcessAndItsChildren(@TempDir Path dir) throws Exception {
         Path pids = dir.resolve("pids");
         ExecSource src = new ExecSource(spec("sleep 300 & echo $! > " + pids + "; echo ready; wait",
