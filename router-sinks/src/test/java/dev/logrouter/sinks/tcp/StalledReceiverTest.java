@@ -175,6 +175,9 @@ class StalledReceiverTest {
                 break;
             }
         }
+        // under load the sink may still be filling the receiver's buffer: wait for the stall the scenario needs
+        awaitQuietly(() -> recvQ(port) > unread && buffer.depth() > 20_000, Duration.ofSeconds(30),
+                "the receiver's buffer full and the sink stalled");
         long q = recvQ(port);
         assertThat(q).as("receiver's unread bytes, buffer depth " + buffer.depth() + " at record " + i).isGreaterThan(unread);
         assertThat(buffer.depth()).as("records the stalled sink could not take, at record " + i + ", recvQ " + q).isGreaterThan(20_000);
