@@ -45,6 +45,16 @@ public final class ConfigBinder {
      * @return the record, or {@code null} when a problem prevented building it (problems were added)
      */
     public <R extends Record> R bindRecord(ConfigNode node, Class<R> type, String path, List<String> ignoredKeys) {
+        return bindRecord(node, type, path, ignoredKeys, null, true);
+    }
+
+    /**
+     * Binds a record narrowed by {@code shape} (a {@link Block} use; null: the record as declared). An
+     * inline block reads the enclosing map, whose binding already reported its unknown keys
+     * ({@code checkUnknown} false).
+     */
+    private <R extends Record> R bindRecord(ConfigNode node, Class<R> type, String path, List<String> ignoredKeys,
+                                            Block shape, boolean checkUnknown) {
         if (node.kind() == ConfigNode.Kind.NULL) {
             node = ConfigNode.map(node.position(), new LinkedHashMap<>());
         }
@@ -53,15 +63,12 @@ public final class ConfigBinder {
             return null;
         }
         RecordComponent[] components = type.getRecordComponents();
-        Map<String, RecordComponent> byKey = new LinkedHashMap<>();
-        for (RecordComponent c : components) {
-            byKey.put(snake(c.getName()), c);
-        }
+        List<String> keys = keysOf(type, shape);
         int before = problems.size();
-        for (ConfigNode.Entry e : node.entries().values()) {
-            if (!byKey.containsKey(e.key()) && !ignoredKeys.contains(e.key())) {
+        for (ConfigNode.Entry e : checkUnknown ? node.entries().values() : List.<ConfigNode.Entry>of()) {
+            if (!keys.contains(e.key()) && !ignoredKeys.contains(e.key())) {
                 Set<String> allowed = new LinkedHashSet<>(ignoredKeys);
-                allowed.addAll(byKey.keySet());
+                allowed.addAll(keys);
                 String near = nearest(e.key(), allowed);
                 problem(e.keyPosition(), join(path, e.key()), "unknown key '" + e.key() + "'"
                         + (near == null ? "" : "; did you mean '" + near + "'?")
@@ -72,12 +79,20 @@ public final class ConfigBinder {
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
             String key = snake(c.getName());
-            ConfigNode value = node.get(key);
+            Block block = c.getAnnotation(Block.class);
+            if (block != null && block.inline()) {
+                args[i] = bindRecord(node, c.getType().asSubclass(Record.class), path, List.of(), block, false);
+                continue;
+            }
+            ConfigNode value = accepts(shape, key) ? node.get(key) : null;
             if (value == null || value.kind() == ConfigNode.Kind.NULL) {
                 if (c.isAnnotationPresent(Required.class)) {
                     problem(node.position(), path, "missing required key '" + key + "'");
                 }
-                args[i] = defaultValue(c.getType());
+                String declared = defaultOf(c, shape);
+                args[i] = declared == null ? defaultValue(c.getType()) : declaredDefault(declared, c);
+            } else if (block != null) {
+                args[i] = bindRecord(value, c.getType().asSubclass(Record.class), join(path, key), List.of(), block, true);
             } else {
                 args[i] = bind(value, c.getGenericType(), join(path, key));
             }
@@ -100,6 +115,56 @@ public final class ConfigBinder {
             return null;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("config record " + type.getName() + " cannot be built", e);
+        }
+    }
+
+    /**
+     * The YAML keys a record takes, in record order, narrowed by {@code shape} (null: all), with the
+     * keys of its inline blocks in their place.
+     */
+    static List<String> keysOf(Class<? extends Record> type, Block shape) {
+        List<String> out = new ArrayList<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            Block block = c.getAnnotation(Block.class);
+            if (block != null && block.inline()) {
+                out.addAll(keysOf(c.getType().asSubclass(Record.class), block));
+            } else if (accepts(shape, snake(c.getName()))) {
+                out.add(snake(c.getName()));
+            }
+        }
+        return out;
+    }
+
+    /** Whether a block used as {@code shape} (null: as declared) takes {@code key}. */
+    static boolean accepts(Block shape, String key) {
+        return shape == null || shape.keys().length == 0 || Arrays.asList(shape.keys()).contains(key);
+    }
+
+    /** The declared default of a component as YAML text: the block use's, else the record's; or null. */
+    static String defaultOf(RecordComponent c, Block shape) {
+        String key = snake(c.getName());
+        if (shape != null) {
+            for (String d : shape.defaults()) {
+                int eq = d.indexOf('=');
+                if (eq < 0) {
+                    throw new IllegalStateException("a @Block default is key=value, was '" + d + "'");
+                }
+                if (d.substring(0, eq).equals(key)) {
+                    return d.substring(eq + 1);
+                }
+            }
+        }
+        Default d = c.getAnnotation(Default.class);
+        return d == null ? null : d.value();
+    }
+
+    /** A declared default bound as if the YAML had it; a default that does not bind is a bug in the record. */
+    static Object declaredDefault(String text, RecordComponent c) {
+        try {
+            return scalar(text, c.getType());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the default '" + text + "' of " + c.getDeclaringRecord().getSimpleName()
+                    + "." + c.getName() + " does not bind: " + e.getMessage(), e);
         }
     }
 

@@ -6,8 +6,9 @@ import dev.logrouter.core.sink.LogSink;
 
 /**
  * One {@code type:} of sink in the YAML config; see {@link SourceType} for the binding rules. The
- * {@code buffer} key of every sink is bound by the registry (into a {@code BufferSpec}), not by the
- * sink's record.
+ * {@code buffer} and {@code transforms} keys of every sink are bound by {@link ConfigLoader} (into a
+ * {@code BufferSpec} and a transform chain), not by the sink's record. Registered by one line in
+ * {@code META-INF/services/dev.logrouter.app.config.SinkType}.
  *
  * @param <C> the config record
  */
