@@ -55,6 +55,25 @@ public final class ConfigBinder {
      */
     private <R extends Record> R bindRecord(ConfigNode node, Class<R> type, String path, List<String> ignoredKeys,
                                             Block shape, boolean checkUnknown) {
+        Object bound = bindOrRefusal(node, type, path, ignoredKeys, shape, checkUnknown);
+        if (bound instanceof Refusal r) {
+            report(r.cause(), r.node(), path);
+            return null;
+        }
+        return type.cast(bound);
+    }
+
+    /** A record constructor's refusal, reported by the caller (see {@link #bindOrRefusal}). */
+    private record Refusal(Throwable cause, ConfigNode node) {
+    }
+
+    /**
+     * The record, null after binding problems (added), or the {@link Refusal} of its constructor. The
+     * refusal of an inline block is reported only when the enclosing record's own constructor accepts
+     * its values: that record's rules come first, as when they were one constructor.
+     */
+    private Object bindOrRefusal(ConfigNode node, Class<? extends Record> type, String path, List<String> ignoredKeys,
+                                 Block shape, boolean checkUnknown) {
         if (node.kind() == ConfigNode.Kind.NULL) {
             node = ConfigNode.map(node.position(), new LinkedHashMap<>());
         }
@@ -76,12 +95,18 @@ public final class ConfigBinder {
             }
         }
         Object[] args = new Object[components.length];
+        Refusal inlineRefusal = null;
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
             String key = snake(c.getName());
             Block block = c.getAnnotation(Block.class);
             if (block != null && block.inline()) {
-                args[i] = bindRecord(node, c.getType().asSubclass(Record.class), path, List.of(), block, false);
+                Object inline = bindOrRefusal(node, c.getType().asSubclass(Record.class), path, List.of(), block, false);
+                if (inline instanceof Refusal r) {
+                    inlineRefusal = inlineRefusal == null ? r : inlineRefusal;
+                } else {
+                    args[i] = inline;
+                }
                 continue;
             }
             ConfigNode value = accepts(shape, key) ? node.get(key) : null;
@@ -101,21 +126,25 @@ public final class ConfigBinder {
             return null;
         }
         try {
-            Constructor<R> ctor = type.getDeclaredConstructor(
+            Constructor<? extends Record> ctor = type.getDeclaredConstructor(
                     Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
             ctor.setAccessible(true);
-            return ctor.newInstance(args);
+            Record built = ctor.newInstance(args);
+            return inlineRefusal == null ? built : inlineRefusal;
         } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof InvalidValueException v && node.get(v.key()) != null) {
-                problem(node.get(v.key()).position(), join(path, v.key()), v.getMessage());
-                return null;
-            }
-            problem(node.position(), path, cause.getMessage() == null ? cause.toString() : cause.getMessage());
-            return null;
+            return new Refusal(e.getCause(), node);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("config record " + type.getName() + " cannot be built", e);
         }
+    }
+
+    /** A constructor's refusal: at the value it names ({@link InvalidValueException}), else at the block. */
+    private void report(Throwable cause, ConfigNode node, String path) {
+        if (cause instanceof InvalidValueException v && node.get(v.key()) != null) {
+            problem(node.get(v.key()).position(), join(path, v.key()), v.getMessage());
+            return;
+        }
+        problem(node.position(), path, cause.getMessage() == null ? cause.toString() : cause.getMessage());
     }
 
     /**
