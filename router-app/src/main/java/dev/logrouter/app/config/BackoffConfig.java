@@ -7,7 +7,7 @@ import java.time.Duration;
  * bound inline; each type declares its own defaults in its {@link Block}.
  */
 record BackoffConfig(
-        @Doc("first delay before a restart or reconnect; delays double after each attempt")
+        @Doc("first delay before a restart or reconnect; delays double after each attempt up to `backoff_max`")
         Duration backoffMin,
         @Doc("longest delay")
         Duration backoffMax) {

@@ -36,14 +36,14 @@ public final class ConfigReference {
         switch (section) {
             case "sources" -> {
                 for (SourceType<?> t : ComponentTypes.SOURCES) {
-                    type(md, t.type(), t.getClass(), t.configClass());
+                    type(md, "source", t.type(), t.getClass(), t.configClass());
                 }
             }
             case "sinks" -> {
                 for (SinkType<?> t : ComponentTypes.SINKS) {
-                    type(md, t.type(), t.getClass(), t.configClass());
+                    type(md, "sink", t.type(), t.getClass(), t.configClass());
                 }
-                md.append("\n### `buffer` (every sink)\n\n");
+                md.append("\n<a id=\"sink-buffer\"></a>\n\n### `buffer` (every sink)\n\n");
                 table(md, BufferConfig.class);
             }
             default -> throw new IllegalArgumentException("no generated section '" + section + "'");
@@ -68,12 +68,15 @@ public final class ConfigReference {
         return out;
     }
 
-    private static void type(StringBuilder md, String type, Class<?> typeClass, Class<? extends Record> config) {
+    /** A type's section; the anchor ({@code sink-tcp}) is what other documents link to. */
+    private static void type(StringBuilder md, String kind, String type, Class<?> typeClass,
+                             Class<? extends Record> config) {
         Doc doc = typeClass.getAnnotation(Doc.class);
         if (doc == null) {
             throw new IllegalStateException(typeClass.getName() + " has no @Doc summary");
         }
-        md.append("\n### `").append(type).append("`\n\n").append(doc.value());
+        md.append("\n<a id=\"").append(kind).append('-').append(type).append("\"></a>\n\n### `").append(type)
+                .append("`\n\n").append(doc.value());
         if (!doc.see().isEmpty()) {
             // an anchor of this document reads "below"; another document by its name
             md.append(" More in [").append(doc.see().startsWith("#") ? "below" : doc.see()).append("](")

@@ -16,7 +16,8 @@ public final class FdSocketSourceType implements SourceType<FdSocketSourceType.C
     static final String TYPE = "fd_socket";
 
     record Config(
-            @Required @Doc("socket path, e.g. `/var/run/linuxkit-external-logging.sock`")
+            @Required @Doc("socket path, e.g. `/var/run/linuxkit-external-logging.sock`; see "
+                    + "[socket files](intake.md#socket-files)")
             Path path,
             @Default("0660") @Doc("octal permission bits of the socket file (who may hand over fds)")
             String mode,
@@ -31,7 +32,9 @@ public final class FdSocketSourceType implements SourceType<FdSocketSourceType.C
                     + "the whole name", absent = "`[.stderr]`")
             List<String> stderrSuffixes,
             @Default("true")
-            @Doc("a line starting with a syslog priority `<N>` gets that level and loses the prefix")
+            @Doc("a line starting with a syslog priority `<N>` (systemd's `SyslogLevelPrefix`, sd-daemon's "
+                    + "`SD_ERR`...) gets that level and loses the prefix; a partial piece's continuation is never "
+                    + "read as one")
             Boolean levelPrefix) {
         Config {
             if (mode != null) {

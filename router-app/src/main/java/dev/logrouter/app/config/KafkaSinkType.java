@@ -17,25 +17,31 @@ public final class KafkaSinkType implements SinkType<KafkaSinkType.Config> {
             List<String> bootstrapServers,
             @Default("logs-{service}")
             @Doc("topic name template: `{service}` and `{source}` are replaced by the record's service and source "
-                    + "name, and the result made legal for Kafka")
+                    + "name. The result is made legal for Kafka: characters other than letters, digits, `.`, `_`, `-` "
+                    + "become `_`, it is cut to 249 characters (`web app` → `logs-web_app`). A template without "
+                    + "placeholders must already be a legal name")
             String topic,
             @Default("service")
-            @Doc("the Kafka record key: `service` (one service's records stay in order on one partition), `source`, "
-                    + "`none` (spread over partitions) or the name of a record field")
+            @Doc("the Kafka record key: `service` (records of one service go to one partition, so they stay in "
+                    + "order), `source`, `none` (no key: the producer spreads records over partitions), or the name "
+                    + "of a record field (records without the field have no key)")
             String key,
             @Block(inline = true, keys = {"format", "fields", "extra_tags", "host", "include_cursor", "facility"})
             EncodingConfig encoding,
             @Default("all")
-            @Doc("`all`: every in-sync replica has the record, and the idempotent producer is on; `1`: the "
-                    + "partition leader alone acknowledges")
+            @Doc("`all`: a record is acknowledged once every in-sync replica has it, and the idempotent producer "
+                    + "is on (no duplicates or reordering from the producer's own retries). `1`: the partition leader "
+                    + "alone acknowledges (faster; a record is lost if the leader dies before a follower copied it; "
+                    + "idempotence off)")
             String acks,
             @Default("zstd") @Doc("`zstd`, `lz4`, `gzip` or `none`, per producer batch")
             String compression,
             @Default("256KiB") @Doc("producer batch size per partition (at most `max_record_bytes`)")
             ByteSize batchBytes,
             @Default("1MiB")
-            @Doc("largest encoded record sent (the producer's `max.request.size`); keep it at or below the "
-                    + "brokers' `message.max.bytes`")
+            @Doc("largest encoded record sent (the producer's `max.request.size`). A larger record is refused by "
+                    + "the producer before it is sent, counted as dropped and named in `last_error`. Set it at or "
+                    + "below the brokers' `message.max.bytes` (and the topics' `max.message.bytes`)")
             ByteSize maxRecordBytes,
             @Default("20ms") @Doc("longest a record waits for its batch to fill")
             Duration linger,
@@ -45,8 +51,9 @@ public final class KafkaSinkType implements SinkType<KafkaSinkType.Config> {
             TlsConfig tls,
             @Doc(value = "SASL authentication", absent = "none")
             Sasl sasl,
-            @Doc(value = "any other producer setting by its Kafka name, checked against the producer's own list",
-                    absent = "none")
+            @Doc(value = "any other producer setting by its Kafka name, e.g. `{ delivery.timeout.ms: \"300000\" }`; "
+                    + "names and values are checked against the producer's own when the config is loaded. The "
+                    + "settings above must be set with the sink's own keys", absent = "none")
             Map<String, String> producer) {
         Config {
             if (batchBytes != null && (batchBytes.bytes() < 1 || batchBytes.bytes() > Integer.MAX_VALUE)) {
@@ -67,7 +74,9 @@ public final class KafkaSinkType implements SinkType<KafkaSinkType.Config> {
     }
 
     record Sasl(
-            @Default("PLAIN") @Doc("`PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`")
+            @Default("PLAIN")
+            @Doc("`PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512` (`security.protocol` becomes `SASL_SSL` with a `tls` "
+                    + "block, else `SASL_PLAINTEXT`)")
             String mechanism,
             @Required @Doc("user name")
             String username,

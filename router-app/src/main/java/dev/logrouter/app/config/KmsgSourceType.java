@@ -19,7 +19,9 @@ public final class KmsgSourceType implements SourceType<KmsgSourceType.Config> {
                     + "source opened")
             KmsgFrom from,
             @Doc(value = "keeps the last forwarded record across restarts; a relative path is resolved against the "
-                    + "runtime directory", absent = "none")
+                    + "runtime directory (`$LOGROUTER_RUNTIME_DIR`, `$XDG_RUNTIME_DIR/logrouter` or "
+                    + "`/tmp/logrouter-$UID`), which systemd wipes at every stop of the packaged unit: use "
+                    + "`${LOGROUTER_STATE_DIR}/kmsg.state`", absent = "none")
             Path stateFile,
             @Default("1s")
             @Doc("how often the state file is rewritten while records flow; it is also written when the source stops")

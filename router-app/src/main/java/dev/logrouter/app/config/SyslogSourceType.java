@@ -21,7 +21,7 @@ public final class SyslogSourceType implements SourceType<SyslogSourceType.Confi
             String udp,
             @Doc(value = "TCP listen address; per message RFC 6587 octet counting or LF framing", absent = "none")
             String tcp,
-            @Default("64KiB") @Doc("longer messages are cut and get field `truncated: true`")
+            @Default("64KiB") @Doc("longer messages are cut and get field `truncated: true` (Talos cuts at 1 KiB)")
             ByteSize maxMessageBytes,
             @Default("256") @Doc("concurrent TCP connections; more are closed at once and counted")
             Integer maxConnections) {
