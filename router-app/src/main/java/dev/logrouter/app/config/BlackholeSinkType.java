@@ -28,11 +28,6 @@ public final class BlackholeSinkType implements SinkType<BlackholeSinkType.Confi
     }
 
     @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
     public LogSink create(String name, Config c, RouterEnv env) {
         return new Blackhole(name, c.batchEvents());
     }

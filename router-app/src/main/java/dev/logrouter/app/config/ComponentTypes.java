@@ -27,6 +27,18 @@ public final class ComponentTypes {
 
     static final Map<String, SinkType<?>> SINKS_BY_TYPE = byType(SINKS, SinkType::type);
 
+    /** The record {@code C} a class implementing {@code iface<C>} binds into. */
+    static Class<?> configClassOf(Class<?> type, Class<?> iface) {
+        for (java.lang.reflect.Type t : type.getGenericInterfaces()) {
+            if (t instanceof java.lang.reflect.ParameterizedType p && p.getRawType() == iface
+                    && p.getActualTypeArguments()[0] instanceof Class<?> c) {
+                return c;
+            }
+        }
+        throw new IllegalStateException(type.getName() + " does not implement " + iface.getSimpleName()
+                + "<a config record>; override configClass()");
+    }
+
     private static <T> List<T> load(Class<T> service) {
         List<T> out = new ArrayList<>();
         ServiceLoader.load(service, ComponentTypes.class.getClassLoader()).forEach(out::add);

@@ -2,7 +2,6 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.sinks.console.ConsoleSink;
-import dev.logrouter.sinks.encode.EncoderSpec;
 
 /** {@code type: console}: records as lines on stdout. */
 @Doc("Prints records as lines to stdout, by default as text: "
@@ -16,16 +15,6 @@ public final class ConsoleSinkType implements SinkType<ConsoleSinkType.Config> {
     @Override
     public String type() {
         return "console";
-    }
-
-    @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
-    public EncoderSpec encoding(Config c) {
-        return c.encoding().spec();
     }
 
     @Override

@@ -51,11 +51,6 @@ public final class ExecSourceType implements SourceType<ExecSourceType.Config> {
     }
 
     @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
     public LogSource create(String name, Config c, RouterEnv env) {
         return new ExecSource(new ExecSpec(name, c.service(), c.command(), c.env(), c.workdir(), c.restart(),
                 c.backoff().backoffMin(), c.backoff().backoffMax(), c.maxLineBytes().intBytes(), c.idleFlush(),

@@ -56,11 +56,6 @@ public final class FdSocketSourceType implements SourceType<FdSocketSourceType.C
     }
 
     @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
     public LogSource create(String name, Config c, RouterEnv env) {
         return new FdSocketSource(new FdSocketSpec(name, c.path(), c.modeBits(),
                 c.maxLineBytes().intBytes(), c.idleFlush(), c.stdoutSuffixes(), c.stderrSuffixes(), c.levelPrefix()));

@@ -1,7 +1,6 @@
 package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.file.FileSink;
 import dev.logrouter.sinks.file.FileSinkSpec;
 import java.time.Duration;
@@ -50,16 +49,6 @@ public final class FileSinkType implements SinkType<FileSinkType.Config> {
     @Override
     public String type() {
         return "file";
-    }
-
-    @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
-    public EncoderSpec encoding(Config c) {
-        return c.encoding().spec();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.kafka.KafkaSink;
 import dev.logrouter.sinks.kafka.KafkaSinkSpec;
 import java.time.Duration;
@@ -87,16 +86,6 @@ public final class KafkaSinkType implements SinkType<KafkaSinkType.Config> {
     @Override
     public String type() {
         return "kafka";
-    }
-
-    @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
-    public EncoderSpec encoding(Config c) {
-        return c.encoding().spec();
     }
 
     @Override

@@ -39,11 +39,6 @@ public final class KmsgSourceType implements SourceType<KmsgSourceType.Config> {
     }
 
     @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
     public LogSource create(String name, Config c, RouterEnv env) {
         Path state = c.stateFile() == null || c.stateFile().isAbsolute() || env.runtimeDir() == null
                 ? c.stateFile() : env.runtimeDir().resolve(c.stateFile());

@@ -24,7 +24,11 @@ public interface SourceType<C extends Record> {
     /** The {@code type:} value, e.g. {@code exec}. */
     String type();
 
-    Class<C> configClass();
+    /** The config record: by default the type argument {@code C} of the implementing class. */
+    @SuppressWarnings("unchecked")
+    default Class<C> configClass() {
+        return (Class<C>) ComponentTypes.configClassOf(getClass(), SourceType.class);
+    }
 
     /** Builds the source; called once per config load, after validation. */
     LogSource create(String name, C config, RouterEnv env);

@@ -53,11 +53,6 @@ public final class SyslogSourceType implements SourceType<SyslogSourceType.Confi
     }
 
     @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
     public LogSource create(String name, Config c, RouterEnv env) {
         return new SyslogSource(new SyslogSpec(name, c.path(), SocketFile.parseMode(c.mode()), c.udp(),
                 c.tcp(), c.maxMessageBytes().intBytes(), c.maxConnections()));

@@ -1,7 +1,6 @@
 package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.net.Endpoint;
 import dev.logrouter.sinks.tcp.TcpSink;
 import dev.logrouter.sinks.tcp.TcpSinkSpec;
@@ -46,16 +45,6 @@ public final class TcpSinkType implements SinkType<TcpSinkType.Config> {
     @Override
     public String type() {
         return "tcp";
-    }
-
-    @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
-    public EncoderSpec encoding(Config c) {
-        return c.encoding().spec();
     }
 
     @Override

@@ -15,11 +15,6 @@ public final class TcpSourceType implements SourceType<NetSourceConfig> {
     }
 
     @Override
-    public Class<NetSourceConfig> configClass() {
-        return NetSourceConfig.class;
-    }
-
-    @Override
     public LogSource create(String name, NetSourceConfig c, RouterEnv env) {
         return new NetSource(new NetSourceSpec(name, NetProtocol.TCP, c.listen(), c.format(), c.service(),
                 c.maxLineBytes().intBytes(),

@@ -1,7 +1,6 @@
 package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.net.Endpoint;
 import dev.logrouter.sinks.udp.UdpSink;
 import dev.logrouter.sinks.udp.UdpSinkSpec;
@@ -32,16 +31,6 @@ public final class UdpSinkType implements SinkType<UdpSinkType.Config> {
     @Override
     public String type() {
         return "udp";
-    }
-
-    @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
-    public EncoderSpec encoding(Config c) {
-        return c.encoding().spec();
     }
 
     @Override
