@@ -23,7 +23,9 @@ public final class SyslogSourceType implements SourceType<SyslogSourceType.Confi
             String tcp,
             @Default("64KiB") @Doc("longer messages are cut and get field `truncated: true` (Talos cuts at 1 KiB)")
             ByteSize maxMessageBytes,
-            @Default("256") @Doc("concurrent TCP connections; more are closed at once and counted")
+            @Default("256")
+            @Doc("concurrent TCP connections; more are closed at once and counted; a connection that ends on an "
+                    + "error (a reset) is counted as `connection_errors` and logged, and what it sent is kept")
             Integer maxConnections) {
         Config {
             if (path == null && udp == null && tcp == null) {

@@ -106,11 +106,8 @@ class CliTest {
             p.process.toHandle().destroy();
             assertThat(p.waitFor(15)).isZero();
             assertThat(p.out).as("err: %s", p.err).anyMatch(l -> l.contains("received SIGTERM"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("exec child stopped").isFalse();
+            org.awaitility.Awaitility.await("exec child stopped").atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
         }
     }
 

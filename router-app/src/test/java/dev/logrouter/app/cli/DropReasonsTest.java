@@ -34,12 +34,9 @@ class DropReasonsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static void waitFor(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    static void waitFor(String what, BooleanSupplier done) {
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(done::getAsBoolean);
     }
 
     static String get(int port, String path) throws Exception {

@@ -24,12 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadmeQuickStartTest {
 
-    private static void waitFor(String what, long seconds, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void waitFor(String what, long seconds, BooleanSupplier done) {
+        org.awaitility.Awaitility.await(what).atMost(java.time.Duration.ofSeconds(seconds))
+                .pollInterval(java.time.Duration.ofMillis(50)).until(done::getAsBoolean);
     }
 
     private static String read(Path p) {

@@ -71,9 +71,12 @@ class BlockingSinkIntakeTest {
                     t.start();
                     senders.add(t);
                 }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (received.get() < (long) SENDERS * LINES_EACH && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
+                try {
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                            .pollInterval(java.time.Duration.ofMillis(50))
+                            .until(() -> received.get() >= (long) SENDERS * LINES_EACH);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    // the assertion below says how many arrived
                 }
                 assertThat(received.get()).as("lines the receiver got (%s)", d.router().buffers().get("out"))
                         .isEqualTo((long) SENDERS * LINES_EACH);

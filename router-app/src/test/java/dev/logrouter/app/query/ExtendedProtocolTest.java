@@ -4,35 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.app.status.StatusReport;
 import dev.logrouter.core.journal.Journal;
-import dev.logrouter.core.journal.JournalSpec;
 import dev.logrouter.core.journal.ReadMode;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The extended JSON request protocol of the query socket. */
 class ExtendedProtocolTest {
 
     private static final long T0 = 1719948171L * 1_000_000_000L;
 
-    @TempDir
-    Path dir;
+    private static final StatusReport REPORT = new StatusReport(7, List.of(), List.of(),
+            new StatusReport.JournalStatus(1, 2, 3, 4, null, 5, 6, 7, 8, 9, 10), null);
+
+    @RegisterExtension
+    final QuerySocketFixture q = new QuerySocketFixture(10_000, 64L * 1024 * 1024).status(() -> REPORT);
     Journal journal;
     QueryServer server;
 
     @BeforeEach
     void start() {
-        journal = Journal.create(new JournalSpec(10_000, 64L * 1024 * 1024));
-        StatusReport report = new StatusReport(7, List.of(), List.of(),
-                new StatusReport.JournalStatus(1, 2, 3, 4, null, 5, 6, 7, 8, 9, 10), null);
-        server = QueryServer.start(QuerySettings.of(dir.resolve("q.sock")), journal, () -> report);
+        journal = q.journal();
+        server = q.server();
         for (int i = 0; i < 30; i++) {
             String service = i % 3 == 0 ? "web-" + i : i % 3 == 1 ? "db" : "kernel";
             Level level = i % 5 == 0 ? Level.ERR : Level.INFO;
@@ -43,12 +41,6 @@ class ExtendedProtocolTest {
             }
             journal.append(r);
         }
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        journal.close();
     }
 
     private List<LogRecord> query(String request) throws Exception {
@@ -112,9 +104,8 @@ class ExtendedProtocolTest {
     void followWithFilterSeesOnlyMatchingNewRecords() throws Exception {
         try (TestClient c = new TestClient(server.socket())) {
             c.sendLine("{\"mode\":\"follow\",\"level\":\"warning\"}");
-            for (int i = 0; i < 500 && journal.followerCount() == 0; i++) {
-                Thread.sleep(10);
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> journal.followerCount() > 0);
             journal.append(LogRecord.of(T0, "src", "a", "stdout", Level.INFO, "quiet"));
             journal.append(LogRecord.of(T0, "src", "a", "stdout", Level.CRIT, "loud"));
             LogRecord r = RecordJson.parse(c.readLine());

@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The memlogd side of the query socket, over a real AF_UNIX socket. */
@@ -26,19 +26,15 @@ class MemlogdProtocolTest {
 
     @TempDir
     Path dir;
+    @RegisterExtension
+    final QuerySocketFixture q = new QuerySocketFixture(100_000, 256L * 1024 * 1024);
     Journal journal;
     QueryServer server;
 
     @BeforeEach
     void start() {
-        journal = Journal.create(new JournalSpec(100_000, 256L * 1024 * 1024));
-        server = QueryServer.start(QuerySettings.of(dir.resolve("q.sock")), journal, null);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        journal.close();
+        journal = q.journal();
+        server = q.server();
     }
 
     private static LogRecord rec(long time, String service, String stream, String msg) {

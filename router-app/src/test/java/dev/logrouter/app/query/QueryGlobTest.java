@@ -4,42 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.journal.Journal;
-import dev.logrouter.core.journal.JournalSpec;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Service and stream globs of query requests: linear matching, bad globs refused, readers released. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class QueryGlobTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final QuerySocketFixture q = new QuerySocketFixture(10_000, 64L * 1024 * 1024);
     Journal journal;
     QueryServer server;
 
     @BeforeEach
     void start() {
-        journal = Journal.create(new JournalSpec(10_000, 64L * 1024 * 1024));
-        server = QueryServer.start(QuerySettings.of(dir.resolve("q.sock")), journal, null);
+        journal = q.journal();
+        server = q.server();
         for (int i = 0; i < 200; i++) {
             journal.append(LogRecord.of(LogRecord.now(), "src", "a".repeat(500), "stdout", Level.INFO, "m" + i));
         }
         journal.append(LogRecord.of(LogRecord.now(), "src", "a".repeat(499) + "b", "stdout", Level.INFO, "last"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        journal.close();
     }
 
     private List<String> query(String request) throws Exception {

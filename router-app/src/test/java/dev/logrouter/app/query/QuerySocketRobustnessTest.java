@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.journal.Journal;
-import dev.logrouter.core.journal.JournalSpec;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.io.IOException;
@@ -16,30 +15,23 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad, silent, slow and numerous clients of the query socket. */
 class QuerySocketRobustnessTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final QuerySocketFixture q = new QuerySocketFixture(1000, 64L * 1024 * 1024)
+            .settings(dir -> new QuerySettings(dir.resolve("q.sock"), "0640", null, null, Duration.ofMillis(1500)));
     Journal journal;
     QueryServer server;
 
     @BeforeEach
     void start() {
-        journal = Journal.create(new JournalSpec(1000, 64L * 1024 * 1024));
-        server = QueryServer.start(new QuerySettings(dir.resolve("q.sock"), "0640", null, null,
-                Duration.ofMillis(1500)), journal, null);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        journal.close();
+        journal = q.journal();
+        server = q.server();
     }
 
     private void append(int n, String prefix) {
@@ -52,7 +44,7 @@ class QuerySocketRobustnessTest {
     void socketFileHasTheConfiguredMode() throws Exception {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket())))
                 .isEqualTo("rw-r-----");
-        try (var files = Files.list(dir)) {
+        try (var files = Files.list(q.dir())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("q.sock");
         }
     }
@@ -118,7 +110,7 @@ class QuerySocketRobustnessTest {
     void requestSplitAcrossWritesIsAssembled() throws Exception {
         append(5, "m");
         // a server of its own with a long timeout: a cold JVM on a busy machine may be slow to read
-        try (QueryServer patient = QueryServer.start(QuerySettings.of(dir.resolve("patient.sock"))
+        try (QueryServer patient = QueryServer.start(QuerySettings.of(q.dir().resolve("patient.sock"))
                 .withRequestTimeout(Duration.ofSeconds(30)), journal, null);
              TestClient c = new TestClient(patient.socket())) {
             c.out.write("{\"mode\":\"du".getBytes());
@@ -225,10 +217,10 @@ class QuerySocketRobustnessTest {
     void staleSocketFileIsReplacedButALiveServerIsNot() throws Exception {
         assertThatThrownBy(() -> QueryServer.start(QuerySettings.of(server.socket()), journal, null))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("another process");
-        Path stale = dir.resolve("stale.sock");
+        Path stale = q.dir().resolve("stale.sock");
         QueryServer first = QueryServer.start(QuerySettings.of(stale), journal, null);
         // simulate a crash: the listener goes away, the file stays
-        Path keep = dir.resolve("keep.sock");
+        Path keep = q.dir().resolve("keep.sock");
         Files.createLink(keep, stale);
         first.close();
         Files.move(keep, stale);
@@ -240,8 +232,8 @@ class QuerySocketRobustnessTest {
                 assertThat(c.readAllText()).contains("\"msg\":\"s0\"");
             }
         }
-        Files.writeString(dir.resolve("plain"), "x");
-        assertThatThrownBy(() -> QueryServer.start(QuerySettings.of(dir.resolve("plain")), journal, null))
+        Files.writeString(q.dir().resolve("plain"), "x");
+        assertThatThrownBy(() -> QueryServer.start(QuerySettings.of(q.dir().resolve("plain")), journal, null))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("not a socket");
     }
 

@@ -13,16 +13,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * Runs a command and turns its stdout and stderr into records of one service ({@code stream}
@@ -40,6 +41,12 @@ import reactor.core.scheduler.Schedulers;
 public final class ExecSource implements LogSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecSource.class);
+
+    /** A command that ended and must run again: what {@link #restartBackoff()} retries. */
+    private static final Restart RESTART = new Restart();
+
+    /** Retry.backoff skips the timer for a zero delay; the state and restart count need it armed. */
+    private static final Duration MIN_DELAY = Duration.ofMillis(1);
 
     private final ExecSpec spec;
     private final Scheduler timer;
@@ -85,36 +92,71 @@ public final class ExecSource implements LogSource {
     public Flux<LogRecord> records() {
         return Flux.defer(() -> {
             AtomicReference<Integer> lastExit = new AtomicReference<>();
-            AtomicInteger attempt = new AtomicInteger();
             return Flux.defer(() -> runOnce(lastExit))
-                    .repeatWhen(exits -> exits
-                            .takeWhile(ignored -> {
-                                Integer exit = lastExit.get();
-                                boolean failed = exit == null || exit != 0;
-                                boolean again = shouldRestart(exit);
-                                if (!again) {
-                                    state.set(failed ? "failed" : "stopped");
-                                } else {
-                                    failedBeforeRestart.set(failed);
-                                }
-                                return again;
-                            })
-                            .concatMap(ignored -> restartTimer(backoff(attempt.getAndIncrement()))
-                                    .doOnNext(t -> restarts.incrementAndGet())));
+                    .concatWith(Mono.defer(() -> afterExit(lastExit.get())))
+                    .retryWhen(restartBackoff());
         });
     }
 
+    /** Ends the records, or signals {@link #RESTART} for {@link #restartBackoff()} to run the command again. */
+    private Mono<LogRecord> afterExit(Integer exit) {
+        boolean failed = exit == null || exit != 0;
+        if (!shouldRestart(exit)) {
+            state.set(failed ? "failed" : "stopped");
+            return Mono.empty();
+        }
+        failedBeforeRestart.set(failed);
+        return Mono.error(RESTART);
+    }
+
     /**
-     * Fires after {@code delay} on the timer. The state says "restarting" (or "exited") only once the
-     * timer is armed, so whoever sees that state can move (virtual) time and see the restart.
+     * Restart number n (0-based) waits {@code backoff_min * 2^n}, capped at {@code backoff_max}. The
+     * count never starts again: a command that keeps exiting waits longer and longer, whatever it
+     * printed (so not {@code transientErrors}). No jitter: one process on one host, nothing to spread.
      */
-    private Mono<Long> restartTimer(Duration delay) {
-        return Mono.create(sink -> {
-            reactor.core.Disposable task = timer.schedule(() -> sink.success(0L), delay.toNanos(),
-                    java.util.concurrent.TimeUnit.NANOSECONDS);
-            sink.onDispose(task);
+    private Retry restartBackoff() {
+        // Retry.backoff needs 0 < min <= max; the config checks min <= max, a spec built in code may not
+        Duration min = spec.backoffMin().compareTo(MIN_DELAY) < 0 ? MIN_DELAY : spec.backoffMin();
+        Duration max = spec.backoffMax().compareTo(min) < 0 ? min : spec.backoffMax();
+        return Retry.backoff(Long.MAX_VALUE, min).maxBackoff(max).jitter(0)
+                .filter(e -> e == RESTART)
+                .scheduler(new ArmingTimer())
+                .doAfterRetry(signal -> restarts.incrementAndGet());
+    }
+
+    /**
+     * The timer, telling when a restart delay is armed on it: only then does the state say
+     * "restarting" (or "exited"), so whoever sees that state can move (virtual) time and see the restart.
+     */
+    private final class ArmingTimer implements Scheduler {
+        @Override
+        public Disposable schedule(Runnable task) {
+            return timer.schedule(task);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            Disposable armed = timer.schedule(task, delay, unit);
             state.set(failedBeforeRestart.get() ? "restarting" : "exited");
-        });
+            return armed;
+        }
+
+        @Override
+        public Worker createWorker() {
+            return timer.createWorker();
+        }
+
+        @Override
+        public long now(TimeUnit unit) {
+            return timer.now(unit);
+        }
+    }
+
+    /** A signal, not a failure: one shared instance, without a stack trace. */
+    private static final class Restart extends RuntimeException {
+        Restart() {
+            super("exec: restart", null, false, false);
+        }
     }
 
     boolean shouldRestart(Integer exit) {
@@ -126,14 +168,6 @@ public final class ExecSource implements LogSource {
             default:
                 return false;
         }
-    }
-
-    /** Delay before restart number {@code n} (0-based): min * 2^n, capped at max. */
-    Duration backoff(int n) {
-        long min = spec.backoffMin().toMillis();
-        long max = spec.backoffMax().toMillis();
-        long d = n >= 30 ? max : Math.min(max, min << n);
-        return Duration.ofMillis(Math.max(d, 0));
     }
 
     private Flux<LogRecord> runOnce(AtomicReference<Integer> lastExit) {

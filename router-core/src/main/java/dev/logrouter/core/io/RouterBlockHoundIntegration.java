@@ -23,5 +23,11 @@ public final class RouterBlockHoundIntegration implements BlockHoundIntegration 
         // unlinking delivered segments (no fsync: periodic syncs run on the sink scheduler). Only after the
         // buffer closed (shutdown, reload) does an ack also save the checkpoint with an fsync.
         builder.allowBlockingCallsInside("dev.logrouter.core.sink.SinkBuffer", "ack");
+        // Netty's adaptive allocator (the 4.2 default), when allocations contend, grows a magazine group and
+        // then frees each old magazine under its write lock, waiting for a thread still allocating from it:
+        // microseconds, by Netty's design, inside any read's buffer allocation. Netty's own BlockHound
+        // integration allows the same lock on its thread-local path only; without this, BlockHound threw at
+        // random reads of the intake loops (a UDP source's socket closed, a TCP connection ended).
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
     }
 }

@@ -1,29 +1,21 @@
 package dev.logrouter.core.net;
 
-import java.util.LinkedHashMap;
 import dev.logrouter.core.framing.LineFramer;
+import dev.logrouter.core.io.DatagramListener;
 import dev.logrouter.core.io.IntakeLoops;
-import dev.logrouter.core.io.ReadPause;
+import dev.logrouter.core.io.StreamListener;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
-import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
-import reactor.netty.tcp.TcpServer;
-import reactor.netty.udp.UdpServer;
 
 /**
  * An aggregator input ({@code type: tcp} / {@code type: udp}): other hosts send JSON lines or text.
@@ -31,7 +23,8 @@ import reactor.netty.udp.UdpServer;
  * <p>TCP: newline framing per connection; a line longer than {@code max_line_bytes} becomes partial
  * records (not parsed as JSON, counted); a pending line is delivered when the connection closes. At
  * most {@code max_connections} connections; more are closed at once and counted; a connection that
- * sends nothing holds no thread. UDP: every datagram is one message (split at newlines if it holds
+ * sends nothing holds no thread; one that ends on an error (a reset) is counted and logged, and its
+ * pending line still delivered ({@link StreamListener}). UDP: every datagram is one message (split at newlines if it holds
  * several). JSON lines: see {@link JsonLineParser}; broken JSON is kept as raw text and counted.
  * Records carry field {@code peer} (the sender's IP address) and stream {@code tcp} / {@code udp}
  * unless the JSON names one.
@@ -39,16 +32,16 @@ import reactor.netty.udp.UdpServer;
  * <p>{@link #records()}: cold. Subscribing binds the address (failure is signalled as an error);
  * cancelling closes it and its connections. Records are emitted on the source's own event loop thread
  * ({@link IntakeLoops}). Backpressure: each connection reads only while the subscriber has demand
- * (auto-read off while there is none, see {@link ReadPause}), so when
+ * (auto-read off while there is none, see {@link dev.logrouter.core.io.ReadPause}), so when
  * the router stops requesting (a full {@code when_full: block} sink) every connection stops after at
  * most a few reads and its sender sees a full TCP window; UDP stops reading its socket and the kernel
  * drops what overflows its receive buffer (UDP has no backpressure). The event loop itself never
- * waits: other connections' accepts and sinks go on. Nothing is replayed.
+ * waits: other connections' accepts and sinks go on. A UDP socket that stops receiving while subscribed
+ * fails the flux ({@link DatagramListener}). Nothing is replayed.
  */
 public final class NetSource implements LogSource {
 
     private static final byte[] NEWLINE = {'\n'};
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NetSource.class);
 
     private final NetSourceSpec spec;
     private final JsonLineParser json = new JsonLineParser();
@@ -58,11 +51,8 @@ public final class NetSource implements LogSource {
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong jsonErrors = new AtomicLong();
     final AtomicLong partialLines = new AtomicLong();
-    final AtomicLong connections = new AtomicLong();
-    final AtomicLong rejectedConnections = new AtomicLong();
-    final AtomicLong connectionErrors = new AtomicLong();
-    /** Open TCP connections, or the UDP socket: what {@link #describeChannels()} reports. */
-    private final java.util.Set<io.netty.channel.Channel> channels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final StreamListener.Counters connectionCounters = new StreamListener.Counters();
+    private volatile java.util.function.Supplier<String> diagnosis = () -> "not listening";
     private volatile InetSocketAddress bound;
 
     public NetSource(NetSourceSpec spec) {
@@ -102,8 +92,8 @@ public final class NetSource implements LogSource {
     }
 
     public NetSourceStats stats() {
-        return new NetSourceStats(records.get(), bytes.get(), jsonErrors.get(), partialLines.get(), connections.get(),
-                rejectedConnections.get(), connectionErrors.get());
+        return new NetSourceStats(records.get(), bytes.get(), jsonErrors.get(), partialLines.get(),
+                connectionCounters.accepted().get(), connectionCounters.rejected().get(), connectionCounters.failed().get());
     }
 
     /**
@@ -111,35 +101,30 @@ public final class NetSource implements LogSource {
      * (auto-read) and its input shut: for diagnosing a source that stopped delivering.
      */
     public String describeChannels() {
-        StringBuilder sb = new StringBuilder();
-        for (io.netty.channel.Channel c : channels) {
-            sb.append(c.remoteAddress() == null ? c.localAddress() : c.remoteAddress())
-                    .append(" open=").append(c.isOpen())
-                    .append(" active=").append(c.isActive())
-                    .append(" autoRead=").append(c.config().isAutoRead())
-                    .append(" registered=").append(c.isRegistered());
-            if (c instanceof io.netty.channel.socket.DuplexChannel d) {
-                sb.append(" inputShutdown=").append(d.isInputShutdown());
-            }
-            sb.append("; ");
-        }
-        return sb.length() == 0 ? "none" : sb.toString();
+        return diagnosis.get();
     }
 
     @Override
     public Flux<LogRecord> records() {
         return Flux.create(sink -> {
-            reactor.core.Disposable server;
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
             Demand<LogRecord> demand = Demand.of(sink);
-            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            InetSocketAddress addr;
+            reactor.core.Disposable server;
             try {
+                addr = ListenAddress.parse(spec.listen());
                 if (spec.protocol() == NetProtocol.TCP) {
-                    DisposableServer s = startTcp(demand, loops);
+                    StreamListener listener = new StreamListener(stream + " source " + spec.name(),
+                            spec.maxConnections(), connectionCounters, peer -> connection(demand, peer));
+                    DisposableServer s = listener.bind(addr, loops, demand);
+                    diagnosis = listener::describeConnections;
                     bound = (InetSocketAddress) s.address();
                     server = s;
                 } else {
-                    reactor.netty.Connection c = startUdp(demand, loops, sink, stopping);
+                    DatagramListener listener = new DatagramListener(stream + " source " + spec.name(),
+                            DatagramListener.MAX_DATAGRAM, (data, cut, sender) -> datagram(demand, data, sender));
+                    reactor.netty.Connection c = listener.bind(addr, loops, demand, sink::error);
+                    diagnosis = listener::describeSocket;
                     bound = (InetSocketAddress) c.address();
                     server = c;
                 }
@@ -150,12 +135,40 @@ public final class NetSource implements LogSource {
                 return;
             }
             sink.onDispose(() -> {
-                stopping.set(true);
                 server.dispose();
                 loops.dispose();
                 bound = null;
             });
         }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    private StreamListener.Connection connection(Demand<LogRecord> demand, SocketAddress from) {
+        LineFramer framer = framer(demand, peer(from));
+        return new StreamListener.Connection() {
+            @Override
+            public void bytes(byte[] chunk) {
+                bytes.addAndGet(chunk.length);
+                framer.feed(chunk, 0, chunk.length);
+            }
+
+            @Override
+            public void end() {
+                // the last line of a connection needs no newline to count as whole
+                if (framer.hasPending()) {
+                    framer.feed(NEWLINE, 0, 1);
+                }
+            }
+        };
+    }
+
+    private void datagram(Demand<LogRecord> demand, byte[] data, SocketAddress sender) {
+        bytes.addAndGet(data.length);
+        LineFramer framer = framer(demand, peer(sender));
+        framer.feed(data, 0, data.length);
+        // a datagram is whole: its last line needs no newline
+        if (framer.hasPending()) {
+            framer.feed(NEWLINE, 0, 1);
+        }
     }
 
     private LineFramer framer(Demand<LogRecord> out, Map<String, Object> peer) {
@@ -189,99 +202,5 @@ public final class NetSource implements LogSource {
             return Map.of("peer", i.getAddress().getHostAddress());
         }
         return Map.of();
-    }
-
-    private DisposableServer startTcp(Demand<LogRecord> demand, IntakeLoops loops) {
-        InetSocketAddress addr = ListenAddress.parse(spec.listen());
-        AtomicInteger active = new AtomicInteger();
-        return TcpServer.create()
-                .runOn(loops.resources())
-                .bindAddress(() -> addr)
-                .handle((in, out) -> {
-                    if (active.incrementAndGet() > spec.maxConnections()) {
-                        active.decrementAndGet();
-                        rejectedConnections.incrementAndGet();
-                        return Mono.empty();
-                    }
-                    connections.incrementAndGet();
-                    java.util.concurrent.atomic.AtomicReference<Map<String, Object>> peer =
-                            new java.util.concurrent.atomic.AtomicReference<>(Map.of());
-                    java.util.concurrent.atomic.AtomicReference<io.netty.channel.Channel> channel =
-                            new java.util.concurrent.atomic.AtomicReference<>();
-                    in.withConnection(c -> {
-                        peer.set(peer(c.channel().remoteAddress()));
-                        channel.set(c.channel());
-                        channels.add(c.channel());
-                    });
-                    LineFramer framer = framer(demand, peer.get());
-                    return in.receive()
-                            .doOnNext(buf -> {
-                                int n = buf.readableBytes();
-                                bytes.addAndGet(n);
-                                byte[] chunk = new byte[n];
-                                buf.readBytes(chunk);
-                                framer.feed(chunk, 0, n);
-                                ReadPause.afterRead(channel.get(), demand);
-                            })
-                            // Reactor Netty would close the connection with only a log line of its own
-                            .doOnError(e -> {
-                                connectionErrors.incrementAndGet();
-                                LOG.warn("{} source {}: connection from {} ended on an error: {}", stream, spec.name(),
-                                        channel.get() == null ? "?" : channel.get().remoteAddress(), e.toString());
-                            })
-                            .doFinally(s -> {
-                                // the last line of a connection needs no newline to count as whole
-                                if (framer.hasPending()) {
-                                    framer.feed(NEWLINE, 0, 1);
-                                }
-                                active.decrementAndGet();
-                                if (channel.get() != null) {
-                                    channels.remove(channel.get());
-                                }
-                            })
-                            .then();
-                })
-                .bindNow(Duration.ofSeconds(10));
-    }
-
-    // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
-    @SuppressWarnings("deprecation")
-    private reactor.netty.Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops, FluxSink<LogRecord> sink,
-            java.util.concurrent.atomic.AtomicBoolean stopping) {
-        InetSocketAddress addr = ListenAddress.parse(spec.listen());
-        return UdpServer.create()
-                .runOn(loops.resources())
-                .bindAddress(() -> addr)
-                // Netty's default 2 KiB datagram buffer would cut typical JSON events
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
-                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                .doOnBound(c -> channels.add(c.channel()))
-                .doOnUnbound(c -> channels.remove(c.channel()))
-                .handle((in, out) -> in.receiveObject().doOnNext(o -> {
-                    if (o instanceof DatagramPacket p) {
-                        ByteBuf b = p.content();
-                        int n = b.readableBytes();
-                        bytes.addAndGet(n);
-                        in.withConnection(c -> ReadPause.afterRead(c.channel(), demand));
-                        byte[] data = new byte[n];
-                        b.getBytes(b.readerIndex(), data);
-                        LineFramer framer = framer(demand, peer(p.sender()));
-                        framer.feed(data, 0, n);
-                        // a datagram is whole: its last line needs no newline
-                        if (framer.hasPending()) {
-                            framer.feed(NEWLINE, 0, 1);
-                        }
-                    }
-                }).then()
-                        // Reactor Netty closes the socket when this ends: a UDP source that stops receiving
-                        // while running fails visibly (state, error count, log) instead of going quiet
-                        .doOnEach(signal -> {
-                            if ((signal.isOnError() || signal.isOnComplete()) && !stopping.get()) {
-                                Throwable cause = signal.getThrowable();
-                                sink.error(new java.io.IOException(stream + " source " + spec.name()
-                                        + ": stopped receiving" + (cause == null ? "" : ": " + cause), cause));
-                            }
-                        }))
-                .bindNow(Duration.ofSeconds(10));
     }
 }

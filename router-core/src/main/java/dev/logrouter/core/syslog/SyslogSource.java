@@ -2,37 +2,29 @@ package dev.logrouter.core.syslog;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.logrouter.core.io.DatagramListener;
 import dev.logrouter.core.io.IntakeLoops;
-import dev.logrouter.core.io.ReadPause;
+import dev.logrouter.core.io.StreamListener;
 import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
-import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
-import reactor.netty.tcp.TcpServer;
-import reactor.netty.udp.UdpServer;
 
 /**
  * Syslog intake: RFC 3164 / RFC 5424 messages (see {@link SyslogParser}) from a Unix datagram socket
@@ -42,7 +34,9 @@ import reactor.netty.udp.UdpServer;
  * <p>Every message becomes one record; malformed ones are kept raw with a {@code parse_error} field,
  * messages over {@code max_message_bytes} are cut and marked {@code truncated}; all are counted in
  * {@link #stats()}. TCP connections beyond {@code max_connections} are closed at once and counted; a
- * connection that sends nothing holds no thread.
+ * connection that sends nothing holds no thread; one that ends on an error is counted and logged
+ * ({@link StreamListener}). A UDP socket that stops receiving while subscribed fails the flux
+ * ({@link DatagramListener}).
  *
  * <p>{@link #records()}: cold. Subscribing binds every configured address (a failure is signalled as
  * an error); cancelling closes them and removes the socket file. Records are emitted on the receiving
@@ -61,8 +55,7 @@ public final class SyslogSource implements LogSource {
     final AtomicLong parseErrors = new AtomicLong();
     final AtomicLong truncated = new AtomicLong();
     final AtomicLong droppedBytes = new AtomicLong();
-    final AtomicLong connections = new AtomicLong();
-    final AtomicLong rejectedConnections = new AtomicLong();
+    private final StreamListener.Counters connectionCounters = new StreamListener.Counters();
 
     private volatile InetSocketAddress boundUdp;
     private volatile InetSocketAddress boundTcp;
@@ -100,12 +93,14 @@ public final class SyslogSource implements LogSource {
         m.put("dropped_bytes", s.droppedBytes());
         m.put("connections", s.connections());
         m.put("rejected_connections", s.rejectedConnections());
+        m.put("connection_errors", s.connectionErrors());
         return m;
     }
 
     public SyslogStats stats() {
         return new SyslogStats(messages.get(), parseErrors.get(), truncated.get(), droppedBytes.get(),
-                connections.get(), rejectedConnections.get());
+                connectionCounters.accepted().get(), connectionCounters.rejected().get(),
+                connectionCounters.failed().get());
     }
 
     /** The bound UDP address while subscribed (port 0 in the spec picks a free one), else null. */
@@ -137,7 +132,7 @@ public final class SyslogSource implements LogSource {
                     open.add(startUnix(demand));
                 }
                 if (spec.udp() != null) {
-                    Connection udp = startUdp(demand, loops);
+                    Connection udp = startUdp(demand, loops, sink);
                     boundUdp = (InetSocketAddress) udp.address();
                     open.add(udp);
                 }
@@ -243,65 +238,31 @@ public final class SyslogSource implements LogSource {
         };
     }
 
-    // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
-    @SuppressWarnings("deprecation")
-    private Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops) {
-        InetSocketAddress addr = ListenAddress.parse(spec.udp());
-        int max = spec.maxMessageBytes();
-        // UDP payloads are at most 65507 bytes; a buffer one byte larger than the limit detects a cut
-        int bufSize = Math.min(max + 1, 65536);
-        return UdpServer.create()
-                .runOn(loops.resources())
-                .bindAddress(() -> addr)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufSize))
-                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                .handle((in, out) -> in.receiveObject().doOnNext(o -> {
-                    if (o instanceof DatagramPacket p) {
-                        ByteBuf b = p.content();
-                        int n = b.readableBytes();
-                        boolean cut = n > max;
-                        byte[] data = new byte[Math.min(n, max)];
-                        b.getBytes(b.readerIndex(), data);
-                        deliver(demand, data, 0, data.length, cut);
-                        in.withConnection(c -> ReadPause.afterRead(c.channel(), demand));
-                    }
-                }).then())
-                .bindNow(Duration.ofSeconds(10));
+    private Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops, FluxSink<LogRecord> sink) {
+        DatagramListener listener = new DatagramListener("syslog source " + spec.name() + " (udp)",
+                spec.maxMessageBytes(), (data, cut, sender) -> deliver(demand, data, 0, data.length, cut));
+        return listener.bind(ListenAddress.parse(spec.udp()), loops, demand, sink::error);
     }
 
     private DisposableServer startTcp(Demand<LogRecord> demand, IntakeLoops loops) {
-        InetSocketAddress addr = ListenAddress.parse(spec.tcp());
-        AtomicInteger active = new AtomicInteger();
-        return TcpServer.create()
-                .runOn(loops.resources())
-                .bindAddress(() -> addr)
-                .handle((in, out) -> {
-                    if (active.incrementAndGet() > spec.maxConnections()) {
-                        active.decrementAndGet();
-                        rejectedConnections.incrementAndGet();
-                        return Mono.empty();
-                    }
-                    connections.incrementAndGet();
-                    java.util.concurrent.atomic.AtomicReference<io.netty.channel.Channel> channel =
-                            new java.util.concurrent.atomic.AtomicReference<>();
-                    in.withConnection(c -> channel.set(c.channel()));
+        StreamListener listener = new StreamListener("syslog source " + spec.name() + " (tcp)", spec.maxConnections(),
+                connectionCounters, peer -> {
                     SyslogStreamFramer framer = new SyslogStreamFramer(spec.maxMessageBytes(),
                             (d, off, len, cut) -> deliver(demand, d, off, len, cut));
-                    return in.receive()
-                            .doOnNext(buf -> {
-                                byte[] chunk = new byte[buf.readableBytes()];
-                                buf.readBytes(chunk);
-                                long before = framer.droppedBytes();
-                                framer.feed(chunk, 0, chunk.length);
-                                droppedBytes.addAndGet(framer.droppedBytes() - before);
-                                ReadPause.afterRead(channel.get(), demand);
-                            })
-                            .doFinally(s -> {
-                                framer.finish();
-                                active.decrementAndGet();
-                            })
-                            .then();
-                })
-                .bindNow(Duration.ofSeconds(10));
+                    return new StreamListener.Connection() {
+                        @Override
+                        public void bytes(byte[] chunk) {
+                            long before = framer.droppedBytes();
+                            framer.feed(chunk, 0, chunk.length);
+                            droppedBytes.addAndGet(framer.droppedBytes() - before);
+                        }
+
+                        @Override
+                        public void end() {
+                            framer.finish();
+                        }
+                    };
+                });
+        return listener.bind(ListenAddress.parse(spec.tcp()), loops, demand);
     }
 }

@@ -9,7 +9,8 @@ package dev.logrouter.core.syslog;
  * @param droppedBytes        bytes discarded beyond the cut of truncated messages
  * @param connections         TCP connections accepted
  * @param rejectedConnections TCP connections closed at once because {@code max_connections} were open
+ * @param connectionErrors    TCP connections that ended on an error (a reset, a failed read) instead of a close
  */
 public record SyslogStats(long messages, long parseErrors, long truncated, long droppedBytes, long connections,
-                          long rejectedConnections) {
+                          long rejectedConnections, long connectionErrors) {
 }

@@ -95,8 +95,13 @@ class ExecSourceTest {
      * source's state tells.
      */
     private static void awaitRestartArmed(ExecSource src) {
+        awaitRestartArmed(src, "restarting");
+    }
+
+    /** {@code restarting} after a failed run, {@code exited} after a clean one. */
+    private static void awaitRestartArmed(ExecSource src, String state) {
         await("exec source armed its restart timer").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(1))
-                .untilAsserted(() -> assertThat(src.health().state()).isEqualTo("restarting"));
+                .untilAsserted(() -> assertThat(src.health().state()).isEqualTo(state));
     }
 
     @Test
@@ -117,6 +122,15 @@ class ExecSourceTest {
     }
 
     @Test
+    void aZeroBackoffStillRestartsThroughTheTimerAndCountsRestarts() {
+        ExecSource src = new ExecSource(spec("exit 1", RestartPolicy.ON_FAILURE, Duration.ZERO, Duration.ZERO));
+        List<LogRecord> got = src.records().filter(ExecSourceTest::started).take(3).collectList()
+                .block(Duration.ofSeconds(10));
+        assertThat(got).hasSize(3);
+        assertThat(src.health().restarts()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void cancellingStopsTheProcessAndItsChildren(@TempDir Path dir) throws Exception {
         Path pids = dir.resolve("pids");
         ExecSource src = new ExecSource(spec("sleep 300 & echo $! > " + pids + "; echo ready; wait",
@@ -130,13 +144,29 @@ class ExecSourceTest {
     }
 
     @Test
-    void backoffDoublesAndIsCapped() {
-        ExecSource src = new ExecSource(spec("true", RestartPolicy.ALWAYS, Duration.ofMillis(500), Duration.ofSeconds(30)));
-        assertThat(src.backoff(0)).isEqualTo(Duration.ofMillis(500));
-        assertThat(src.backoff(1)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(src.backoff(3)).isEqualTo(Duration.ofSeconds(4));
-        assertThat(src.backoff(10)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(src.backoff(100)).isEqualTo(Duration.ofSeconds(30));
+    void restartDelaysDoubleFromMinUpToMaxAndKeepGrowingAcrossCleanRunsInVirtualTime() {
+        VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+        ExecSource src = new ExecSource(spec("echo run", RestartPolicy.ALWAYS, Duration.ofMillis(500),
+                Duration.ofSeconds(30)), vts);
+        long[] delaysMillis = {500, 1000, 2000, 4000, 8000, 16000, 30000, 30000};
+        StepVerifier.Step<LogRecord> steps = StepVerifier.withVirtualTime(src::records, () -> vts, Long.MAX_VALUE)
+                .expectNextMatches(ExecSourceTest::started)
+                .expectNextMatches(r -> r.msg().equals("run"))
+                .expectNextMatches(r -> exited(r, 0));
+        for (int i = 0; i < delaysMillis.length; i++) {
+            long restartsSoFar = i;
+            steps = steps
+                    .then(() -> awaitRestartArmed(src, "exited"))
+                    .then(() -> assertThat(src.health().restarts()).isEqualTo(restartsSoFar))
+                    .expectNoEvent(Duration.ofMillis(delaysMillis[i] - 1))
+                    .thenAwait(Duration.ofMillis(1))
+                    .expectNextMatches(ExecSourceTest::started)
+                    .expectNextMatches(r -> r.msg().equals("run"))
+                    .expectNextMatches(r -> exited(r, 0));
+        }
+        steps.then(() -> assertThat(src.health().restarts()).isEqualTo(delaysMillis.length))
+                .thenCancel()
+                .verify(Duration.ofSeconds(30));
     }
 
     @Test

@@ -119,14 +119,9 @@ class DeliveryReportTest {
         }
     }
 
-    private static void await(BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10s");
-            }
-            Thread.sleep(5);
-        }
+    private static void await(BooleanSupplier c) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(c::getAsBoolean);
     }
 
     private static RouteSpec all(String... sinks) {

@@ -221,12 +221,9 @@ class RouterTest {
         }
     }
 
-    static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(cond.getAsBoolean()).as("condition within 10s").isTrue();
+    static void waitFor(java.util.function.BooleanSupplier cond) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(5)).until(cond::getAsBoolean);
     }
 
     @Test

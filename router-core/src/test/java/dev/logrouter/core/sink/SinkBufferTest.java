@@ -108,7 +108,10 @@ class SinkBufferTest {
             thirdDone.set(true);
         });
         producer.start();
-        Thread.sleep(200);
+        // the producer parks in offer: the buffer is full and nothing takes from it
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> producer.getState() == Thread.State.WAITING
+                        || producer.getState() == Thread.State.TIMED_WAITING);
         assertThat(thirdDone).isFalse();
         List<String> got = new ArrayList<>();
         CountDownLatch three = new CountDownLatch(3);

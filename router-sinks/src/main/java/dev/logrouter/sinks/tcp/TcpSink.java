@@ -16,7 +16,6 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
@@ -32,6 +31,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.tcp.TcpClient;
 import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 
 /**
  * Writes records, newline-framed, to one TCP (optionally TLS) receiver over a single long-lived
@@ -150,6 +150,16 @@ public final class TcpSink implements LogSink {
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("tls: cannot use ca/cert/key files: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Delay n (0-based, failed attempts since the last successful connection) is
+     * {@code min * 2^n} capped at {@code max}, moved by a random up-to-±50% but kept within
+     * [min, max], so that routers that lost the same receiver do not reconnect in lock step. The
+     * count starts again when the retried source emits, which it does on each new connection.
+     */
+    static RetryBackoffSpec reconnectBackoff(Duration min, Duration max, Scheduler timer) {
+        return Retry.backoff(Long.MAX_VALUE, min).maxBackoff(max).jitter(0.5).transientErrors(true).scheduler(timer);
     }
 
     @Override
@@ -414,8 +424,11 @@ public final class TcpSink implements LogSink {
         long windowBytes;
         final FramedEncoder encoder = spec.encoder().newFramedEncoder();
         final EncodedBuffer buf = new EncodedBuffer(64 * 1024);
-        final ReconnectBackoff backoff = new ReconnectBackoff(spec.backoffMin(), spec.backoffMax(),
-                () -> ThreadLocalRandom.current().nextDouble());
+        final Retry reconnect = reconnectBackoff(spec.backoffMin(), spec.backoffMax(), timer)
+                .doBeforeRetry(signal -> {
+                    lastError = describe(signal.failure());
+                    connection = "down";
+                });
         volatile Link link;
         long gen;
         final DeliveryAck ack;
@@ -444,15 +457,11 @@ public final class TcpSink implements LogSink {
             for (LogRecord r : batch) {
                 pending.addLast(new Entry(r, false));
             }
-            return Mono.defer(this::attempt)
-                    .retryWhen(Retry.from(signals -> signals.concatMap(rs -> {
-                        lastError = describe(rs.failure());
-                        connection = "down";
-                        return Mono.delay(backoff.next(), timer);
-                    })));
+            return Flux.defer(this::attempt).retryWhen(reconnect).then();
         }
 
-        private Mono<Void> attempt() {
+        /** Writes what is pending; emits the link when it had to connect, which restarts the backoff. */
+        private Flux<Link> attempt() {
             Link l = link;
             if (l != null && (l.end != Link.OPEN || l.conn.isDisposed())) {
                 lost(l);
@@ -460,18 +469,19 @@ public final class TcpSink implements LogSink {
             }
             if (l == null) {
                 connection = "connecting";
-                return client.connect().flatMap(c -> {
+                return client.connect().flatMapMany(c -> {
                     // Dialling a free loopback port in the ephemeral range can connect a socket to
                     // itself; writes would then "succeed" into the void.
                     if (java.util.Objects.equals(c.channel().localAddress(), c.channel().remoteAddress())) {
                         c.dispose();
-                        return Mono.error(new java.net.ConnectException("connected to itself: nobody listens on "
+                        return Flux.<Link>error(new java.net.ConnectException("connected to itself: nobody listens on "
                                 + spec.endpoint()));
                     }
-                    return writePending(connected(c));
+                    Link fresh = connected(c);
+                    return Mono.just(fresh).concatWith(writePending(fresh).then(Mono.empty()));
                 });
             }
-            return writePending(l);
+            return writePending(l).thenMany(Flux.empty());
         }
 
         private Link connected(Connection c) {
@@ -482,7 +492,6 @@ public final class TcpSink implements LogSink {
                 reconnects.incrementAndGet();
             }
             lastError = null;
-            backoff.reset();
             connection = "up";
             link = l;
             // Inbound tells how the connection ends: EOF = orderly close by the receiver, error = reset.

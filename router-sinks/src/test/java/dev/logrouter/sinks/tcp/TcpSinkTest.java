@@ -317,33 +317,6 @@ class TcpSinkTest {
     }
 
     @Test
-    void backoffGrowsExponentiallyWithJitterAndResets() {
-        double[] r = {0.0};
-        ReconnectBackoff b = new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> r[0]);
-        r[0] = 1.0;
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(100));
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(200));
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(400));
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(800));
-        assertThat(b.next()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(b.next()).isEqualTo(Duration.ofSeconds(1));
-        r[0] = 0.0;
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(500));
-        b.reset();
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(50));
-        Set<Duration> seen = new HashSet<>();
-        ReconnectBackoff random = new ReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1),
-                () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
-        for (int i = 0; i < 50; i++) {
-            random.reset();
-            Duration d = random.next();
-            assertThat(d).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
-            seen.add(d);
-        }
-        assertThat(seen.size()).isGreaterThan(10);
-    }
-
-    @Test
     void endpointParsing() {
         assertThat(Endpoint.parse("tcp://127.0.0.1:5044/", "tcp")).isEqualTo(new Endpoint("tcp", "127.0.0.1", 5044));
         assertThat(Endpoint.parse("tcp://[::1]:5044", "tcp").host()).isEqualTo("::1");
