@@ -7,17 +7,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The {@code buffer:} block of a sink.
- *
- * @param type      {@code memory} (default) or {@code disk}
- * @param maxEvents most records held (memory only; default 100000)
- * @param maxBytes  most bytes held (default 64MiB in memory, 1GiB on disk)
- * @param whenFull  {@code drop_oldest} (default), {@code drop_newest} or {@code block}
- * @param path      directory of a disk buffer's segment files, absolute (disk only, required)
- * @param sync      how often a disk buffer flushes to the device and saves its position (default 1s;
- *                  {@code 0s}: every record)
+ * The {@code buffer:} block of every sink, bound by {@link ConfigLoader} (not by the sink's record).
+ * Its defaults depend on {@code type}, so they are applied in {@link #toSpec()} and described in
+ * {@link Doc#absent()}.
  */
-record BufferConfig(Kind type, Integer maxEvents, ByteSize maxBytes, WhenFull whenFull, Path path, Duration sync) {
+record BufferConfig(
+        @Doc(value = "`memory`, or `disk`: records wait in segment files that survive a restart "
+                + "([buffers.md](buffers.md))", absent = "`memory`")
+        Kind type,
+        @Doc(value = "most records held (memory only)", absent = "`100000`")
+        Integer maxEvents,
+        @Doc(value = "most estimated bytes held in memory; bytes of encoded records on disk",
+                absent = "`64MiB` (memory), `1GiB` (disk)")
+        ByteSize maxBytes,
+        @Doc(value = "`drop_oldest`, `drop_newest` or `block` (see [journal.md](journal.md#sinks-and-routes))",
+                absent = "`drop_oldest`")
+        WhenFull whenFull,
+        @Doc(value = "disk only, required: absolute directory of the segment files, one per sink", absent = "—")
+        Path path,
+        @Doc(value = "disk only: how often appended records are synced to the device and the delivered position "
+                + "saved; `0s` syncs every record", absent = "`1s`")
+        Duration sync) {
 
     /** Where the records wait. */
     enum Kind { MEMORY, DISK }

@@ -45,6 +45,35 @@ public final class ConfigBinder {
      * @return the record, or {@code null} when a problem prevented building it (problems were added)
      */
     public <R extends Record> R bindRecord(ConfigNode node, Class<R> type, String path, List<String> ignoredKeys) {
+        return bindRecord(node, type, path, ignoredKeys, null, true);
+    }
+
+    /**
+     * Binds a record narrowed by {@code shape} (a {@link Block} use; null: the record as declared). An
+     * inline block reads the enclosing map, whose binding already reported its unknown keys
+     * ({@code checkUnknown} false).
+     */
+    private <R extends Record> R bindRecord(ConfigNode node, Class<R> type, String path, List<String> ignoredKeys,
+                                            Block shape, boolean checkUnknown) {
+        Object bound = bindOrRefusal(node, type, path, ignoredKeys, shape, checkUnknown);
+        if (bound instanceof Refusal r) {
+            report(r.cause(), r.node(), path);
+            return null;
+        }
+        return type.cast(bound);
+    }
+
+    /** A record constructor's refusal, reported by the caller (see {@link #bindOrRefusal}). */
+    private record Refusal(Throwable cause, ConfigNode node) {
+    }
+
+    /**
+     * The record, null after binding problems (added), or the {@link Refusal} of its constructor. The
+     * refusal of an inline block is reported only when the enclosing record's own constructor accepts
+     * its values: that record's rules come first, as when they were one constructor.
+     */
+    private Object bindOrRefusal(ConfigNode node, Class<? extends Record> type, String path, List<String> ignoredKeys,
+                                 Block shape, boolean checkUnknown) {
         if (node.kind() == ConfigNode.Kind.NULL) {
             node = ConfigNode.map(node.position(), new LinkedHashMap<>());
         }
@@ -53,15 +82,12 @@ public final class ConfigBinder {
             return null;
         }
         RecordComponent[] components = type.getRecordComponents();
-        Map<String, RecordComponent> byKey = new LinkedHashMap<>();
-        for (RecordComponent c : components) {
-            byKey.put(snake(c.getName()), c);
-        }
+        List<String> keys = keysOf(type, shape);
         int before = problems.size();
-        for (ConfigNode.Entry e : node.entries().values()) {
-            if (!byKey.containsKey(e.key()) && !ignoredKeys.contains(e.key())) {
+        for (ConfigNode.Entry e : checkUnknown ? node.entries().values() : List.<ConfigNode.Entry>of()) {
+            if (!keys.contains(e.key()) && !ignoredKeys.contains(e.key())) {
                 Set<String> allowed = new LinkedHashSet<>(ignoredKeys);
-                allowed.addAll(byKey.keySet());
+                allowed.addAll(keys);
                 String near = nearest(e.key(), allowed);
                 problem(e.keyPosition(), join(path, e.key()), "unknown key '" + e.key() + "'"
                         + (near == null ? "" : "; did you mean '" + near + "'?")
@@ -69,15 +95,29 @@ public final class ConfigBinder {
             }
         }
         Object[] args = new Object[components.length];
+        Refusal inlineRefusal = null;
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
             String key = snake(c.getName());
-            ConfigNode value = node.get(key);
+            Block block = c.getAnnotation(Block.class);
+            if (block != null && block.inline()) {
+                Object inline = bindOrRefusal(node, c.getType().asSubclass(Record.class), path, List.of(), block, false);
+                if (inline instanceof Refusal r) {
+                    inlineRefusal = inlineRefusal == null ? r : inlineRefusal;
+                } else {
+                    args[i] = inline;
+                }
+                continue;
+            }
+            ConfigNode value = accepts(shape, key) ? node.get(key) : null;
             if (value == null || value.kind() == ConfigNode.Kind.NULL) {
                 if (c.isAnnotationPresent(Required.class)) {
                     problem(node.position(), path, "missing required key '" + key + "'");
                 }
-                args[i] = defaultValue(c.getType());
+                String declared = defaultOf(c, shape);
+                args[i] = declared == null ? defaultValue(c.getType()) : declaredDefault(declared, c);
+            } else if (block != null) {
+                args[i] = bindRecord(value, c.getType().asSubclass(Record.class), join(path, key), List.of(), block, true);
             } else {
                 args[i] = bind(value, c.getGenericType(), join(path, key));
             }
@@ -86,20 +126,74 @@ public final class ConfigBinder {
             return null;
         }
         try {
-            Constructor<R> ctor = type.getDeclaredConstructor(
+            Constructor<? extends Record> ctor = type.getDeclaredConstructor(
                     Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
             ctor.setAccessible(true);
-            return ctor.newInstance(args);
+            Record built = ctor.newInstance(args);
+            return inlineRefusal == null ? built : inlineRefusal;
         } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof InvalidValueException v && node.get(v.key()) != null) {
-                problem(node.get(v.key()).position(), join(path, v.key()), v.getMessage());
-                return null;
-            }
-            problem(node.position(), path, cause.getMessage() == null ? cause.toString() : cause.getMessage());
-            return null;
+            return new Refusal(e.getCause(), node);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("config record " + type.getName() + " cannot be built", e);
+        }
+    }
+
+    /** A constructor's refusal: at the value it names ({@link InvalidValueException}), else at the block. */
+    private void report(Throwable cause, ConfigNode node, String path) {
+        if (cause instanceof InvalidValueException v && node.get(v.key()) != null) {
+            problem(node.get(v.key()).position(), join(path, v.key()), v.getMessage());
+            return;
+        }
+        problem(node.position(), path, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    }
+
+    /**
+     * The YAML keys a record takes, in record order, narrowed by {@code shape} (null: all), with the
+     * keys of its inline blocks in their place.
+     */
+    static List<String> keysOf(Class<? extends Record> type, Block shape) {
+        List<String> out = new ArrayList<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            Block block = c.getAnnotation(Block.class);
+            if (block != null && block.inline()) {
+                out.addAll(keysOf(c.getType().asSubclass(Record.class), block));
+            } else if (accepts(shape, snake(c.getName()))) {
+                out.add(snake(c.getName()));
+            }
+        }
+        return out;
+    }
+
+    /** Whether a block used as {@code shape} (null: as declared) takes {@code key}. */
+    static boolean accepts(Block shape, String key) {
+        return shape == null || shape.keys().length == 0 || Arrays.asList(shape.keys()).contains(key);
+    }
+
+    /** The declared default of a component as YAML text: the block use's, else the record's; or null. */
+    static String defaultOf(RecordComponent c, Block shape) {
+        String key = snake(c.getName());
+        if (shape != null) {
+            for (String d : shape.defaults()) {
+                int eq = d.indexOf('=');
+                if (eq < 0) {
+                    throw new IllegalStateException("a @Block default is key=value, was '" + d + "'");
+                }
+                if (d.substring(0, eq).equals(key)) {
+                    return d.substring(eq + 1);
+                }
+            }
+        }
+        Default d = c.getAnnotation(Default.class);
+        return d == null ? null : d.value();
+    }
+
+    /** A declared default bound as if the YAML had it; a default that does not bind is a bug in the record. */
+    static Object declaredDefault(String text, RecordComponent c) {
+        try {
+            return scalar(text, c.getType());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the default '" + text + "' of " + c.getDeclaringRecord().getSimpleName()
+                    + "." + c.getName() + " does not bind: " + e.getMessage(), e);
         }
     }
 

@@ -200,21 +200,47 @@ public final class ConfigSchema {
 
     /** A record as {@link ConfigBinder#bindRecord} reads it: snake_case keys, required ones, nothing else. */
     private ObjectNode recordSchema(Class<? extends Record> type, String name) {
+        return recordSchema(type, name, null);
+    }
+
+    /** A record narrowed by a {@link Block} use ({@code shape}; null: as declared). */
+    private ObjectNode recordSchema(Class<? extends Record> type, String name, Block shape) {
         ObjectNode s = JSON.objectNode().put("type", "object").put("additionalProperties", false);
         ObjectNode props = s.putObject("properties");
         List<String> required = new ArrayList<>();
-        for (RecordComponent c : type.getRecordComponents()) {
-            String key = ConfigBinder.snake(c.getName());
-            props.set(key, valueSchema(c.getGenericType(), name + "." + key));
-            if (c.isAnnotationPresent(Required.class)) {
-                required.add(key);
-            }
-        }
+        properties(type, name, shape, props, required);
         if (!required.isEmpty()) {
             ArrayNode r = s.putArray("required");
             required.forEach(r::add);
         }
         return s;
+    }
+
+    /** The keys of a record, an inline {@link Block}'s keys in its place. */
+    private void properties(Class<? extends Record> type, String name, Block shape, ObjectNode props,
+                            List<String> required) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            Block block = c.getAnnotation(Block.class);
+            if (block != null && block.inline()) {
+                properties(c.getType().asSubclass(Record.class), name, block, props, required);
+                continue;
+            }
+            String key = ConfigBinder.snake(c.getName());
+            if (!ConfigBinder.accepts(shape, key)) {
+                continue;
+            }
+            if (block != null) {
+                // this use's narrowing of a shared block: a definition of its own
+                String def = name + "." + key;
+                defs.set(def, recordSchema(c.getType().asSubclass(Record.class), def, block));
+                props.set(key, ref(def));
+            } else {
+                props.set(key, valueSchema(c.getGenericType(), name + "." + key));
+            }
+            if (c.isAnnotationPresent(Required.class)) {
+                required.add(key);
+            }
+        }
     }
 
     /** The YAML values {@link ConfigBinder#bind} accepts for {@code type}. */

@@ -2,17 +2,14 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.sinks.console.ConsoleSink;
-import dev.logrouter.sinks.encode.EncoderSpec;
-import dev.logrouter.sinks.encode.Format;
 
 /** {@code type: console}: records as lines on stdout. */
-final class ConsoleSinkType implements SinkType<ConsoleSinkType.Config> {
+@Doc("Prints records as lines to stdout, by default as text: "
+        + "`2024-07-02T19:22:51.974497577Z web[stderr] warning: message`. Control characters are escaped so one "
+        + "record is one line.")
+public final class ConsoleSinkType implements SinkType<ConsoleSinkType.Config> {
 
-    /**
-     * @param format {@code text} (default), {@code logread} (memlogd's console echo:
-     *               {@code time;source;msg}), {@code json_lines} (talos keys) or {@code rfc5424}
-     */
-    record Config(Format format) {
+    record Config(@Block(inline = true, keys = "format", defaults = "format=text") EncodingConfig encoding) {
     }
 
     @Override
@@ -21,17 +18,7 @@ final class ConsoleSinkType implements SinkType<ConsoleSinkType.Config> {
     }
 
     @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
-    public EncoderSpec encoding(Config config) {
-        return EncoderSpec.of(config.format() == null ? Format.TEXT : config.format());
-    }
-
-    @Override
-    public LogSink create(String name, Config config, RouterEnv env) {
-        return new ConsoleSink(name, System.out, encoding(config));
+    public LogSink create(String name, Config c, RouterEnv env) {
+        return new ConsoleSink(name, System.out, c.encoding().spec());
     }
 }

@@ -9,22 +9,33 @@ import java.time.Duration;
 import java.util.List;
 
 /** {@code type: fd_socket}: the memlogd-compatible log socket (fds handed over with SCM_RIGHTS). */
-final class FdSocketSourceType implements SourceType<FdSocketSourceType.Config> {
+@Doc(value = "The memlogd-compatible log socket: services hand over their stdout/stderr pipes (SCM_RIGHTS).",
+        see = "intake.md")
+public final class FdSocketSourceType implements SourceType<FdSocketSourceType.Config> {
 
     static final String TYPE = "fd_socket";
 
-    /**
-     * @param path           socket path (required), e.g. {@code /var/run/linuxkit-external-logging.sock}
-     * @param mode           octal permission bits of the socket file (default {@code "0660"})
-     * @param maxLineBytes   longer lines become partial records (default 64KiB)
-     * @param idleFlush      an unterminated line is flushed after this long without data (default 1s)
-     * @param stdoutSuffixes names ending in one of these are stdout (default {@code [.out, .stdout]})
-     * @param stderrSuffixes names ending in one of these are stderr (default {@code [.stderr]}); other
-     *                       names are stderr of the whole name
-     * @param levelPrefix    a leading {@code <N>} syslog priority sets a line's level and is cut (default true)
-     */
-    record Config(@Required Path path, String mode, ByteSize maxLineBytes, Duration idleFlush,
-                  List<String> stdoutSuffixes, List<String> stderrSuffixes, Boolean levelPrefix) {
+    record Config(
+            @Required @Doc("socket path, e.g. `/var/run/linuxkit-external-logging.sock`; see "
+                    + "[socket files](intake.md#socket-files)")
+            Path path,
+            @Default("0660") @Doc("octal permission bits of the socket file (who may hand over fds)")
+            String mode,
+            @Default("64KiB") @Doc("longer lines become consecutive partial records, nothing is discarded")
+            ByteSize maxLineBytes,
+            @Default("1s") @Doc("an unterminated line is flushed (as partial) after this long without data on its fd")
+            Duration idleFlush,
+            @Doc(value = "a name ending in one of these is stream `stdout` of the service named by the rest",
+                    absent = "`[.out, .stdout]`")
+            List<String> stdoutSuffixes,
+            @Doc(value = "a name ending in one of these is stream `stderr` of the rest; other names are stderr of "
+                    + "the whole name", absent = "`[.stderr]`")
+            List<String> stderrSuffixes,
+            @Default("true")
+            @Doc("a line starting with a syslog priority `<N>` (systemd's `SyslogLevelPrefix`, sd-daemon's "
+                    + "`SD_ERR`...) gets that level and loses the prefix; a partial piece's continuation is never "
+                    + "read as one")
+            Boolean levelPrefix) {
         Config {
             if (mode != null) {
                 SocketFile.parseMode(mode);
@@ -35,7 +46,7 @@ final class FdSocketSourceType implements SourceType<FdSocketSourceType.Config> 
         }
 
         int modeBits() {
-            return mode == null ? FdSocketSpec.DEFAULT_MODE : SocketFile.parseMode(mode);
+            return SocketFile.parseMode(mode);
         }
     }
 
@@ -45,14 +56,8 @@ final class FdSocketSourceType implements SourceType<FdSocketSourceType.Config> 
     }
 
     @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
     public LogSource create(String name, Config c, RouterEnv env) {
         return new FdSocketSource(new FdSocketSpec(name, c.path(), c.modeBits(),
-                c.maxLineBytes() == null ? 0 : c.maxLineBytes().intBytes(), c.idleFlush(), c.stdoutSuffixes(),
-                c.stderrSuffixes(), c.levelPrefix() == null || c.levelPrefix()));
+                c.maxLineBytes().intBytes(), c.idleFlush(), c.stdoutSuffixes(), c.stderrSuffixes(), c.levelPrefix()));
     }
 }

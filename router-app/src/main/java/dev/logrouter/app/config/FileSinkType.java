@@ -1,37 +1,26 @@
 package dev.logrouter.app.config;
 
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.sinks.encode.EncoderSpec;
-import dev.logrouter.sinks.encode.FieldSet;
-import dev.logrouter.sinks.encode.Format;
-import dev.logrouter.sinks.encode.Framing;
 import dev.logrouter.sinks.file.FileSink;
 import dev.logrouter.sinks.file.FileSinkSpec;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /** {@code type: file}: records appended to files named after their service or source, rotated by size. */
-final class FileSinkType implements SinkType<FileSinkType.Config> {
+@Doc(value = "Records appended to files named after their service, source or stream, rotated by size.",
+        see = "sinks.md#file")
+public final class FileSinkType implements SinkType<FileSinkType.Config> {
 
-    /**
-     * @param path          file path; {@code {service}}, {@code {source}}, {@code {stream}} are replaced by
-     *                      sanitised names (required)
-     * @param format        {@code text} (default), {@code json_lines}, {@code logread}, {@code rfc5424}
-     * @param fields        json_lines keys: {@code talos} (default) or {@code ecs}
-     * @param extraTags     keys added to every json_lines record
-     * @param host          host name put in records
-     * @param includeCursor add the journal cursor (json_lines talos)
-     * @param facility      rfc5424 default facility
-     * @param framing       {@code lf} (default) or {@code octet_counted} (rfc5424 only)
-     * @param rotate        size rotation; absent = never rotate
-     * @param flushInterval data reaches the file at least this often (default 1s)
-     * @param maxOpenFiles  most files open at once (default 64)
-     * @param extraFields   json_lines talos: keys beyond Talos's own
-     */
-    record Config(@Required String path, Format format, FieldSet fields, Map<String, String> extraTags,
-                  String host, Boolean includeCursor, String facility, Framing framing, Rotate rotate,
-                  Duration flushInterval, Integer maxOpenFiles, List<String> extraFields) {
+    record Config(
+            @Required @Doc("file path; `{service}`, `{source}`, `{stream}` are replaced by the record's sanitised names")
+            String path,
+            @Block(inline = true, defaults = "format=text")
+            EncodingConfig encoding,
+            @Doc(value = "size rotation", absent = "never rotate")
+            Rotate rotate,
+            @Default("1s") @Doc("written records reach the file at least this often")
+            Duration flushInterval,
+            @Default("64") @Doc("most files open at once; the least recently used are closed beyond this")
+            Integer maxOpenFiles) {
         Config {
             if (path != null) {
                 new FileSinkSpec("check", path, null, 0, 0, null, 0);
@@ -39,16 +28,14 @@ final class FileSinkType implements SinkType<FileSinkType.Config> {
             if (maxOpenFiles != null && maxOpenFiles < 1) {
                 throw new IllegalArgumentException("max_open_files must be at least 1");
             }
-            EncoderConfig.spec(format, Format.TEXT, fields, extraTags, host, includeCursor, facility, framing,
-                    extraFields);
         }
     }
 
-    /**
-     * @param maxBytes rotate before a file grows past this (required in the block)
-     * @param keep     rotated files kept (default 5)
-     */
-    record Rotate(@Required ByteSize maxBytes, Integer keep) {
+    record Rotate(
+            @Required @Doc("rotate before a file would grow past this")
+            ByteSize maxBytes,
+            @Default("5") @Doc("rotated files kept: `NAME.1` (newest) .. `NAME.keep`; older are deleted")
+            Integer keep) {
         Rotate {
             if (maxBytes != null && maxBytes.bytes() < 1024) {
                 throw new IllegalArgumentException("rotate max_bytes must be at least 1KiB");
@@ -65,23 +52,9 @@ final class FileSinkType implements SinkType<FileSinkType.Config> {
     }
 
     @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
-    public EncoderSpec encoding(Config c) {
-        return EncoderConfig.spec(c.format(), Format.TEXT, c.fields(), c.extraTags(), c.host(), c.includeCursor(),
-                c.facility(), c.framing(), c.extraFields());
-    }
-
-    @Override
     public LogSink create(String name, Config c, RouterEnv env) {
-        return new FileSink(new FileSinkSpec(name, c.path(),
-                EncoderConfig.spec(c.format(), Format.TEXT, c.fields(), c.extraTags(), c.host(), c.includeCursor(),
-                        c.facility(), c.framing(), c.extraFields()),
-                c.rotate() == null ? 0 : c.rotate().maxBytes().bytes(),
-                c.rotate() == null || c.rotate().keep() == null ? 5 : c.rotate().keep(),
-                c.flushInterval(), c.maxOpenFiles() == null ? 0 : c.maxOpenFiles()));
+        Rotate r = c.rotate();
+        return new FileSink(new FileSinkSpec(name, c.path(), c.encoding().spec(), r == null ? 0 : r.maxBytes().bytes(),
+                r == null ? 0 : r.keep(), c.flushInterval(), c.maxOpenFiles()));
     }
 }

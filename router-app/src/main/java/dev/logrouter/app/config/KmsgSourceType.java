@@ -8,15 +8,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** {@code type: kmsg}: the kernel log from {@code /dev/kmsg} (see docs/kmsg.md). */
-final class KmsgSourceType implements SourceType<KmsgSourceType.Config> {
+@Doc(value = "The kernel log from `/dev/kmsg`.", see = "kmsg.md")
+public final class KmsgSourceType implements SourceType<KmsgSourceType.Config> {
 
-    /**
-     * @param path          the device, default {@code /dev/kmsg}; a regular file is read as a fixture
-     * @param from          {@code start} (default: the whole kernel ring) or {@code end} (only new records)
-     * @param stateFile     keeps the last forwarded seq across restarts; relative to the runtime dir
-     * @param stateInterval how often the state file is rewritten while records flow (default 1s)
-     */
-    record Config(Path path, KmsgFrom from, Path stateFile, Duration stateInterval) {
+    record Config(
+            @Default("/dev/kmsg") @Doc("the device; a regular file is read as a fixture")
+            Path path,
+            @Default("start")
+            @Doc("without saved state: `start` forwards the whole kernel ring, `end` only messages logged after the "
+                    + "source opened")
+            KmsgFrom from,
+            @Doc(value = "keeps the last forwarded record across restarts; a relative path is resolved against the "
+                    + "runtime directory (`$LOGROUTER_RUNTIME_DIR`, `$XDG_RUNTIME_DIR/logrouter` or "
+                    + "`/tmp/logrouter-$UID`), which systemd wipes at every stop of the packaged unit: use "
+                    + "`${LOGROUTER_STATE_DIR}/kmsg.state`", absent = "none")
+            Path stateFile,
+            @Default("1s")
+            @Doc("how often the state file is rewritten while records flow; it is also written when the source stops")
+            Duration stateInterval) {
         Config {
             if (stateInterval != null && (stateInterval.isNegative() || stateInterval.isZero())) {
                 throw new IllegalArgumentException("state_interval must be positive");
@@ -27,11 +36,6 @@ final class KmsgSourceType implements SourceType<KmsgSourceType.Config> {
     @Override
     public String type() {
         return "kmsg";
-    }
-
-    @Override
-    public Class<Config> configClass() {
-        return Config.class;
     }
 
     @Override

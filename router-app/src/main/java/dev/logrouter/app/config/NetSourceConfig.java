@@ -3,17 +3,18 @@ package dev.logrouter.app.config;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.net.NetFormat;
 
-/**
- * The block of {@code type: tcp} and {@code type: udp} sources (aggregator inputs).
- *
- * @param listen         {@code host:port} (required)
- * @param format         {@code json_lines} (default) or {@code text}
- * @param service        service of records that do not name one (default: the source name)
- * @param maxLineBytes   longer lines become partial records, not parsed (default 64KiB)
- * @param maxConnections concurrent TCP connections (default 256; ignored for udp)
- */
-record NetSourceConfig(@Required String listen, NetFormat format, String service, ByteSize maxLineBytes,
-                       Integer maxConnections) {
+/** The block of {@code type: tcp} and {@code type: udp} sources (aggregator inputs). */
+record NetSourceConfig(
+        @Required @Doc("`host:port`; `:port` listens on all addresses")
+        String listen,
+        @Default("json_lines") @Doc("`json_lines` (one JSON object per line or datagram) or `text`")
+        NetFormat format,
+        @Doc(value = "service of records that do not name one", absent = "the source name")
+        String service,
+        @Default("64KiB") @Doc("longer lines become partial records (kept, not parsed as JSON, counted)")
+        ByteSize maxLineBytes,
+        @Default("256") @Doc("`tcp` only: concurrent connections; more are closed at once and counted")
+        Integer maxConnections) {
     NetSourceConfig {
         if (listen != null) {
             ListenAddress.parse(listen);

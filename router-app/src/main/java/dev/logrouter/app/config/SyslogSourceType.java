@@ -8,17 +8,25 @@ import dev.logrouter.core.syslog.SyslogSpec;
 import java.nio.file.Path;
 
 /** {@code type: syslog}: RFC 3164/5424 over a Unix datagram socket (like /dev/log), UDP and/or TCP. */
-final class SyslogSourceType implements SourceType<SyslogSourceType.Config> {
+@Doc(value = "RFC 3164/5424 syslog over a `/dev/log`-style Unix datagram socket, UDP and/or TCP "
+        + "(at least one of `path`, `udp`, `tcp`).", see = "intake.md")
+public final class SyslogSourceType implements SourceType<SyslogSourceType.Config> {
 
-    /**
-     * @param path            AF_UNIX SOCK_DGRAM socket path, e.g. {@code /dev/log}
-     * @param mode            octal permission bits of the socket file (default {@code "0666"})
-     * @param udp             UDP listen address {@code host:port}
-     * @param tcp             TCP listen address {@code host:port} (LF framing and RFC 6587 octet counting)
-     * @param maxMessageBytes longer messages are cut and marked truncated (default 64KiB)
-     * @param maxConnections  concurrent TCP connections (default 256)
-     */
-    record Config(Path path, String mode, String udp, String tcp, ByteSize maxMessageBytes, Integer maxConnections) {
+    record Config(
+            @Doc(value = "AF_UNIX SOCK_DGRAM socket path (like `/dev/log`); one message per datagram", absent = "none")
+            Path path,
+            @Default("0666") @Doc("octal permission bits of the socket file (every local program may log)")
+            String mode,
+            @Doc(value = "UDP listen address `host:port` (`[::1]:514`, `:514` for all addresses)", absent = "none")
+            String udp,
+            @Doc(value = "TCP listen address; per message RFC 6587 octet counting or LF framing", absent = "none")
+            String tcp,
+            @Default("64KiB") @Doc("longer messages are cut and get field `truncated: true` (Talos cuts at 1 KiB)")
+            ByteSize maxMessageBytes,
+            @Default("256")
+            @Doc("concurrent TCP connections; more are closed at once and counted; a connection that ends on an "
+                    + "error (a reset) is counted as `connection_errors` and logged, and what it sent is kept")
+            Integer maxConnections) {
         Config {
             if (path == null && udp == null && tcp == null) {
                 throw new IllegalArgumentException("a syslog source needs at least one of path, udp, tcp");
@@ -47,14 +55,8 @@ final class SyslogSourceType implements SourceType<SyslogSourceType.Config> {
     }
 
     @Override
-    public Class<Config> configClass() {
-        return Config.class;
-    }
-
-    @Override
     public LogSource create(String name, Config c, RouterEnv env) {
-        return new SyslogSource(new SyslogSpec(name, c.path(), c.mode() == null ? -1 : SocketFile.parseMode(c.mode()),
-                c.udp(), c.tcp(), c.maxMessageBytes() == null ? 0 : c.maxMessageBytes().intBytes(),
-                c.maxConnections() == null ? 0 : c.maxConnections()));
+        return new SyslogSource(new SyslogSpec(name, c.path(), SocketFile.parseMode(c.mode()), c.udp(),
+                c.tcp(), c.maxMessageBytes().intBytes(), c.maxConnections()));
     }
 }

@@ -6,7 +6,8 @@ import dev.logrouter.core.net.NetSourceSpec;
 import dev.logrouter.core.source.LogSource;
 
 /** {@code type: tcp}: an aggregator input receiving JSON lines or text over TCP. */
-final class TcpSourceType implements SourceType<NetSourceConfig> {
+@Doc(value = "An aggregator input: JSON lines or text from other hosts over TCP.", see = "intake.md")
+public final class TcpSourceType implements SourceType<NetSourceConfig> {
 
     @Override
     public String type() {
@@ -14,14 +15,9 @@ final class TcpSourceType implements SourceType<NetSourceConfig> {
     }
 
     @Override
-    public Class<NetSourceConfig> configClass() {
-        return NetSourceConfig.class;
-    }
-
-    @Override
     public LogSource create(String name, NetSourceConfig c, RouterEnv env) {
         return new NetSource(new NetSourceSpec(name, NetProtocol.TCP, c.listen(), c.format(), c.service(),
-                c.maxLineBytes() == null ? 0 : c.maxLineBytes().intBytes(),
-                c.maxConnections() == null ? 0 : c.maxConnections()));
+                c.maxLineBytes().intBytes(),
+                c.maxConnections()));
     }
 }

@@ -6,7 +6,8 @@ import dev.logrouter.core.net.NetSourceSpec;
 import dev.logrouter.core.source.LogSource;
 
 /** {@code type: udp}: an aggregator input receiving JSON lines or text over UDP. */
-final class UdpSourceType implements SourceType<NetSourceConfig> {
+@Doc(value = "An aggregator input: JSON lines or text from other hosts over UDP, one record per datagram.", see = "intake.md")
+public final class UdpSourceType implements SourceType<NetSourceConfig> {
 
     @Override
     public String type() {
@@ -14,14 +15,9 @@ final class UdpSourceType implements SourceType<NetSourceConfig> {
     }
 
     @Override
-    public Class<NetSourceConfig> configClass() {
-        return NetSourceConfig.class;
-    }
-
-    @Override
     public LogSource create(String name, NetSourceConfig c, RouterEnv env) {
         return new NetSource(new NetSourceSpec(name, NetProtocol.UDP, c.listen(), c.format(), c.service(),
-                c.maxLineBytes() == null ? 0 : c.maxLineBytes().intBytes(),
-                c.maxConnections() == null ? 0 : c.maxConnections()));
+                c.maxLineBytes().intBytes(),
+                c.maxConnections()));
     }
 }

@@ -66,7 +66,7 @@ class ConfigLoaderTest {
         ExecSourceType.Config web = (ExecSourceType.Config) c.sources().get(0).config();
         assertThat(web.command()).containsExactly("nginx", "-g", "daemon off;");
         assertThat(web.restart()).isEqualTo(RestartPolicy.ON_FAILURE);
-        assertThat(web.backoffMin()).isEqualTo(Duration.ofMillis(250));
+        assertThat(web.backoff().backoffMin()).isEqualTo(Duration.ofMillis(250));
         assertThat(web.maxLineBytes().bytes()).isEqualTo(8192);
         assertThat(web.env()).containsEntry("A", "1");
         assertThat(web.levelPrefix()).isFalse();

@@ -115,8 +115,7 @@ class TransformConfigTest {
                   - to: [fb]
                 """, "t.yaml");
         UdpSinkType.Config u = (UdpSinkType.Config) c.sinks().get(0).config();
-        EncoderSpec spec = EncoderConfig.spec(u.format(), dev.logrouter.sinks.encode.Format.JSON_LINES, u.fields(),
-                u.extraTags(), u.host(), u.includeCursor(), u.facility(), null, u.extraFields());
+        EncoderSpec spec = u.encoding().spec();
         RecordEncoder enc = spec.newEncoder();
         EncodedBuffer b = new EncodedBuffer();
         enc.encode(new LogRecord(7, 0, "fd", "web", "stdout", Level.INFO, "hi", Map.of("memlogd_name", "web.out"),

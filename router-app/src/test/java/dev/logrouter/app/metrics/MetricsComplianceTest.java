@@ -72,8 +72,9 @@ class MetricsComplianceTest {
                   k-udp: { type: udp, endpoint: "udp://127.0.0.1:%d/" }
                   k-file: { type: file, path: %s }
                   k-kafka: { type: kafka, bootstrap_servers: "127.0.0.1:%d" }
+                  k-blackhole: { type: blackhole }
                 routes:
-                  - { service: nothing-matches, to: [k-console, k-tcp, k-udp, k-file, k-kafka],
+                  - { service: nothing-matches, to: [k-console, k-tcp, k-udp, k-file, k-kafka, k-blackhole],
                       transforms: [ { add_fields: { env: test } } ] }
                 """.formatted(ring, dir.resolve("log.sock"), dir.resolve("syslog.sock"), freePort(), freePort(),
                 freePort(), freePort(), dir.resolve("out.log"), freePort());
@@ -109,7 +110,7 @@ class MetricsComplianceTest {
             for (String name : new String[] {"c-exec", "c-kmsg", "c-fd-socket", "c-syslog", "c-tcp", "c-udp"}) {
                 assertThat(byComponent.get(name)).as(name).containsAll(SOURCE_SET);
             }
-            for (String name : new String[] {"k-console", "k-tcp", "k-udp", "k-file", "k-kafka"}) {
+            for (String name : new String[] {"k-console", "k-tcp", "k-udp", "k-file", "k-kafka", "k-blackhole"}) {
                 assertThat(byComponent.get(name)).as(name).containsAll(SINK_SET);
             }
             for (Matcher g = Pattern.compile("(?m)^([a-z_]+) ").matcher(text); g.find(); ) {

@@ -1,0 +1,62 @@
+package dev.logrouter.app.config;
+
+import dev.logrouter.sinks.encode.EncoderSpec;
+import dev.logrouter.sinks.encode.FieldSet;
+import dev.logrouter.sinks.encode.Format;
+import dev.logrouter.sinks.encode.Framing;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The encoder keys of a sink, bound inline in the sink's block (see {@link Block}); a sink type
+ * narrows them to what its transport supports and may change the default {@code format}. The key
+ * combinations are checked here, once for every sink.
+ */
+record EncodingConfig(
+        @Default("json_lines")
+        @Doc("`json_lines`, `text`, `logread` (memlogd's console echo, `time;source;msg`) or `rfc5424` "
+                + "([sinks.md](sinks.md#encoders-format))")
+        Format format,
+        @Doc(value = "json_lines keys: `talos` or `ecs`", absent = "`talos`")
+        FieldSet fields,
+        @Doc(value = "string map added to every json_lines record (talos: service records only, as in Talos); "
+                + "a tag **replaces** any other key of the same name", absent = "none")
+        Map<String, String> extraTags,
+        @Doc(value = "host name put in records: `host` (talos), `host.name` (ecs), the HOSTNAME field (rfc5424)",
+                absent = "none (`-` in rfc5424)")
+        String host,
+        @Default("false")
+        @Doc("json_lines talos: add the journal cursor, so that duplicates can be recognised (same as `cursor` "
+                + "in `extra_fields`)")
+        Boolean includeCursor,
+        @Default("user")
+        @Doc("rfc5424: facility of non-kernel records (`kern`, `user`, `daemon`, `local0`..`local7`, ...); "
+                + "kernel records keep their own")
+        String facility,
+        @Default("lf")
+        @Doc("`lf` (newline after each message) or `octet_counted` (RFC 6587 `LEN SP MSG`; rfc5424 only)")
+        Framing framing,
+        @Doc(value = "json_lines talos: keys Talos never sends, by name: `cursor` (journal position), `stream`, "
+                + "`source`, `partial`, `truncated`, `memlogd_name`, or any record field", absent = "none")
+        List<String> extraFields) {
+
+    EncodingConfig {
+        if (format == null) {
+            throw new IllegalStateException("a sink's encoding has no format; @Default gives one");
+        }
+        if (framing == Framing.OCTET_COUNTED && format != Format.RFC5424) {
+            throw new IllegalArgumentException("framing: octet_counted is only for format: rfc5424");
+        }
+        if (fields != null && format != Format.JSON_LINES) {
+            throw new IllegalArgumentException("fields: applies to format: json_lines only");
+        }
+        if (extraFields != null && (format != Format.JSON_LINES || (fields != null && fields != FieldSet.TALOS))) {
+            throw new IllegalArgumentException("extra_fields: applies to format: json_lines with fields: talos only");
+        }
+    }
+
+    EncoderSpec spec() {
+        return new EncoderSpec(format, fields, extraTags, host, includeCursor != null && includeCursor, facility,
+                framing, extraFields);
+    }
+}
