@@ -1,7 +1,7 @@
 package dev.logrouter.bench.encode;
 
+import dev.logrouter.bench.ThreadCpuClock;
 import dev.logrouter.core.fdsocket.FdSocketSource;
-import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.JsonLinesEncoder;
@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Talos {@code json_lines} encoding of one record ({@link JsonLinesEncoder}, the TCP sink's default
@@ -25,6 +27,9 @@ import org.openjdk.jmh.annotations.State;
  * {@code peer} the same line with the {@code peer} field the tcp source adds;
  * {@code memlogd} with the {@code memlogd_name} field of the fd socket source (left out of the
  * output); {@code json} a zap-style JSON line whose keys are extracted as Talos does.
+ *
+ * <p>Each iteration also prints records per CPU-second of the benchmark thread ({@link ThreadCpuClock}),
+ * which says more than ops/s when other work shares the machine.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -40,6 +45,8 @@ public class JsonLinesEncodeBenchmark {
     private final JsonLinesEncoder encoder = new JsonLinesEncoder();
     private final EncodedBuffer out = new EncodedBuffer(64 * 1024);
     private int next;
+    private long encoded;
+    private final ThreadCpuClock clock = new ThreadCpuClock();
 
     @Setup
     public void setUp() {
@@ -55,13 +62,25 @@ public class JsonLinesEncodeBenchmark {
                 case "memlogd" -> Map.of(FdSocketSource.NAME_FIELD, "web");
                 default -> Map.of();
             };
-            records[i] = new LogRecord(i + 1, t0 + i * 1_000_000L, "bench", "web", "stdout", Level.INFO, msg,
+            records[i] = new LogRecord(i + 1, t0 + i * 1_000_000L, "bench", "web", "stdout", dev.logrouter.core.record.Level.INFO, msg,
                     fields, LogRecord.Kind.NORMAL);
         }
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        encoded = 0;
+        clock.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        clock.print("encoder", encoded, "records");
+    }
+
     @Benchmark
     public int encode() {
+        encoded++;
         int i = next;
         next = (i + 1) & (RECORDS - 1);
         // a batch buffer: reset when it would grow, so the op never measures a resize
