@@ -55,6 +55,10 @@ public class JournalAppendBenchmark {
         @Param({"0", "16"})
         public int followers;
 
+        /** Fields of each draft: {@code none} (exec source) or {@code peer} (the tcp source's one field). */
+        @Param({"none"})
+        public String fields;
+
         Journal journal;
         LogRecord[] drafts;
         final List<CountingFollower> attached = new ArrayList<>();
@@ -64,7 +68,7 @@ public class JournalAppendBenchmark {
             // 8 MiB is the default max_bytes; 5000 records of ~200 bytes stay well below it, so the
             // line bound is the one that evicts
             journal = Journal.create(new JournalSpec(maxLines, 8L * 1024 * 1024));
-            drafts = drafts(DRAFTS, MSG_BYTES);
+            drafts = drafts(DRAFTS, MSG_BYTES, "peer".equals(fields) ? Map.of("peer", "127.0.0.1") : Map.of());
             for (int i = 0; i < followers; i++) {
                 CountingFollower f = new CountingFollower();
                 journal.follow().subscribe(f);
@@ -212,9 +216,9 @@ public class JournalAppendBenchmark {
 
     /**
      * Drafts as a source builds them: shared source/service/stream strings, a distinct message String
-     * of {@code msgBytes} ASCII characters per record.
+     * of {@code msgBytes} ASCII characters per record, the same {@code fields} map for all.
      */
-    static LogRecord[] drafts(int count, int msgBytes) {
+    static LogRecord[] drafts(int count, int msgBytes, Map<String, Object> fields) {
         String[] services = {"web", "db", "worker", "kernel"};
         String[] streams = {"stdout", "stderr"};
         LogRecord[] out = new LogRecord[count];
@@ -225,7 +229,7 @@ public class JournalAppendBenchmark {
             dev.logrouter.core.record.Level level = i % 10 == 0
                     ? dev.logrouter.core.record.Level.WARNING : dev.logrouter.core.record.Level.INFO;
             out[i] = new LogRecord(LogRecord.NO_CURSOR, t0 + i * 1000L, service, service, stream, level,
-                    message(i, msgBytes), Map.of(), LogRecord.Kind.NORMAL);
+                    message(i, msgBytes), fields, LogRecord.Kind.NORMAL);
         }
         return out;
     }

@@ -29,7 +29,8 @@ import java.util.Map;
  * the router appends every line to the journal and routes it to one TCP sink that writes Talos
  * json_lines to {@code 127.0.0.1:PORT}. The sink buffer is {@code when_full: block}, so nothing is
  * dropped and the time measured is the time for every line to be written. Prints lines/s, input
- * MiB/s, process CPU seconds and peak RSS. Run by {@code bench/tcp-sink}, which supplies the receiver.
+ * MiB/s, process CPU seconds, peak RSS and the heap allocated per line by the Java threads (sampled
+ * while they run, so a thread that ends between samples is counted up to its last sample). Run by {@code bench/tcp-sink}, which supplies the receiver.
  *
  * <p>Usage: {@code TcpPipeBench FILE PORT}
  */
@@ -50,21 +51,26 @@ public final class TcpPipeBench {
         sinks.put(sink, new BufferSpec(100_000, 64L << 20, WhenFull.BLOCK));
         router.startSinks(sinks, List.of(new RouteSpec(java.util.Set.of("pipe"), null, "stdout", null, null, null,
                 List.of("bench"))));
+        Map<Long, Long> allocStart = new java.util.HashMap<>();
+        sampleAllocated(allocStart);
         long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         SourceCounters counters = router.attach(new ExecSource(new ExecSpec("pipe", "bench",
                 List.of("cat", file.toString()), null, null, null, null, null, 0, null, null))).counters();
         Map<Long, Long> threadCpu = new java.util.HashMap<>();
         Map<Long, String> threadName = new java.util.HashMap<>();
+        Map<Long, Long> allocated = new java.util.HashMap<>();
         int loops = 0;
         while (!"stopped".equals(counters.state()) && !"failed".equals(counters.state())) {
             Thread.sleep(5);
             if (++loops % 40 == 0) {
                 sampleThreadCpu(threadCpu, threadName);
+                sampleAllocated(allocated);
             }
         }
         router.shutdown(Duration.ofMinutes(5));
         sampleThreadCpu(threadCpu, threadName);
+        sampleAllocated(allocated);
         long t1 = System.nanoTime();
         long cpu1 = cpuNanos();
         SinkBuffer buffer = router.buffers().get("bench");
@@ -77,6 +83,12 @@ public final class TcpPipeBench {
         System.out.printf("sink: written=%d dropped=%d buffer-dropped=%d resent=%d reconnects=%d lastError=%s%n",
                 st.written(), st.dropped(), buffer.dropped(), st.resent(), st.reconnects(), st.lastError());
         printThreadCpu(threadCpu, threadName);
+        long allocatedBytes = 0;
+        for (Map.Entry<Long, Long> e : allocated.entrySet()) {
+            allocatedBytes += e.getValue() - allocStart.getOrDefault(e.getKey(), 0L);
+        }
+        System.out.printf("heap allocated: %.0f bytes per line (%d MiB in all)%n",
+                lines == 0 ? 0.0 : (double) allocatedBytes / lines, allocatedBytes >> 20);
         router.close();
         journal.close();
         System.exit(buffer.dropped() == 0 && st.dropped() == 0 ? 0 : 1);
@@ -91,6 +103,17 @@ public final class TcpPipeBench {
             if (info != null && t > 0) {
                 cpu.put(id, t);
                 names.put(id, info.getThreadName().replaceAll("[0-9]+$", "N"));
+            }
+        }
+    }
+
+    /** Remembers the bytes allocated so far by every live thread (threads that end keep their last value). */
+    private static void sampleAllocated(Map<Long, Long> allocated) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (long id : mx.getAllThreadIds()) {
+            long b = mx.getThreadAllocatedBytes(id);
+            if (b > 0) {
+                allocated.put(id, b);
             }
         }
     }

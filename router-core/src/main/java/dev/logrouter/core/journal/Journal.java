@@ -86,12 +86,15 @@ public final class Journal implements AutoCloseable {
      * @return the stored record, carrying its cursor
      */
     public LogRecord append(LogRecord draft) {
+        // the cursor does not change the estimate: computed before the lock, so producers do not wait
+        // on each other's message scans
+        int size = (int) Math.min(Integer.MAX_VALUE, draft.estimatedBytes());
         LogRecord r;
         lock.lock();
         try {
             long c = tail;
+            // records are immutable and shared by every reader: the stored one is a copy with its cursor
             r = draft.withCursor(c);
-            int size = (int) Math.min(Integer.MAX_VALUE, r.estimatedBytes());
             long h = head;
             while (h < c && (c - h >= capacity || bytes + size > spec.maxBytes())) {
                 int i = index(h);

@@ -135,8 +135,37 @@ public final class EncodedBuffer extends OutputStream {
         }
     }
 
-    /** Appends the decimal digits of {@code v}. */
+    /** Appends {@code len} chars that the caller knows are ASCII (digits, timestamps), one byte each. */
+    public void writeAscii(char[] chars, int off, int len) {
+        ensure(len);
+        byte[] b = bytes;
+        int at = size;
+        for (int i = 0; i < len; i++) {
+            b[at + i] = (byte) chars[off + i];
+        }
+        size = at + len;
+    }
+
+    /** Appends the decimal digits of {@code v}, without a {@code String} in between. */
     public void writeDecimal(long v) {
-        writeUtf8(Long.toString(v));
+        if (v == Long.MIN_VALUE) {
+            writeUtf8(Long.toString(v));
+            return;
+        }
+        ensure(20);
+        if (v < 0) {
+            bytes[size++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long p = v; p >= 10; p /= 10) {
+            digits++;
+        }
+        int at = size + digits;
+        size = at;
+        do {
+            bytes[--at] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        } while (v != 0);
     }
 }

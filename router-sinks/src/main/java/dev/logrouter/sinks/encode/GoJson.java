@@ -41,6 +41,15 @@ final class GoJson {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
+    /** {@code before}, then {@code name} as a JSON string, then {@code :}: a key written as ready bytes. */
+    static byte[] key(String before, String name) {
+        EncodedBuffer b = new EncodedBuffer(before.length() + name.length() + 8);
+        b.writeUtf8(before);
+        writeString(b, name);
+        b.write(':');
+        return b.toByteArray();
+    }
+
     static void writeString(EncodedBuffer out, String s) {
         out.write('"');
         int n = s.length();

@@ -14,6 +14,8 @@ final class GoKeyedFields {
     private String[] keys = new String[16];
     private Object[] values = new Object[16];
     private int size;
+    /** {@link #put} as a map visitor, made once: {@link Map#forEach} walks any map without entry objects. */
+    private final java.util.function.BiConsumer<String, Object> putter = this::put;
 
     void clear() {
         Arrays.fill(values, 0, size, null);
@@ -37,8 +39,8 @@ final class GoKeyedFields {
     }
 
     void putAll(Map<String, ?> m) {
-        for (Map.Entry<String, ?> e : m.entrySet()) {
-            put(e.getKey(), e.getValue());
+        if (!m.isEmpty()) {
+            m.forEach(putter);
         }
     }
 

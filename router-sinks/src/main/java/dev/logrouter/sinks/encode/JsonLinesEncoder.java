@@ -68,6 +68,20 @@ public final class JsonLinesEncoder implements RecordEncoder {
     private final GoTime talosTime = new GoTime();
     private final byte[] timeBytes = new byte[48];
     private final char[] timeChars = new char[48];
+    /** Adds a record field to {@link #sortedFields} unless Talos leaves it out; one per encoder, so no lambda per record. */
+    private final java.util.function.BiConsumer<String, Object> putVisibleField = (k, v) -> {
+        if (!HIDDEN_SERVICE_FIELDS.contains(k)) {
+            sortedFields.put(k, v);
+        }
+    };
+
+    /** The fixed keys of a plain Talos service record, ready as bytes with their separators. */
+    private static final byte[] MSG_KEY = GoJson.key("{", "msg");
+    private static final byte[] LEVEL_KEY = GoJson.key(",", "talos-level");
+    private static final byte[] SERVICE_KEY = GoJson.key(",", "talos-service");
+    private static final byte[] TIME_KEY = GoJson.key(",", "talos-time");
+    /** {@code talos-level} of each {@link Level}, by ordinal, as a JSON string. */
+    private static final byte[][] LEVEL_VALUES = levelValues();
 
     public JsonLinesEncoder(FieldSet fieldSet, Map<String, String> extraTags, String host, boolean includeCursor) {
         this(fieldSet, extraTags, host, includeCursor, List.of());
@@ -192,40 +206,46 @@ public final class JsonLinesEncoder implements RecordEncoder {
      * sorted as Go sorts a map.
      */
     private void writeTalosService(LogRecord r, boolean truncated, EncodedBuffer out) {
-        JsonLineExtractor.Result x = JsonLineExtractor.extract(r.msg());
-        Level level = x.level() == null ? r.level() : x.level();
-        long t = x.time() == JsonLineExtractor.NO_TIME ? r.time() : x.time();
-        if (r.fields().isEmpty() && x.fields().isEmpty() && extraTags.isEmpty() && extraFields.isEmpty()
+        String line = r.msg();
+        String text;
+        Level level;
+        long t;
+        Map<String, Object> lineFields;
+        if (line.indexOf('{') < 0) {
+            // no JSON object in the line: what the extractor gives for it, without building its result
+            text = JsonLineExtractor.trimSpace(line);
+            level = r.level();
+            t = r.time();
+            lineFields = Map.of();
+        } else {
+            JsonLineExtractor.Result x = JsonLineExtractor.extract(line);
+            text = x.msg();
+            level = x.level() == null ? r.level() : x.level();
+            t = x.time() == JsonLineExtractor.NO_TIME ? r.time() : x.time();
+            lineFields = x.fields();
+        }
+        if (r.fields().isEmpty() && lineFields.isEmpty() && extraTags.isEmpty() && extraFields.isEmpty()
                 && host == null && !truncated) {
-            // the common case, already in Go's key order: no map, no sort
-            out.write('{');
-            GoJson.writeString(out, "msg");
-            out.write(':');
-            GoJson.writeString(out, x.msg());
-            out.write(',');
-            GoJson.writeString(out, "talos-level");
-            out.write(':');
-            GoJson.writeString(out, JsonLineExtractor.zapName(level));
-            out.write(',');
-            GoJson.writeString(out, "talos-service");
-            out.write(':');
+            // the common case, already in Go's key order: no map, no sort, keys written as ready bytes
+            out.write(MSG_KEY, 0, MSG_KEY.length);
+            GoJson.writeString(out, text);
+            out.write(LEVEL_KEY, 0, LEVEL_KEY.length);
+            byte[] lv = LEVEL_VALUES[level.ordinal()];
+            out.write(lv, 0, lv.length);
+            out.write(SERVICE_KEY, 0, SERVICE_KEY.length);
             GoJson.writeString(out, r.service());
-            out.write(',');
-            GoJson.writeString(out, "talos-time");
-            out.write(':');
+            out.write(TIME_KEY, 0, TIME_KEY.length);
             writeGoTime(t, out);
             out.write('}');
             return;
         }
         GoKeyedFields m = sortedFields;
         m.clear();
-        for (Map.Entry<String, Object> f : r.fields().entrySet()) {
-            if (!HIDDEN_SERVICE_FIELDS.contains(f.getKey())) {
-                m.put(f.getKey(), f.getValue());
-            }
+        if (!r.fields().isEmpty()) {
+            r.fields().forEach(putVisibleField);
         }
-        m.putAll(x.fields());
-        m.put("msg", x.msg());
+        m.putAll(lineFields);
+        m.put("msg", text);
         m.put("talos-level", JsonLineExtractor.zapName(level));
         m.put("talos-service", r.service());
         m.put("talos-time", talosTime.at(t));
@@ -349,10 +369,19 @@ public final class JsonLinesEncoder implements RecordEncoder {
     private void writeGoTime(long nanos, EncodedBuffer out) {
         int n = time.format(nanos, 9, timeChars);
         out.write('"');
-        for (int i = 0; i < n; i++) {
-            out.write(timeChars[i]);
-        }
+        out.writeAscii(timeChars, 0, n);
         out.write('"');
+    }
+
+    private static byte[][] levelValues() {
+        Level[] levels = Level.values();
+        byte[][] v = new byte[levels.length][];
+        for (Level l : levels) {
+            EncodedBuffer b = new EncodedBuffer(16);
+            GoJson.writeString(b, JsonLineExtractor.zapName(l));
+            v[l.ordinal()] = b.toByteArray();
+        }
+        return v;
     }
 
     private void writeEcs(LogRecord r, boolean truncated) throws IOException {
