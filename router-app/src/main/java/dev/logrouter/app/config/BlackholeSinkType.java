@@ -2,8 +2,7 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.LogSink;
-import dev.logrouter.core.sink.SinkState;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.logrouter.core.sink.SinkCounters;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -40,7 +39,7 @@ public final class BlackholeSinkType implements SinkType<BlackholeSinkType.Confi
 
         private final String name;
         private final int batch;
-        private final AtomicLong discarded = new AtomicLong();
+        private final SinkCounters counters = new SinkCounters("up", java.util.function.UnaryOperator.identity());
 
         Blackhole(String name, int batch) {
             this.name = name;
@@ -59,17 +58,12 @@ public final class BlackholeSinkType implements SinkType<BlackholeSinkType.Confi
 
         @Override
         public Mono<Void> write(Flux<LogRecord> records) {
-            return records.limitRate(batch).doOnNext(r -> discarded.incrementAndGet()).then();
+            return records.limitRate(batch).doOnNext(r -> counters.addWritten(1)).then();
         }
 
         @Override
-        public SinkState state() {
-            return new SinkState("up", discarded.get(), 0, 0, null);
-        }
-
-        @Override
-        public boolean tracksSettlement() {
-            return true;
+        public SinkCounters counters() {
+            return counters;
         }
     }
 }

@@ -60,13 +60,13 @@ class ComponentModelTest {
         try (Journal j = Journal.create(JournalSpec.DEFAULT)) {
             LogSink sink = c.sinks().get(0).create(new RouterEnv(dir, j));
             assertThat(sink.type()).isEqualTo("blackhole");
-            assertThat(sink.tracksSettlement()).isTrue();
+            assertThat(sink.counters().tracksSettlement()).isTrue();
             StepVerifier.create(sink.write(Flux.range(0, 1000)
                             .map(i -> LogRecord.of(i, "src", "web", "stdout", Level.INFO, "line " + i))))
                     .verifyComplete();
             assertThat(sink.state().written()).isEqualTo(1000);
             assertThat(sink.state().dropped()).isZero();
-            assertThat(sink.settled()).isEqualTo(1000);
+            assertThat(sink.counters().settled()).isEqualTo(1000);
         }
         assertThat(errors("sinks:\n  n: { type: blackhole, batch_events: 0 }\n"))
                 .containsExactly("t.yaml:2:6: sinks.n: batch_events must be at least 1");
