@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The {@code --config FILE} option shared by commands that read a config. */
-public final class ConfigOption {
+final class ConfigOption {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "YAML config file (default: the built-in default, same as config/logrouter.yaml).")

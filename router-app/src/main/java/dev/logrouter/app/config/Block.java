@@ -15,7 +15,7 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
-public @interface Block {
+@interface Block {
 
     /** The keys of the block are keys of the enclosing map (no nesting in the YAML). */
     boolean inline() default false;

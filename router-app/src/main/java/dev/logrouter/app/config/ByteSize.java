@@ -7,7 +7,7 @@ import java.util.Locale;
  * {@code MiB}, {@code GiB} (also {@code KB}/{@code MB}/{@code GB} and {@code k}/{@code m}/{@code g},
  * all powers of 1024).
  */
-public record ByteSize(long bytes) {
+record ByteSize(long bytes) {
 
     public ByteSize {
         if (bytes < 0) {

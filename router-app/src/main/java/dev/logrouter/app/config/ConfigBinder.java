@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * Binds {@link ConfigNode}s into immutable config records, collecting every problem with its
  * position instead of stopping at the first. See {@link SourceType} for the rules.
  */
-public final class ConfigBinder {
+final class ConfigBinder {
 
     private final List<ConfigProblem> problems;
 

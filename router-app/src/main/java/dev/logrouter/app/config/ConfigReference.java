@@ -11,7 +11,7 @@ import java.util.List;
  * {@link #begin} and {@link #END} markers; {@code ConfigReferenceTest} fails when they differ from
  * what this class generates, and rewrites them when asked to (see docs/configuration.md).
  */
-public final class ConfigReference {
+final class ConfigReference {
 
     /** Where the generated sections are committed, relative to the repository. */
     public static final String COMMITTED_PATH = "docs/configuration.md";

@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.TYPE})
-public @interface Doc {
+@interface Doc {
 
     /** The meaning (Markdown). */
     String value();

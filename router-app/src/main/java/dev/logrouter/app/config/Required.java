@@ -8,5 +8,5 @@ import java.lang.annotation.Target;
 /** Marks a config record component that must be given in the YAML. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
-public @interface Required {
+@interface Required {
 }

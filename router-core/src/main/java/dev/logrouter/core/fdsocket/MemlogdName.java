@@ -10,7 +10,7 @@ import java.util.List;
  * @param service the name without its stream suffix
  * @param stream  {@code stdout} or {@code stderr}
  */
-public record MemlogdName(String raw, String service, String stream) {
+record MemlogdName(String raw, String service, String stream) {
 
     public static MemlogdName map(String raw, List<String> stdoutSuffixes, List<String> stderrSuffixes) {
         for (String s : stdoutSuffixes) {

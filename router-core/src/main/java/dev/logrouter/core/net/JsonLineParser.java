@@ -20,7 +20,7 @@ import java.util.Map;
  * exactly one JSON object is kept as the raw text with a {@value #PARSE_ERROR_FIELD} field.
  * Thread-safe.
  */
-public final class JsonLineParser {
+final class JsonLineParser {
 
     public static final String PARSE_ERROR_FIELD = "parse_error";
 

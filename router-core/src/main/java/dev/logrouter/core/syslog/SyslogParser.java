@@ -26,7 +26,7 @@ import java.util.Map;
  * as {@code sd.<SD-ID>.<PARAM>}. A message that is not syslog (no {@code <PRI>}) is kept whole as the
  * message with a {@value #PARSE_ERROR_FIELD} field saying why. Thread-safe.
  */
-public final class SyslogParser {
+final class SyslogParser {
 
     public static final String PARSE_ERROR_FIELD = "parse_error";
     public static final String TRUNCATED_FIELD = "truncated";

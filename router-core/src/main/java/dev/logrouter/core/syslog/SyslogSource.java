@@ -64,7 +64,7 @@ public final class SyslogSource implements LogSource {
         this(spec, new SyslogParser());
     }
 
-    public SyslogSource(SyslogSpec spec, SyslogParser parser) {
+    SyslogSource(SyslogSpec spec, SyslogParser parser) {
         this.spec = spec;
         this.parser = parser;
     }

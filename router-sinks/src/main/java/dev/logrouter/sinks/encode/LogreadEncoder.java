@@ -10,7 +10,7 @@ import dev.logrouter.sinks.text.TextEncoder;
  * its stdout stream (LinuxKit's naming: stdout is {@code NAME.out}, stderr plain {@code NAME}).
  * Control characters in the message are escaped so that one record stays one line.
  */
-public final class LogreadEncoder implements RecordEncoder {
+final class LogreadEncoder implements RecordEncoder {
 
     private final StringBuilder sb = new StringBuilder(256);
 

@@ -13,7 +13,7 @@ import dev.logrouter.sinks.text.TextEncoder;
  * record's {@code facility} field when it names one (kernel records), else the configured default.
  * Control characters in the message are escaped, so LF framing is always safe.
  */
-public final class Rfc5424Encoder implements RecordEncoder {
+final class Rfc5424Encoder implements RecordEncoder {
 
     private final int defaultFacility;
     private final String host;
