@@ -405,13 +405,21 @@ class MetricsComplianceTest {
         try (MetricsServer m = MetricsServer.start("127.0.0.1:0",
                 () -> StatusReport.of(d.router(), System.currentTimeMillis(), null, null))) {
             // GC pause timers appear with the first collection
-            String text = m.scrape();
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!text.contains("jvm_gc_pause_seconds_count") && System.nanoTime() < deadline) {
-                System.gc();
-                Thread.sleep(50);
-                text = m.scrape();
+            String[] scraped = {m.scrape()};
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                        .pollInterval(java.time.Duration.ofMillis(50)).until(() -> {
+                            if (scraped[0].contains("jvm_gc_pause_seconds_count")) {
+                                return true;
+                            }
+                            System.gc();
+                            scraped[0] = m.scrape();
+                            return false;
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // the assertions below name what is missing
             }
+            String text = scraped[0];
             Set<String> exported = new TreeSet<>();
             for (Matcher g = Pattern.compile("(?m)^([a-z_]+)[{ ]").matcher(text); g.find(); ) {
                 exported.add(g.group(1));

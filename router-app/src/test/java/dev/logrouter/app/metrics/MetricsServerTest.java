@@ -97,9 +97,8 @@ class MetricsServerTest {
         router.attach(new CountSource(25));
         long started = System.currentTimeMillis();
         metrics = MetricsServer.start("127.0.0.1:0", () -> StatusReport.of(router, started, null, null));
-        for (int i = 0; i < 500 && sink.counters.written() < 12; i++) {
-            Thread.sleep(10);
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> sink.counters.written() >= 12);
     }
 
     @AfterEach
@@ -284,10 +283,8 @@ class MetricsServerTest {
         ExecSource web = new ExecSource(new ExecSpec("web", null, List.of("/nonexistent/nginx"), null, null,
                 RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(50), 0, null, null));
         router.attach(web);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (web.health().restarts() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> web.health().restarts() >= 2);
         String body = get("/metrics").body();
         assertThat(body).containsPattern("logrouter_source_restarts_total\\{source=\"web\",type=\"exec\"} [1-9]")
                 .contains("logrouter_source_up{source=\"web\",type=\"exec\"} 0.0")

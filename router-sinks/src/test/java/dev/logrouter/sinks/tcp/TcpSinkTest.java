@@ -76,13 +76,12 @@ class TcpSinkTest {
         }
     }
 
-    static void await0(BooleanSupplier cond, Duration max, String what) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
+    static void await0(BooleanSupplier cond, Duration max, String what) {
+        try {
+            org.awaitility.Awaitility.await(what).atMost(max).pollInterval(Duration.ofMillis(10))
+                    .until(cond::getAsBoolean);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what, e);
         }
     }
 
