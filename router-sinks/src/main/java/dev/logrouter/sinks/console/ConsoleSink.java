@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.console;
 
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.Batching;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.sinks.encode.EncodedBuffer;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Prints records, one line each, to an output stream (stdout by default), in the encoder's form:
@@ -23,6 +25,9 @@ import reactor.core.publisher.Mono;
  * so a blocked terminal only fills this sink's own bounded buffer.
  */
 public final class ConsoleSink implements LogSink {
+
+    /** A terminal wants lines soon; 256 records or 50 ms, whichever comes first. */
+    private static final Batching BATCHING = new Batching(256, java.time.Duration.ofMillis(50));
 
     private final String name;
     private final OutputStream out;
@@ -65,36 +70,41 @@ public final class ConsoleSink implements LogSink {
             BufferedOutputStream w = new BufferedOutputStream(out, 64 * 1024);
             RecordEncoder encoder = encoding.newEncoder();
             EncodedBuffer line = new EncodedBuffer(1024);
-            return records
-                    .limitRate(256)
-                    .doOnNext(r -> {
-                        if (encoder.skips(r)) {
-                            counters.addSkipped();
-                            return;
+            // writing to a terminal or pipe blocks: batches are written off the timer's thread
+            return BATCHING.batches(records, Schedulers.parallel())
+                    .concatMap(batch -> Mono.fromRunnable(() -> {
+                        for (LogRecord r : batch) {
+                            writeOne(r, encoder, line, w);
                         }
-                        line.reset();
-                        try {
-                            encoder.encode(r, line);
-                        } catch (RuntimeException bad) {
-                            counters.encodeFailed(RecordEncoder.failure(r, bad));
-                            return;
-                        }
-                        line.write('\n');
-                        try {
-                            w.write(line.array(), 0, line.size());
-                            counters.addWritten(1);
-                            counters.addWrittenBytes(line.size());
-                        } catch (IOException e) {
-                            counters.addDropped(1);
-                            counters.error("IOException: " + e.getMessage());
-                            throw new UncheckedIOException(e);
-                        }
-                    })
-                    .bufferTimeout(256, java.time.Duration.ofMillis(50))
-                    .doOnNext(batch -> flush(w))
+                        flush(w);
+                    }).subscribeOn(Schedulers.boundedElastic()), 1)
                     .doFinally(sig -> flush(w))
                     .then();
         });
+    }
+
+    private void writeOne(LogRecord r, RecordEncoder encoder, EncodedBuffer line, OutputStream w) {
+        if (encoder.skips(r)) {
+            counters.addSkipped();
+            return;
+        }
+        line.reset();
+        try {
+            encoder.encode(r, line);
+        } catch (RuntimeException bad) {
+            counters.encodeFailed(RecordEncoder.failure(r, bad));
+            return;
+        }
+        line.write('\n');
+        try {
+            w.write(line.array(), 0, line.size());
+            counters.addWritten(1);
+            counters.addWrittenBytes(line.size());
+        } catch (IOException e) {
+            counters.addDropped(1);
+            counters.error("IOException: " + e.getMessage());
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void flush(OutputStream w) {

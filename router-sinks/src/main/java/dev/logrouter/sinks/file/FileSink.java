@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.file;
 
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.Batching;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.sinks.encode.EncodedBuffer;
@@ -72,8 +73,7 @@ public final class FileSink implements LogSink {
         return Mono.defer(() -> {
             OpenFiles files = new OpenFiles();
             counters.connection("up");
-            return records
-                    .bufferTimeout(512, spec.flushInterval(), Schedulers.parallel(), true)
+            return new Batching(512, spec.flushInterval()).batches(records, Schedulers.parallel())
                     .concatMap(batch -> Mono.fromRunnable(() -> files.write(batch))
                             .subscribeOn(Schedulers.boundedElastic()), 1)
                     // close (and flush) before completion is signalled, so a caller that saw the sink

@@ -1,6 +1,7 @@
 package dev.logrouter.sinks.tcp;
 
 import dev.logrouter.core.record.LogRecord;
+import dev.logrouter.core.sink.Batching;
 import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkCounters;
@@ -193,8 +194,7 @@ public final class TcpSink implements LogSink {
     public Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
         return Mono.defer(() -> {
             Session s = new Session(ack);
-            return records
-                    .bufferTimeout(spec.batchEvents(), spec.flushInterval(), timer, true)
+            return new Batching(spec.batchEvents(), spec.flushInterval()).batches(records, timer)
                     .concatMap(s::send, 1)
                     .doOnDiscard(List.class, l -> {
                         for (Object r : l) {
