@@ -4,25 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.journal.JournalSpec;
-import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.router.Router;
 import dev.logrouter.core.sink.BufferSpec;
-import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.testsupport.CollectingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
@@ -33,33 +29,6 @@ class KmsgDeliveryStateTest {
 
     @TempDir
     Path dir;
-
-    /** Takes every record and confirms only when told to, like a TCP sink whose receiver is away. */
-    static final class HeldSink implements LogSink {
-        final List<LogRecord> got = new CopyOnWriteArrayList<>();
-        volatile DeliveryAck ack;
-
-        @Override
-        public String name() {
-            return "held";
-        }
-
-        @Override
-        public String type() {
-            return "held";
-        }
-
-        @Override
-        public Mono<Void> write(Flux<LogRecord> records) {
-            return write(records, DeliveryAck.NONE);
-        }
-
-        @Override
-        public Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
-            this.ack = ack;
-            return records.doOnNext(got::add).then();
-        }
-    }
 
     private static void await(BooleanSupplier c) {
         Awaitility.await("condition within 10s").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
@@ -96,7 +65,7 @@ class KmsgDeliveryStateTest {
         KmsgSource source = new KmsgSource(spec, () -> dev,
                 () -> new BootClock(() -> 1_000_000_000L, () -> 0L, Duration.ofSeconds(60)), saves);
         try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
-            HeldSink sink = new HeldSink();
+            CollectingSink sink = CollectingSink.confirming("held");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(sink, BufferSpec.DEFAULT);
             router.startSinks(sinks, List.of(new RouteSpec(null, null, null, null, null, null, List.of("held"))));
@@ -108,9 +77,9 @@ class KmsgDeliveryStateTest {
             saves.advanceTimeBy(Duration.ofMillis(200));
             assertThat(read(state)).doesNotContain("seq=");
 
-            sink.ack.delivered(sink.got.get(99));
+            sink.confirmUpTo(99);
             awaitSaved(saves, state, "seq=100\n");
-            sink.ack.delivered(sink.got.get(343));
+            sink.confirmUpTo(343);
             awaitSaved(saves, state, "seq=344\n");
             router.detach(b);
         }

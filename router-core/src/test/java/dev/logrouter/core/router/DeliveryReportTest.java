@@ -11,6 +11,7 @@ import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.DiskSpec;
 import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.testsupport.CollectingSink;
 import dev.logrouter.core.sink.WhenFull;
 import dev.logrouter.core.source.LogSource;
 import java.nio.file.Path;
@@ -32,62 +33,6 @@ class DeliveryReportTest {
 
     @TempDir
     Path dir;
-
-    /** Takes records as they come and confirms them only when told to, like a transport's acks. */
-    static final class ConfirmingSink implements LogSink {
-        final String name;
-        final List<LogRecord> got = new CopyOnWriteArrayList<>();
-        volatile DeliveryAck ack;
-
-        ConfirmingSink(String name) {
-            this.name = name;
-        }
-
-        void confirmUpTo(int index) {
-            ack.delivered(got.get(index));
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String type() {
-            return "confirming";
-        }
-
-        @Override
-        public Mono<Void> write(Flux<LogRecord> records) {
-            return write(records, DeliveryAck.NONE);
-        }
-
-        @Override
-        public Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
-            this.ack = ack;
-            return records.doOnNext(got::add).then();
-        }
-    }
-
-    /** Records every fast sink receives, acknowledging each as it arrives (the default). */
-    static final class PlainSink implements LogSink {
-        final List<LogRecord> got = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String name() {
-            return "plain";
-        }
-
-        @Override
-        public String type() {
-            return "plain";
-        }
-
-        @Override
-        public Mono<Void> write(Flux<LogRecord> records) {
-            return records.doOnNext(got::add).then();
-        }
-    }
 
     /** Emits what the test pushes and collects the delivery reports. */
     static final class TrackedSource implements LogSource {
@@ -131,8 +76,8 @@ class DeliveryReportTest {
     @Test
     void aRecordIsReportedOnlyOnceEverySinkRoutedFromItConfirmedIt() throws Exception {
         try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
-            ConfirmingSink slow = new ConfirmingSink("slow");
-            PlainSink plain = new PlainSink();
+            CollectingSink slow = CollectingSink.confirming("slow");
+            CollectingSink plain = CollectingSink.named("plain");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(slow, BufferSpec.DEFAULT);
             sinks.put(plain, BufferSpec.DEFAULT);
@@ -237,7 +182,7 @@ class DeliveryReportTest {
     @Test
     void withADiskBufferARecordIsReportedOnceSyncedEvenWhileTheSinkIsDown() throws Exception {
         try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
-            ConfirmingSink down = new ConfirmingSink("down");
+            CollectingSink down = CollectingSink.confirming("down");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(down, BufferSpec.disk(new DiskSpec(dir, Duration.ofMillis(20), 4096), 1 << 20,
                     WhenFull.BLOCK));

@@ -166,7 +166,7 @@ class DemandDrivenIntakeTest {
         int n = 100_000; // ~9 MB: far beyond what the kernel buffers of one connection hold
         try (Journal journal = Journal.create(new JournalSpec(10_000, 1L << 26)); Router router = new Router(journal)) {
             GateSink slow = new GateSink("slow");
-            RouterTest.CollectingSink fast = new RouterTest.CollectingSink("fast");
+            dev.logrouter.core.testsupport.CollectingSink fast = dev.logrouter.core.testsupport.CollectingSink.named("fast");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(slow, new BufferSpec(100, 1 << 20, WhenFull.BLOCK));
             sinks.put(fast, BufferSpec.DEFAULT);

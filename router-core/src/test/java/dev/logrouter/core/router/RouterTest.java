@@ -10,6 +10,7 @@ import dev.logrouter.core.route.Glob;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.LogSink;
+import dev.logrouter.core.testsupport.CollectingSink;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.core.sink.WhenFull;
 import dev.logrouter.core.source.LogSource;
@@ -20,40 +21,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 class RouterTest {
-
-    /** Collects what it is given, as fast as it comes. */
-    static final class CollectingSink implements LogSink {
-        final String name;
-        final List<LogRecord> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-
-        CollectingSink(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String type() {
-            return "collect";
-        }
-
-        @Override
-        public Mono<Void> write(Flux<LogRecord> records) {
-            return records.doOnNext(got::add).then();
-        }
-    }
 
     /** Takes one record and never asks for more: a dead receiver. */
     static final class StuckSink implements LogSink {
@@ -100,8 +73,8 @@ class RouterTest {
     void recordsGoToTheJournalAndToRoutedSinksOnly() throws Exception {
         Journal j = Journal.create(new JournalSpec(10_000, 1L << 26));
         try (Router router = new Router(j)) {
-            CollectingSink web = new CollectingSink("web");
-            CollectingSink all = new CollectingSink("all");
+            CollectingSink web = CollectingSink.named("web");
+            CollectingSink all = CollectingSink.named("all");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(web, BufferSpec.DEFAULT);
             sinks.put(all, BufferSpec.DEFAULT);
@@ -121,8 +94,8 @@ class RouterTest {
     void routesAndSinksTransformTheirCopiesAndTheJournalKeepsTheOriginal() throws Exception {
         Journal j = Journal.create(new JournalSpec(10_000, 1L << 26));
         try (Router router = new Router(j)) {
-            CollectingSink parsed = new CollectingSink("parsed");
-            CollectingSink raw = new CollectingSink("raw");
+            CollectingSink parsed = CollectingSink.named("parsed");
+            CollectingSink raw = CollectingSink.named("raw");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(parsed, BufferSpec.DEFAULT);
             sinks.put(raw, BufferSpec.DEFAULT);
@@ -157,7 +130,7 @@ class RouterTest {
     void aDeadSinkDelaysNeitherOtherSinksNorIngest() throws Exception {
         Journal j = Journal.create(new JournalSpec(1000, 1L << 26));
         try (Router router = new Router(j)) {
-            CollectingSink good = new CollectingSink("good");
+            CollectingSink good = CollectingSink.named("good");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(new StuckSink(), new BufferSpec(100, 1 << 20, WhenFull.DROP_OLDEST));
             sinks.put(good, BufferSpec.DEFAULT);
@@ -178,7 +151,7 @@ class RouterTest {
     void aBlockingSinkPausesOnlyTheSourcesRoutedToItAndNoThreadWaits() throws Exception {
         Journal j = Journal.create(new JournalSpec(1000, 1L << 26));
         try (Router router = new Router(j)) {
-            CollectingSink other = new CollectingSink("other");
+            CollectingSink other = CollectingSink.named("other");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(new StuckSink(), new BufferSpec(10, 1 << 20, WhenFull.BLOCK));
             sinks.put(other, BufferSpec.DEFAULT);
