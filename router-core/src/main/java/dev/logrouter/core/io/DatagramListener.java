@@ -105,7 +105,7 @@ public final class DatagramListener {
     }
 
     /** The bound socket with whether it is open and reading: for diagnosing a source that stopped delivering. */
-    public String describeSocket() {
+    public String describeChannels() {
         return ChannelDescription.of(open);
     }
 }

@@ -45,10 +45,6 @@ public final class StreamListener {
 
     /** Counts a source keeps across its listeners' lifetimes. */
     public record Counters(AtomicLong accepted, AtomicLong rejected, AtomicLong failed) {
-        public Counters() {
-            this(new AtomicLong(), new AtomicLong(), new AtomicLong());
-        }
-
         /**
          * The counters registered in a source's {@link CounterSet}, where {@code status} and metrics read
          * them: {@code connections}, {@code rejected_connections}, {@code connection_errors}.
@@ -122,7 +118,7 @@ public final class StreamListener {
      * The open connections, each with whether it is active, reading (auto-read) and its input shut: for
      * diagnosing a source that stopped delivering.
      */
-    public String describeConnections() {
+    public String describeChannels() {
         return ChannelDescription.of(open);
     }
 }

@@ -113,14 +113,14 @@ public final class NetSource implements LogSource {
                     StreamListener listener = new StreamListener(stream + " source " + spec.name(),
                             spec.maxConnections(), connectionCounters, peer -> connection(demand, peer));
                     DisposableServer s = listener.bind(addr, loops, demand);
-                    diagnosis = listener::describeConnections;
+                    diagnosis = listener::describeChannels;
                     bound = (InetSocketAddress) s.address();
                     server = s;
                 } else {
                     DatagramListener listener = new DatagramListener(stream + " source " + spec.name(),
                             DatagramListener.MAX_DATAGRAM, (data, cut, sender) -> datagram(demand, data, sender));
                     reactor.netty.Connection c = listener.bind(addr, loops, demand, sink::error);
-                    diagnosis = listener::describeSocket;
+                    diagnosis = listener::describeChannels;
                     bound = (InetSocketAddress) c.address();
                     server = c;
                 }
