@@ -4,10 +4,7 @@ import dev.logrouter.app.query.QueryRequest;
 import dev.logrouter.app.query.ReloadReport;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code logrouter reload}: asks a running logrouter to reload its config, as SIGHUP does, and prints the result. */
 @Command(name = "reload", mixinStandardHelpOptions = true,
@@ -16,29 +13,21 @@ import picocli.CommandLine.Mixin;
             "an invalid config is refused with the FILE:LINE:COL: message lines 'logrouter check' prints,",
             "exit 1, and the running config stays. Who may ask: whoever may open the query socket",
             "(query.mode, query.allow_uids/allow_gids). Other exit codes as for 'logrouter read'."})
-final class ReloadCommand implements Callable<Integer> {
+final class ReloadCommand extends OneQuestionCommand {
 
-    @Mixin
-    SocketOption socket;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    ReloadCommand() {
+        super("reload answer");
+    }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        return CliFailure.reported(err, "reload answer", () -> {
-            ReloadReport r = ReloadReport.parse(QueryClient.askOnce(socket.resolve(),
-                    QueryRequest.reloadRequest().toJson(), "a reload answer"));
-            if (!r.ok()) {
-                r.errors().forEach(err::println);
-                throw new CliFailure(ExitCodes.ERROR, "reload refused, the running config stays");
-            }
-            out.print(render(r));
-            out.flush();
-            return ExitCodes.OK;
-        });
+    int answer(PrintWriter out, PrintWriter err) throws CliFailure {
+        ReloadReport r = ReloadReport.parse(ask(QueryRequest.reloadRequest().toJson(), "a reload answer"));
+        if (!r.ok()) {
+            r.errors().forEach(err::println);
+            throw new CliFailure(ExitCodes.ERROR, "reload refused, the running config stays");
+        }
+        out.print(render(r));
+        return ExitCodes.OK;
     }
 
     /** {@code OK FILE reloaded} and one line each for kept, started, stopped and what needs a restart. */

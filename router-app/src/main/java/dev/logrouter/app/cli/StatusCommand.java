@@ -5,10 +5,7 @@ import dev.logrouter.app.status.StatusReport;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code logrouter status}: counters of a running logrouter. */
@@ -16,27 +13,20 @@ import picocli.CommandLine.Option;
         description = {"Show per-source and per-sink counters, buffer depths, drops and connection state, "
                 + "the journal and the query socket of a running logrouter.",
             "Exit codes as for 'logrouter read'."})
-final class StatusCommand implements Callable<Integer> {
-
-    @Mixin
-    SocketOption socket;
+final class StatusCommand extends OneQuestionCommand {
 
     @Option(names = "--json", description = "Print the status as one JSON object.")
     boolean json;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    StatusCommand() {
+        super("status answer");
+    }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        return CliFailure.reported(err, "status answer", () -> {
-            String line = QueryClient.askOnce(socket.resolve(), QueryRequest.statusRequest().toJson(), "a status");
-            out.print(json ? line + "\n" : render(StatusReport.parse(line)));
-            out.flush();
-            return ExitCodes.OK;
-        });
+    int answer(PrintWriter out, PrintWriter err) throws CliFailure {
+        String line = ask(QueryRequest.statusRequest().toJson(), "a status");
+        out.print(json ? line + "\n" : render(StatusReport.parse(line)));
+        return ExitCodes.OK;
     }
 
     static String render(StatusReport r) {
