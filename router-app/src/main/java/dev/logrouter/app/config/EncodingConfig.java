@@ -1,5 +1,6 @@
 package dev.logrouter.app.config;
 
+import dev.logrouter.sinks.encode.EncoderOption;
 import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.encode.FieldSet;
 import dev.logrouter.sinks.encode.Format;
@@ -44,14 +45,19 @@ record EncodingConfig(
         if (format == null) {
             throw new IllegalStateException("a sink's encoding has no format; @Default gives one");
         }
-        if (framing == Framing.OCTET_COUNTED && format != Format.RFC5424) {
-            throw new IllegalArgumentException("framing: octet_counted is only for format: rfc5424");
+        // which format takes which option is the format's own knowledge (Format), not listed here
+        if (framing == Framing.OCTET_COUNTED && !format.accepts(EncoderOption.OCTET_COUNTED)) {
+            throw new IllegalArgumentException("framing: octet_counted is only for format: "
+                    + Format.namesAccepting(EncoderOption.OCTET_COUNTED));
         }
-        if (fields != null && format != Format.JSON_LINES) {
-            throw new IllegalArgumentException("fields: applies to format: json_lines only");
+        if (fields != null && !format.accepts(EncoderOption.FIELDS)) {
+            throw new IllegalArgumentException("fields: applies to format: "
+                    + Format.namesAccepting(EncoderOption.FIELDS) + " only");
         }
-        if (extraFields != null && (format != Format.JSON_LINES || (fields != null && fields != FieldSet.TALOS))) {
-            throw new IllegalArgumentException("extra_fields: applies to format: json_lines with fields: talos only");
+        if (extraFields != null && (!format.accepts(EncoderOption.EXTRA_FIELDS)
+                || (fields != null && fields != FieldSet.TALOS))) {
+            throw new IllegalArgumentException("extra_fields: applies to format: "
+                    + Format.namesAccepting(EncoderOption.EXTRA_FIELDS) + " with fields: talos only");
         }
     }
 

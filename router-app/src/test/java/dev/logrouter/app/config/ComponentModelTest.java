@@ -103,6 +103,9 @@ class ComponentModelTest {
             assertThat(errors("sinks:\n  s: " + sink + ", format: text, fields: ecs }\n")).as(sink)
                     .containsExactly("t.yaml:2:6: sinks.s: fields: applies to format: json_lines only");
         }
+        // which format takes octet counting comes from the format
+        assertThat(errors("sinks:\n  s: { type: tcp, endpoint: \"tcp://127.0.0.1:9/\", framing: octet_counted }\n"))
+                .containsExactly("t.yaml:2:6: sinks.s: framing: octet_counted is only for format: rfc5424");
         // backoff: the same rule for a restarting source and a reconnecting sink
         assertThat(errors("sinks:\n  s: { type: tcp, endpoint: \"tcp://127.0.0.1:9/\", backoff_min: 1m }\n"))
                 .containsExactly("t.yaml:2:6: sinks.s: backoff_min must not exceed backoff_max");

@@ -1,6 +1,5 @@
 package dev.logrouter.sinks.encode;
 
-import dev.logrouter.sinks.text.TextEncoder;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,12 +58,7 @@ public record EncoderSpec(Format format, FieldSet fields, Map<String, String> ex
 
     /** A new, single-threaded encoder. */
     public RecordEncoder newEncoder() {
-        switch (format) {
-            case JSON_LINES: return new JsonLinesEncoder(fields, extraTags, host, includeCursor, extraFields);
-            case TEXT: return new TextEncoder();
-            case LOGREAD: return new LogreadEncoder();
-            default: return new Rfc5424Encoder(facility, host);
-        }
+        return format.newEncoder(this);
     }
 
     /** A new encoder that appends {@link #framing()} framing to each record. */
