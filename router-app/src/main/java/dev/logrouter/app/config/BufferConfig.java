@@ -8,31 +8,36 @@ import java.time.Duration;
 
 /**
  * The {@code buffer:} block of every sink, bound by {@link ConfigLoader} (not by the sink's record).
- * Its defaults depend on {@code type}, so they are applied in {@link #toSpec()} and described in
- * {@link Doc#absent()}.
+ * The defaults of {@code max_events}, {@code max_bytes} and {@code sync} depend on {@code type}, so
+ * they cannot be a {@link Default}: each is one constant below, written as the YAML would write it,
+ * which {@link #toSpec()} binds and {@link Doc#absent()} shows.
  */
 record BufferConfig(
-        @Doc(value = "`memory`, or `disk`: records wait in segment files that survive a restart "
-                + "([buffers.md](buffers.md))", absent = "`memory`")
+        @Default("memory")
+        @Doc("`memory`, or `disk`: records wait in segment files that survive a restart ([buffers.md](buffers.md))")
         Kind type,
-        @Doc(value = "most records held (memory only)", absent = "`100000`")
+        @Doc(value = "most records held (memory only)", absent = "`" + BufferConfig.MEMORY_MAX_EVENTS + "`")
         Integer maxEvents,
         @Doc(value = "most estimated bytes held in memory; bytes of encoded records on disk",
-                absent = "`64MiB` (memory), `1GiB` (disk)")
+                absent = "`" + BufferConfig.MEMORY_MAX_BYTES + "` (memory), `" + BufferConfig.DISK_MAX_BYTES
+                        + "` (disk)")
         ByteSize maxBytes,
-        @Doc(value = "`drop_oldest`, `drop_newest` or `block` (see [journal.md](journal.md#sinks-and-routes))",
-                absent = "`drop_oldest`")
+        @Default("drop_oldest")
+        @Doc("`drop_oldest`, `drop_newest` or `block` (see [journal.md](journal.md#sinks-and-routes))")
         WhenFull whenFull,
         @Doc(value = "disk only, required: absolute directory of the segment files, one per sink", absent = "—")
         Path path,
         @Doc(value = "disk only: how often appended records are synced to the device and the delivered position "
-                + "saved; `0s` syncs every record", absent = "`1s`")
+                + "saved; `0s` syncs every record", absent = "`" + BufferConfig.DISK_SYNC + "`")
         Duration sync) {
 
     /** Where the records wait. */
     enum Kind { MEMORY, DISK }
 
-    static final long DISK_DEFAULT_MAX_BYTES = 1L << 30;
+    static final String MEMORY_MAX_EVENTS = "100000";
+    static final String MEMORY_MAX_BYTES = "64MiB";
+    static final String DISK_MAX_BYTES = "1GiB";
+    static final String DISK_SYNC = "1s";
 
     BufferConfig {
         if (maxEvents != null && maxEvents < 1) {
@@ -61,14 +66,12 @@ record BufferConfig(
     }
 
     BufferSpec toSpec() {
-        BufferSpec d = BufferSpec.DEFAULT;
-        WhenFull policy = whenFull == null ? d.whenFull() : whenFull;
         if (type == Kind.DISK) {
-            long max = maxBytes == null ? DISK_DEFAULT_MAX_BYTES : maxBytes.bytes();
-            return BufferSpec.disk(new DiskSpec(path, sync == null ? DiskSpec.DEFAULT_SYNC : sync,
-                    DiskSpec.segmentBytesFor(max)), max, policy);
+            long max = (maxBytes == null ? ByteSize.parse(DISK_MAX_BYTES) : maxBytes).bytes();
+            return BufferSpec.disk(new DiskSpec(path, sync == null ? ConfigBinder.parseDuration(DISK_SYNC) : sync,
+                    DiskSpec.segmentBytesFor(max)), max, whenFull);
         }
-        return new BufferSpec(maxEvents == null ? d.maxEvents() : maxEvents,
-                maxBytes == null ? d.maxBytes() : maxBytes.bytes(), policy);
+        return new BufferSpec(maxEvents == null ? Integer.parseInt(MEMORY_MAX_EVENTS) : maxEvents,
+                (maxBytes == null ? ByteSize.parse(MEMORY_MAX_BYTES) : maxBytes).bytes(), whenFull);
     }
 }

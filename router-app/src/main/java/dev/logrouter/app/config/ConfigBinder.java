@@ -190,6 +190,9 @@ final class ConfigBinder {
     /** A declared default bound as if the YAML had it; a default that does not bind is a bug in the record. */
     static Object declaredDefault(String text, RecordComponent c) {
         try {
+            if (c.getType() == List.class) {
+                return flowList(text, rawClass(((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0]));
+            }
             return scalar(text, c.getType());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the default '" + text + "' of " + c.getDeclaringRecord().getSimpleName()
@@ -245,7 +248,21 @@ final class ConfigBinder {
         }
     }
 
-    private static Object scalar(String text, Class<?> raw) {
+    /** A list default, written as YAML's flow list: {@code [.out, .stdout]}; items are plain scalars. */
+    private static List<Object> flowList(String text, Class<?> item) {
+        String t = text.trim();
+        if (!t.startsWith("[") || !t.endsWith("]")) {
+            throw new IllegalArgumentException("a list default is written [a, b], was '" + text + "'");
+        }
+        String inner = t.substring(1, t.length() - 1).trim();
+        List<Object> out = new ArrayList<>();
+        for (String part : inner.isEmpty() ? new String[0] : inner.split(",")) {
+            out.add(scalar(part.trim(), item));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    static Object scalar(String text, Class<?> raw) {
         if (raw == String.class || raw == Object.class) {
             return text;
         }

@@ -2,7 +2,6 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.route.RouteTable;
-import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.transform.TransformSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -200,7 +199,8 @@ public final class ConfigLoader {
             }
         }
         ConfigNode journalNode = root.get("journal");
-        JournalConfig journal = journalNode == null ? null : b.bindRecord(journalNode, JournalConfig.class, "journal", List.of());
+        // a block left out binds as an empty one, so its keys take their @Default values
+        JournalConfig journal = b.bindRecord(orEmpty(journalNode, root), JournalConfig.class, "journal", List.of());
 
         List<SourceDef> sources = new ArrayList<>();
         forEachNamed(root.get("sources"), "sources", b, (name, node, path) -> {
@@ -221,12 +221,11 @@ public final class ConfigLoader {
             if (type != null) {
                 Record cfg = b.bindRecord(node, type.configClass(), path, List.of("type", "buffer", "transforms"));
                 ConfigNode bufferNode = node.get("buffer");
-                BufferConfig buffer = bufferNode == null ? null
-                        : b.bindRecord(bufferNode, BufferConfig.class, path + ".buffer", List.of());
+                BufferConfig buffer = b.bindRecord(orEmpty(bufferNode, node), BufferConfig.class, path + ".buffer",
+                        List.of());
                 List<TransformSpec> transforms = bindTransforms(node.get("transforms"), path + ".transforms", b);
-                if (cfg != null && transforms != null) {
-                    sinks.add(new SinkDef(name, type, cfg, buffer == null ? BufferSpec.DEFAULT : buffer.toSpec(),
-                            transforms));
+                if (cfg != null && transforms != null && buffer != null) {
+                    sinks.add(new SinkDef(name, type, cfg, buffer.toSpec(), transforms));
                 }
             }
         });
@@ -259,22 +258,25 @@ public final class ConfigLoader {
         }
 
         ConfigNode queryNode = root.get("query");
-        QueryConfig query = queryNode == null ? null : b.bindRecord(queryNode, QueryConfig.class, "query", List.of());
-        if (query == null) {
-            query = new QueryConfig(null, null, null, null);
-        }
-        if (query.socket() == null) {
+        QueryConfig query = b.bindRecord(orEmpty(queryNode, root), QueryConfig.class, "query", List.of());
+        if (query != null && query.socket() == null) {
             query = new QueryConfig(runtimeDir.resolve("query.sock"), query.mode(), query.allowUids(), query.allowGids());
         }
         ConfigNode metricsNode = root.get("metrics");
         MetricsConfig metrics = metricsNode == null ? null : b.bindRecord(metricsNode, MetricsConfig.class, "metrics", List.of());
-        checkSocketPaths(root, sources, query, b);
+        if (query != null) { // else its problems are reported
+            checkSocketPaths(root, sources, query, b);
+        }
 
         if (!problems.isEmpty()) {
             return null;
         }
-        return new RouterConfig(fileName, runtimeDir, journal == null ? dev.logrouter.core.journal.JournalSpec.DEFAULT
-                : journal.toSpec(), sources, sinks, routes, query, metrics);
+        return new RouterConfig(fileName, runtimeDir, journal.toSpec(), sources, sinks, routes, query, metrics);
+    }
+
+    /** {@code node}, or an empty map at {@code parent}'s position when the block is left out. */
+    private static ConfigNode orEmpty(ConfigNode node, ConfigNode parent) {
+        return node != null ? node : ConfigNode.map(parent.position(), new LinkedHashMap<>());
     }
 
     /** Two sources, or a source and the query socket, cannot bind the same socket path. */

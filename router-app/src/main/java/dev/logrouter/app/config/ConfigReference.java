@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes the reference tables of docs/configuration.md (key | default | meaning, one table per source
- * and sink type and one for the {@code buffer} block) from the config records: the keys the binder
+ * Writes the reference tables of docs/configuration.md (key | default | meaning, one table per
+ * top-level block, per source and sink type and one for the {@code buffer} block) from the config records: the keys the binder
  * takes, their {@link Default}s and their {@link Doc}s. The docs hold the generated text between
  * {@link #begin} and {@link #END} markers; {@code ConfigReferenceTest} fails when they differ from
  * what this class generates, and rewrites them when asked to (see docs/configuration.md).
@@ -17,7 +17,7 @@ final class ConfigReference {
     public static final String COMMITTED_PATH = "docs/configuration.md";
 
     /** The generated sections, by marker name. */
-    public static final List<String> SECTIONS = List.of("sources", "sinks");
+    public static final List<String> SECTIONS = List.of("blocks", "sources", "sinks");
 
     static final String END = "<!-- END GENERATED -->";
 
@@ -34,6 +34,11 @@ final class ConfigReference {
     public static String section(String section) {
         StringBuilder md = new StringBuilder(begin(section)).append("\n");
         switch (section) {
+            case "blocks" -> {
+                block(md, "journal", JournalConfig.class);
+                block(md, "query", QueryConfig.class);
+                block(md, "metrics", MetricsConfig.class);
+            }
             case "sources" -> {
                 for (SourceType<?> t : ComponentTypes.SOURCES) {
                     type(md, "source", t.type(), t.getClass(), t.configClass());
@@ -83,6 +88,12 @@ final class ConfigReference {
                     .append(doc.see()).append(").");
         }
         md.append("\n\n");
+        table(md, config);
+    }
+
+    /** A top-level block's section, anchored {@code block-journal}. */
+    private static void block(StringBuilder md, String key, Class<? extends Record> config) {
+        md.append("\n<a id=\"block-").append(key).append("\"></a>\n\n### `").append(key).append("`\n\n");
         table(md, config);
     }
 

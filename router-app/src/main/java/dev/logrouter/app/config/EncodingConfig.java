@@ -18,7 +18,7 @@ record EncodingConfig(
         @Doc("`json_lines`, `text`, `logread` (memlogd's console echo, `time;source;msg`) or `rfc5424` "
                 + "([sinks.md](sinks.md#encoders-format))")
         Format format,
-        @Doc(value = "json_lines keys: `talos` or `ecs`", absent = "`talos`")
+        @Doc(value = "json_lines keys: `talos` or `ecs`", absent = "`" + EncodingConfig.JSON_FIELDS + "`")
         FieldSet fields,
         @Doc(value = "string map added to every json_lines record (talos: service records only, as in Talos); "
                 + "a tag **replaces** any other key of the same name", absent = "none")
@@ -41,6 +41,12 @@ record EncodingConfig(
                 + "`source`, `partial`, `truncated`, `memlogd_name`, or any record field", absent = "none")
         List<String> extraFields) {
 
+    /**
+     * The key set when {@code fields} is left out; not a {@link Default}, because a given
+     * {@code fields} is refused for the formats without keys.
+     */
+    static final String JSON_FIELDS = "talos";
+
     EncodingConfig {
         if (format == null) {
             throw new IllegalStateException("a sink's encoding has no format; @Default gives one");
@@ -62,7 +68,7 @@ record EncodingConfig(
     }
 
     EncoderSpec spec() {
-        return new EncoderSpec(format, fields, extraTags, host, includeCursor != null && includeCursor, facility,
-                framing, extraFields);
+        return new EncoderSpec(format, fields != null ? fields : (FieldSet) ConfigBinder.scalar(JSON_FIELDS,
+                FieldSet.class), extraTags, host, includeCursor, facility, framing, extraFields);
     }
 }

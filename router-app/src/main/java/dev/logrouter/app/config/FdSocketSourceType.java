@@ -25,11 +25,12 @@ public final class FdSocketSourceType implements SourceType<FdSocketSourceType.C
             ByteSize maxLineBytes,
             @Default("1s") @Doc("an unterminated line is flushed (as partial) after this long without data on its fd")
             Duration idleFlush,
-            @Doc(value = "a name ending in one of these is stream `stdout` of the service named by the rest",
-                    absent = "`[.out, .stdout]`")
+            @Default("[.out, .stdout]")
+            @Doc("a name ending in one of these is stream `stdout` of the service named by the rest")
             List<String> stdoutSuffixes,
-            @Doc(value = "a name ending in one of these is stream `stderr` of the rest; other names are stderr of "
-                    + "the whole name", absent = "`[.stderr]`")
+            @Default("[.stderr]")
+            @Doc("a name ending in one of these is stream `stderr` of the rest; other names are stderr of the whole "
+                    + "name")
             List<String> stderrSuffixes,
             @Default("true")
             @Doc("a line starting with a syslog priority `<N>` (systemd's `SyslogLevelPrefix`, sd-daemon's "

@@ -23,7 +23,7 @@ public final class FileSinkType implements SinkType<FileSinkType.Config> {
             Integer maxOpenFiles) {
         Config {
             if (path != null) {
-                new FileSinkSpec("check", path, null, 0, 0, null, 0);
+                FileSinkSpec.checkPath(path);
             }
             if (maxOpenFiles != null && maxOpenFiles < 1) {
                 throw new IllegalArgumentException("max_open_files must be at least 1");

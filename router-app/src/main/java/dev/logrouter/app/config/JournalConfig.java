@@ -2,13 +2,12 @@ package dev.logrouter.app.config;
 
 import dev.logrouter.core.journal.JournalSpec;
 
-/**
- * The {@code journal:} block.
- *
- * @param maxLines most records held (default 5000)
- * @param maxBytes most bytes held (default 8MiB)
- */
-record JournalConfig(Integer maxLines, ByteSize maxBytes) {
+/** The {@code journal:} block: the bounds of the in-memory ring that {@code logrouter read} reads. */
+record JournalConfig(
+        @Default("5000") @Doc("most records held (memlogd's default); the oldest are overwritten beyond it")
+        Integer maxLines,
+        @Default("8MiB") @Doc("most estimated heap bytes held by the records; the oldest are overwritten beyond it")
+        ByteSize maxBytes) {
 
     JournalConfig {
         if (maxLines != null && maxLines < 1) {
@@ -20,7 +19,6 @@ record JournalConfig(Integer maxLines, ByteSize maxBytes) {
     }
 
     JournalSpec toSpec() {
-        return new JournalSpec(maxLines == null ? JournalSpec.DEFAULT.maxLines() : maxLines,
-                maxBytes == null ? JournalSpec.DEFAULT.maxBytes() : maxBytes.bytes());
+        return new JournalSpec(maxLines, maxBytes.bytes());
     }
 }

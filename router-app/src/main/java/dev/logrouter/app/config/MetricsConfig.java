@@ -1,11 +1,9 @@
 package dev.logrouter.app.config;
 
-/**
- * The {@code metrics:} block.
- *
- * @param listen {@code host:port} of the Prometheus {@code /metrics} and {@code /health} endpoint
- */
-public record MetricsConfig(@Required String listen) {
+/** The {@code metrics:} block; without it there is no metrics endpoint. */
+public record MetricsConfig(
+        @Required @Doc("`host:port` of the Prometheus `/metrics` and `/health` endpoint ([metrics.md](metrics.md))")
+        String listen) {
 
     public MetricsConfig {
         if (listen != null && !listen.matches("(\\[[0-9a-fA-F:]+]|[^:\\s]+):\\d{1,5}")) {

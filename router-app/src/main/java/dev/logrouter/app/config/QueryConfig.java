@@ -3,15 +3,17 @@ package dev.logrouter.app.config;
 import java.nio.file.Path;
 import java.util.List;
 
-/**
- * The {@code query:} block: the local socket that tail readers connect to.
- *
- * @param socket    socket path (default {@code <runtime dir>/query.sock})
- * @param mode      octal file mode of the socket, e.g. {@code "0660"}
- * @param allowUids peer uids allowed (SO_PEERCRED); empty: any peer that can open the socket
- * @param allowGids peer gids allowed
- */
-public record QueryConfig(Path socket, String mode, List<Integer> allowUids, List<Integer> allowGids) {
+/** The {@code query:} block: the local socket that {@code logrouter read}, {@code status} and {@code reload} use. */
+public record QueryConfig(
+        @Doc(value = "socket path", absent = "`${LOGROUTER_RUNTIME_DIR}/query.sock`")
+        Path socket,
+        @Default("0660") @Doc("octal permission bits of the socket file (a string)")
+        String mode,
+        @Doc(value = "peer uids allowed (SO_PEERCRED); with `allow_gids` both empty, anyone who can open the "
+                + "socket file", absent = "none")
+        List<Integer> allowUids,
+        @Doc(value = "peer gids allowed: the peer's primary gid or one of its supplementary groups", absent = "none")
+        List<Integer> allowGids) {
 
     public QueryConfig {
         if (mode != null && !mode.matches("0?[0-7]{3,4}")) {
@@ -19,10 +21,5 @@ public record QueryConfig(Path socket, String mode, List<Integer> allowUids, Lis
         }
         allowUids = allowUids == null ? List.of() : List.copyOf(allowUids);
         allowGids = allowGids == null ? List.of() : List.copyOf(allowGids);
-    }
-
-    /** The mode as permission bits. */
-    public int modeBits() {
-        return mode == null ? 0660 : Integer.parseInt(mode, 8);
     }
 }

@@ -52,6 +52,6 @@ public final class TcpSinkType implements SinkType<TcpSinkType.Config> {
         TlsSpec tls = c.tls() == null ? null : new TlsSpec(c.tls().ca(), c.tls().cert(), c.tls().key(), c.tls().verify());
         return new TcpSink(new TcpSinkSpec(name, Endpoint.parse(c.endpoint(), "tcp"), c.encoding().spec(),
                 c.batchEvents(), c.flushInterval(), c.backoff().backoffMin(), c.backoff().backoffMax(),
-                c.connectTimeout(), c.writeTimeout(), c.resendBytes() == null ? -1 : c.resendBytes().bytes(), tls));
+                c.connectTimeout(), c.writeTimeout(), c.resendBytes() == null ? TcpSinkSpec.defaultResendBytes() : c.resendBytes().bytes(), tls));
     }
 }

@@ -30,15 +30,14 @@ record TransformConfig(String parse, Map<String, String> addFields, Map<String, 
                        List<String> dropFields, Boolean hostname, RateLimit rateLimit) {
 
     /**
-     * @param per      {@code service} (default), {@code source} or {@code stream}
+     * @param per      {@code service}, {@code source} or {@code stream}
      * @param max      records per interval (required)
-     * @param interval window length (default 1s)
+     * @param interval window length
      */
-    record RateLimit(TransformSpec.Per per, @Required Long max, Duration interval) {
+    record RateLimit(@Default("service") TransformSpec.Per per, @Required Long max, @Default("1s") Duration interval) {
         RateLimit {
-            if (max != null) {
-                new TransformSpec.RateLimit(per == null ? TransformSpec.Per.SERVICE : per, max,
-                        interval == null ? Duration.ofSeconds(1) : interval);
+            if (max != null && per != null && interval != null) {
+                new TransformSpec.RateLimit(per, max, interval);
             }
         }
     }
@@ -74,8 +73,7 @@ record TransformConfig(String parse, Map<String, String> addFields, Map<String, 
         if (hostname != null) {
             return new TransformSpec.Hostname();
         }
-        return new TransformSpec.RateLimit(rateLimit.per() == null ? TransformSpec.Per.SERVICE : rateLimit.per(),
-                rateLimit.max(), rateLimit.interval() == null ? Duration.ofSeconds(1) : rateLimit.interval());
+        return new TransformSpec.RateLimit(rateLimit.per(), rateLimit.max(), rateLimit.interval());
     }
 
     static List<TransformSpec> specs(List<TransformConfig> configs) {

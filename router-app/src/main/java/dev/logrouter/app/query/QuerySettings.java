@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How the query socket is served.
+ * How the query socket is served. The socket's settings are given (their defaults are the config's,
+ * {@code query:} in docs/configuration.md); {@code requestTimeout} may be null for 5 seconds.
  *
  * @param socket         path of the AF_UNIX stream socket
  * @param mode           permission bits of the socket file, octal like {@code "0660"}
@@ -24,15 +25,10 @@ public record QuerySettings(Path socket, String mode, List<Integer> allowUids, L
 
     public QuerySettings {
         Objects.requireNonNull(socket, "socket");
-        mode = mode == null ? "0660" : mode;
-        SocketFile.parseMode(mode);
+        SocketFile.parseMode(Objects.requireNonNull(mode, "mode"));
         allowUids = allowUids == null ? List.of() : List.copyOf(allowUids);
         allowGids = allowGids == null ? List.of() : List.copyOf(allowGids);
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
-    }
-
-    public static QuerySettings of(Path socket) {
-        return new QuerySettings(socket, null, null, null, null);
     }
 
     public QuerySettings withRequestTimeout(Duration timeout) {

@@ -57,7 +57,7 @@ class ComponentModelTest {
                   nowhere: { type: blackhole, batch_events: 16, buffer: { max_events: 1000 } }
                 routes: [ { to: [nowhere] } ]
                 """);
-        try (Journal j = Journal.create(JournalSpec.DEFAULT)) {
+        try (Journal j = Journal.create(new JournalSpec(5000, 8L << 20))) {
             LogSink sink = c.sinks().get(0).create(new RouterEnv(dir, j));
             assertThat(sink.type()).isEqualTo("blackhole");
             assertThat(sink.counters().tracksSettlement()).isTrue();
@@ -119,7 +119,7 @@ class ComponentModelTest {
                   k: { type: kafka, bootstrap_servers: "h:9092", tls: { ca: %s, verify_hostname: false } }
                 routes: [ { to: [t, k] } ]
                 """.formatted(ca, ca));
-        try (Journal j = Journal.create(JournalSpec.DEFAULT)) {
+        try (Journal j = Journal.create(new JournalSpec(5000, 8L << 20))) {
             RouterEnv env = new RouterEnv(dir, j);
             TcpSink tcp = (TcpSink) c.sinks().get(0).create(env);
             assertThat(tcp.spec().backoffMax()).hasSeconds(2);

@@ -75,7 +75,7 @@ class ConfigLoaderTest {
         assertThat(c.routes()).hasSize(2);
         assertThat(c.routes().get(0).level()).isEqualTo(Level.WARNING);
         assertThat(c.routes().get(1).to()).containsExactly("out");
-        assertThat(c.query().modeBits()).isEqualTo(0600);
+        assertThat(c.query().mode()).isEqualTo("0600");
         assertThat(c.query().allowUids()).containsExactly(0, 1000);
         assertThat(c.metrics().listen()).isEqualTo("127.0.0.1:9880");
     }

@@ -89,7 +89,7 @@ class ConfigReferenceTest {
     @Test
     void aDocumentWithoutTheMarkersIsRefused() {
         assertThatThrownBy(() -> ConfigReference.regenerate("# no markers\n"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BEGIN GENERATED sources");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BEGIN GENERATED blocks");
     }
 
     /** The rows of one type's table in a generated section. */

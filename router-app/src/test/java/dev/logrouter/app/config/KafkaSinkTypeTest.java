@@ -49,7 +49,7 @@ class KafkaSinkTypeTest {
                 routes:
                   - to: [kafka]
                 """);
-        try (Journal j = Journal.create(JournalSpec.DEFAULT)) {
+        try (Journal j = Journal.create(new JournalSpec(5000, 8L << 20))) {
             LogSink sink = c.sinks().get(0).create(new RouterEnv(dir, j));
             assertThat(sink).isInstanceOf(KafkaSink.class);
             assertThat(sink.type()).isEqualTo("kafka");
@@ -81,7 +81,7 @@ class KafkaSinkTypeTest {
                 routes:
                   - to: [k]
                 """);
-        try (Journal j = Journal.create(JournalSpec.DEFAULT)) {
+        try (Journal j = Journal.create(new JournalSpec(5000, 8L << 20))) {
             KafkaSinkSpec s = ((KafkaSink) c.sinks().get(0).create(new RouterEnv(dir, j))).spec();
             assertThat(s.topic()).isEqualTo("logs-{service}");
             assertThat(s.key()).isEqualTo("service");

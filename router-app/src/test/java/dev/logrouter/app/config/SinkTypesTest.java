@@ -44,7 +44,7 @@ class SinkTypesTest {
                 """.formatted(dir);
         RouterConfig c = parse(yaml);
         assertThat(c.sinks()).hasSize(4);
-        try (Journal j = Journal.create(JournalSpec.DEFAULT)) {
+        try (Journal j = Journal.create(new JournalSpec(5000, 8L << 20))) {
             RouterEnv env = new RouterEnv(dir, j);
             LogSink tcp = c.sinks().get(0).create(env);
             assertThat(tcp).isInstanceOf(TcpSink.class);

@@ -281,7 +281,8 @@ class MetricsServerTest {
     @Test
     void anExecThatCannotStartShowsInStatusMetricsAndHealth() throws Exception {
         ExecSource web = new ExecSource(new ExecSpec("web", null, List.of("/nonexistent/nginx"), null, null,
-                RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(50), 0, null, null));
+                RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(50), 64 * 1024, Duration.ofSeconds(1),
+                Duration.ofSeconds(3), true));
         router.attach(web);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> web.health().restarts() >= 2);

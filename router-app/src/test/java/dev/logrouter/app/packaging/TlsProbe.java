@@ -1,5 +1,11 @@
 package dev.logrouter.app.packaging;
 
+import dev.logrouter.core.sink.WhenFull;
+import dev.logrouter.sinks.encode.FieldSet;
+import dev.logrouter.sinks.encode.Format;
+import dev.logrouter.sinks.encode.Framing;
+import java.util.List;
+import java.util.Map;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.BufferSpec;
@@ -30,11 +36,12 @@ public final class TlsProbe {
 
     public static void main(String[] args) throws Exception {
         TcpSinkSpec spec = new TcpSinkSpec("probe", new Endpoint("tcp", args[0], Integer.parseInt(args[1])),
-                EncoderSpec.jsonLines(), 0, null, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(5),
-                null, -1, new TlsSpec(Path.of(args[2]), null, null, true));
+                new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, false, "user", Framing.LF, List.of()),
+                1024, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(5),
+                Duration.ofSeconds(30), 4L << 20, new TlsSpec(Path.of(args[2]), null, null, true));
         TcpSink sink = new TcpSink(spec);
         Scheduler scheduler = Schedulers.newBoundedElastic(2, 100, "probe");
-        SinkBuffer buffer = new SinkBuffer("probe", BufferSpec.DEFAULT, true, scheduler);
+        SinkBuffer buffer = new SinkBuffer("probe", new BufferSpec(1000, 1L << 20, WhenFull.DROP_OLDEST), true, scheduler);
         Mono<Void> done = sink.write(buffer.flux()).cache();
         Disposable running = done.subscribe(v -> { }, e -> { });
         buffer.offer(LogRecord.of(LogRecord.now(), "probe", "probe", "stdout", Level.INFO, args[3]));

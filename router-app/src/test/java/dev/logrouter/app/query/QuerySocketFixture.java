@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class QuerySocketFixture implements BeforeEachCallback, AfterEachCallback {
 
     private final JournalSpec journalSpec;
-    private Function<Path, QuerySettings> settings = dir -> QuerySettings.of(dir.resolve("q.sock"));
+    private Function<Path, QuerySettings> settings = dir -> new QuerySettings(dir.resolve("q.sock"), "0660", null, null, null);
     private Supplier<StatusReport> status;
     private Path dir;
     private Journal journal;

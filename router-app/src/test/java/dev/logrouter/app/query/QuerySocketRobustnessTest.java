@@ -110,7 +110,7 @@ class QuerySocketRobustnessTest {
     void requestSplitAcrossWritesIsAssembled() throws Exception {
         append(5, "m");
         // a server of its own with a long timeout: a cold JVM on a busy machine may be slow to read
-        try (QueryServer patient = QueryServer.start(QuerySettings.of(q.dir().resolve("patient.sock"))
+        try (QueryServer patient = QueryServer.start(new QuerySettings(q.dir().resolve("patient.sock"), "0660", null, null, null)
                 .withRequestTimeout(Duration.ofSeconds(30)), journal, null);
              TestClient c = new TestClient(patient.socket())) {
             c.out.write("{\"mode\":\"du".getBytes());
@@ -215,17 +215,17 @@ class QuerySocketRobustnessTest {
 
     @Test
     void staleSocketFileIsReplacedButALiveServerIsNot() throws Exception {
-        assertThatThrownBy(() -> QueryServer.start(QuerySettings.of(server.socket()), journal, null))
+        assertThatThrownBy(() -> QueryServer.start(new QuerySettings(server.socket(), "0660", null, null, null), journal, null))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("another process");
         Path stale = q.dir().resolve("stale.sock");
-        QueryServer first = QueryServer.start(QuerySettings.of(stale), journal, null);
+        QueryServer first = QueryServer.start(new QuerySettings(stale, "0660", null, null, null), journal, null);
         // simulate a crash: the listener goes away, the file stays
         Path keep = q.dir().resolve("keep.sock");
         Files.createLink(keep, stale);
         first.close();
         Files.move(keep, stale);
         assertThat(stale).exists();
-        try (QueryServer second = QueryServer.start(QuerySettings.of(stale), journal, null)) {
+        try (QueryServer second = QueryServer.start(new QuerySettings(stale, "0660", null, null, null), journal, null)) {
             append(1, "s");
             try (TestClient c = new TestClient(stale)) {
                 c.send(0x00);
@@ -233,7 +233,7 @@ class QuerySocketRobustnessTest {
             }
         }
         Files.writeString(q.dir().resolve("plain"), "x");
-        assertThatThrownBy(() -> QueryServer.start(QuerySettings.of(q.dir().resolve("plain")), journal, null))
+        assertThatThrownBy(() -> QueryServer.start(new QuerySettings(q.dir().resolve("plain"), "0660", null, null, null), journal, null))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("not a socket");
     }
 

@@ -1,5 +1,6 @@
 package dev.logrouter.bench.intake;
 
+import java.time.Duration;
 import dev.logrouter.core.fdsocket.FdSocketClient;
 import dev.logrouter.core.fdsocket.FdSocketSource;
 import dev.logrouter.core.fdsocket.FdSocketSpec;
@@ -41,7 +42,7 @@ public final class IntakeThroughput {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "fd";
         Path dir = Files.createTempDirectory("intake-bench");
-        try (Journal journal = Journal.create(JournalSpec.DEFAULT); Router router = new Router(journal)) {
+        try (Journal journal = Journal.create(new JournalSpec(5000, 8L << 20)); Router router = new Router(journal)) {
             if (mode.equals("syslog") || mode.equals("syslog-py")) {
                 long n = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
                 syslog(router, dir, n, mode.equals("syslog-py"));
@@ -63,7 +64,8 @@ public final class IntakeThroughput {
 
     private static void fd(Router router, Path dir, int pipes, long linesPerPipe) throws Exception {
         Path sock = dir.resolve("log.sock");
-        FdSocketSource src = new FdSocketSource(FdSocketSpec.of("services", sock));
+        FdSocketSource src = new FdSocketSource(new FdSocketSpec("services", sock, 0660, 64 * 1024, Duration.ofSeconds(1),
+                List.of(".out", ".stdout"), List.of(".stderr"), true));
         SourceCounters counters = router.attach(src).counters();
         awaitFile(sock);
         // FIFOs: blocking on the writer side like a service's stdout pipe
@@ -120,7 +122,7 @@ public final class IntakeThroughput {
 
     private static void syslog(Router router, Path dir, long n, boolean python) throws Exception {
         Path sock = dir.resolve("syslog.sock");
-        SyslogSource src = new SyslogSource(SyslogSpec.unix("syslog", sock));
+        SyslogSource src = new SyslogSource(new SyslogSpec("syslog", sock, 0666, null, null, 64 * 1024, 256));
         SourceCounters counters = router.attach(src).counters();
         awaitFile(sock);
         long cpu0 = processCpu();

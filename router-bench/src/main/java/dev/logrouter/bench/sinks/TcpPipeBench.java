@@ -1,5 +1,9 @@
 package dev.logrouter.bench.sinks;
 
+import dev.logrouter.core.exec.RestartPolicy;
+import dev.logrouter.sinks.encode.FieldSet;
+import dev.logrouter.sinks.encode.Format;
+import dev.logrouter.sinks.encode.Framing;
 import dev.logrouter.core.exec.ExecSource;
 import dev.logrouter.core.exec.ExecSpec;
 import dev.logrouter.core.journal.Journal;
@@ -43,10 +47,13 @@ public final class TcpPipeBench {
         Path file = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
         long inputBytes = Files.size(file);
-        Journal journal = Journal.create(JournalSpec.DEFAULT);
+        Journal journal = Journal.create(new JournalSpec(5000, 8L << 20));
         Router router = new Router(journal);
-        TcpSink sink = new TcpSink(TcpSinkSpec.of("bench", new Endpoint("tcp", "127.0.0.1", port),
-                EncoderSpec.jsonLines()));
+        // the config's defaults of a tcp sink (docs/configuration.md), given explicitly
+        TcpSink sink = new TcpSink(new TcpSinkSpec("bench", new Endpoint("tcp", "127.0.0.1", port),
+                new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, false, "user", Framing.LF,
+                        List.of()), 1024, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), TcpSinkSpec.defaultResendBytes(), null));
         Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
         sinks.put(sink, new BufferSpec(100_000, 64L << 20, WhenFull.BLOCK));
         router.startSinks(sinks, List.of(new RouteSpec(java.util.Set.of("pipe"), null, "stdout", null, null, null,
@@ -56,7 +63,8 @@ public final class TcpPipeBench {
         long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         SourceCounters counters = router.attach(new ExecSource(new ExecSpec("pipe", "bench",
-                List.of("cat", file.toString()), null, null, null, null, null, 0, null, null))).counters();
+                List.of("cat", file.toString()), null, null, RestartPolicy.NEVER, Duration.ofMillis(500),
+                Duration.ofSeconds(30), 64 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(3), true))).counters();
         Map<Long, Long> threadCpu = new java.util.HashMap<>();
         Map<Long, String> threadName = new java.util.HashMap<>();
         Map<Long, Long> allocated = new java.util.HashMap<>();

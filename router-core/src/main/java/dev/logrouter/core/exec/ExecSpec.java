@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What an exec source runs and how.
+ * What an exec source runs and how. Every setting is given: the defaults are the config's
+ * ({@code ExecSourceType} in router-app, listed in docs/configuration.md).
  *
  * @param name          source name
- * @param service       service name of its records (defaults to the source name)
+ * @param service       service name of its records; null for the source name
  * @param command       argv, first element the program
- * @param env           extra environment variables
+ * @param env           extra environment variables; null for none
  * @param workingDir    working directory, or {@code null} for the router's
  * @param restart       restart policy
  * @param backoffMin    first restart delay
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param idleFlush     an unterminated line is flushed after this long without output
  * @param stopTimeout   after SIGTERM, how long before SIGKILL
  * @param levelPrefix   a leading {@code <N>} syslog priority sets the line's level and is cut
- *                      ({@link dev.logrouter.core.record.LevelPrefix}); default true
+ *                      ({@link dev.logrouter.core.record.LevelPrefix})
  */
 public record ExecSpec(String name, String service, List<String> command, Map<String, String> env, Path workingDir,
                        RestartPolicy restart, Duration backoffMin, Duration backoffMax, int maxLineBytes,
@@ -35,23 +36,16 @@ public record ExecSpec(String name, String service, List<String> command, Map<St
             throw new IllegalArgumentException("exec command must not be empty");
         }
         env = env == null ? Map.of() : Map.copyOf(env);
-        restart = restart == null ? RestartPolicy.NEVER : restart;
-        backoffMin = backoffMin == null ? Duration.ofMillis(500) : backoffMin;
-        backoffMax = backoffMax == null ? Duration.ofSeconds(30) : backoffMax;
-        maxLineBytes = maxLineBytes <= 0 ? 64 * 1024 : maxLineBytes;
-        idleFlush = idleFlush == null ? Duration.ofSeconds(1) : idleFlush;
-        stopTimeout = stopTimeout == null ? Duration.ofSeconds(3) : stopTimeout;
-    }
-
-    /** With {@code level_prefix} on, its default. */
-    public ExecSpec(String name, String service, List<String> command, Map<String, String> env, Path workingDir,
-                    RestartPolicy restart, Duration backoffMin, Duration backoffMax, int maxLineBytes,
-                    Duration idleFlush, Duration stopTimeout) {
-        this(name, service, command, env, workingDir, restart, backoffMin, backoffMax, maxLineBytes, idleFlush,
-                stopTimeout, true);
-    }
-
-    public static ExecSpec of(String name, List<String> command, RestartPolicy restart) {
-        return new ExecSpec(name, null, command, null, null, restart, null, null, 0, null, null);
+        Objects.requireNonNull(restart, "restart");
+        Objects.requireNonNull(backoffMin, "backoffMin");
+        Objects.requireNonNull(backoffMax, "backoffMax");
+        if (backoffMin.isNegative() || backoffMin.compareTo(backoffMax) > 0) {
+            throw new IllegalArgumentException("restart backoff needs 0 <= backoff_min <= backoff_max");
+        }
+        if (maxLineBytes < 4) {
+            throw new IllegalArgumentException("max_line_bytes must be at least 4, was " + maxLineBytes);
+        }
+        Objects.requireNonNull(idleFlush, "idleFlush");
+        Objects.requireNonNull(stopTimeout, "stopTimeout");
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What an fd socket source binds and how it names and frames what it reads.
+ * What an fd socket source binds and how it names and frames what it reads. Every setting is given:
+ * the defaults are the config's (docs/configuration.md).
  *
  * @param name            source name
  * @param path            socket path (AF_UNIX SOCK_DGRAM)
@@ -23,28 +24,18 @@ import java.util.Objects;
 public record FdSocketSpec(String name, Path path, int mode, int maxLineBytes, Duration idleFlush,
                            List<String> stdoutSuffixes, List<String> stderrSuffixes, boolean levelPrefix) {
 
-    public static final int DEFAULT_MODE = 0660;
-    public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
-    public static final Duration DEFAULT_IDLE_FLUSH = Duration.ofSeconds(1);
-    public static final List<String> DEFAULT_STDOUT_SUFFIXES = List.of(".out", ".stdout");
-    public static final List<String> DEFAULT_STDERR_SUFFIXES = List.of(".stderr");
-
     public FdSocketSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(path, "path");
-        mode = mode < 0 ? DEFAULT_MODE : mode;
-        maxLineBytes = maxLineBytes <= 0 ? DEFAULT_MAX_LINE_BYTES : maxLineBytes;
+        if (mode < 0 || mode > 07777) {
+            throw new IllegalArgumentException("mode must be permission bits (0..07777), was " + mode);
+        }
         if (maxLineBytes < 4) {
             throw new IllegalArgumentException("max_line_bytes must be at least 4");
         }
-        idleFlush = idleFlush == null ? DEFAULT_IDLE_FLUSH : idleFlush;
-        stdoutSuffixes = stdoutSuffixes == null ? DEFAULT_STDOUT_SUFFIXES : List.copyOf(stdoutSuffixes);
-        stderrSuffixes = stderrSuffixes == null ? DEFAULT_STDERR_SUFFIXES : List.copyOf(stderrSuffixes);
-    }
-
-    /** Defaults for everything but name and path. */
-    public static FdSocketSpec of(String name, Path path) {
-        return new FdSocketSpec(name, path, -1, 0, null, null, null, true);
+        Objects.requireNonNull(idleFlush, "idleFlush");
+        stdoutSuffixes = List.copyOf(stdoutSuffixes);
+        stderrSuffixes = List.copyOf(stderrSuffixes);
     }
 
     public FdSocketSpec withMaxLineBytes(int n) {

@@ -1,14 +1,13 @@
 package dev.logrouter.core.journal;
 
 /**
- * Bounds of the journal ring: the oldest records are overwritten when either bound is reached.
+ * Bounds of the journal ring: the oldest records are overwritten when either bound is reached. The
+ * defaults are the config's ({@code journal:}, docs/configuration.md).
  *
- * @param maxLines most records held (memlogd's default is 5000)
+ * @param maxLines most records held
  * @param maxBytes most estimated heap bytes held by the records
  */
 public record JournalSpec(int maxLines, long maxBytes) {
-
-    public static final JournalSpec DEFAULT = new JournalSpec(5000, 8L * 1024 * 1024);
 
     public JournalSpec {
         if (maxLines < 1) {

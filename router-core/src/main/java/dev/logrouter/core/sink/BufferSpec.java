@@ -3,7 +3,8 @@ package dev.logrouter.core.sink;
 import java.util.Objects;
 
 /**
- * Bounds of one sink's buffer: it is full when either bound is reached.
+ * Bounds of one sink's buffer: it is full when either bound is reached. The defaults are the
+ * config's ({@code buffer:}, docs/configuration.md).
  *
  * @param maxEvents most records held (a disk buffer is bounded by bytes only)
  * @param maxBytes  most estimated bytes held in memory, or bytes of encoded records on disk
@@ -11,8 +12,6 @@ import java.util.Objects;
  * @param disk      where a disk buffer keeps its records; {@code null} for the memory buffer
  */
 public record BufferSpec(int maxEvents, long maxBytes, WhenFull whenFull, DiskSpec disk) {
-
-    public static final BufferSpec DEFAULT = new BufferSpec(100_000, 64L * 1024 * 1024, WhenFull.DROP_OLDEST);
 
     public BufferSpec {
         Objects.requireNonNull(whenFull, "whenFull");

@@ -14,8 +14,6 @@ import java.util.Objects;
  */
 public record DiskSpec(Path path, Duration sync, long segmentBytes) {
 
-    public static final Duration DEFAULT_SYNC = Duration.ofSeconds(1);
-
     public DiskSpec {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(sync, "sync");

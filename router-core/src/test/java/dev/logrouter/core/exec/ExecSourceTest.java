@@ -1,5 +1,6 @@
 package dev.logrouter.core.exec;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,9 +19,12 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 
 class ExecSourceTest {
 
+    /** Null backoffs: the config's, which these tests do not look at. */
     private static ExecSpec spec(String script, RestartPolicy restart, Duration backoffMin, Duration backoffMax) {
-        return new ExecSpec("job", "jobsvc", List.of("sh", "-c", script), Map.of("GREETING", "hi"), null, restart,
-                backoffMin, backoffMax, 0, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        ExecSpec d = TestSpecs.exec("job", List.of("sh", "-c", script), restart);
+        return new ExecSpec("job", "jobsvc", d.command(), Map.of("GREETING", "hi"), null, restart,
+                backoffMin == null ? d.backoffMin() : backoffMin, backoffMax == null ? d.backoffMax() : backoffMax,
+                d.maxLineBytes(), Duration.ofSeconds(1), Duration.ofSeconds(2), true);
     }
 
     private static boolean started(LogRecord r) {
@@ -59,8 +63,7 @@ class ExecSourceTest {
 
     @Test
     void programThatCannotStartIsReportedAndNotRestartedWithNever() {
-        ExecSource src = new ExecSource(new ExecSpec("bad", null, List.of("/nonexistent/program"), null, null,
-                RestartPolicy.NEVER, null, null, 0, null, null));
+        ExecSource src = new ExecSource(TestSpecs.exec("bad", List.of("/nonexistent/program"), RestartPolicy.NEVER));
         List<LogRecord> got = src.records().collectList().block(Duration.ofSeconds(10));
         assertThat(got).singleElement().satisfies(r -> assertThat(r.msg()).contains("cannot start"));
     }
@@ -171,8 +174,7 @@ class ExecSourceTest {
 
     @Test
     void aProgramThatCannotStartShowsAsFailedWithTheReason() {
-        ExecSource src = new ExecSource(new ExecSpec("bad", null, List.of("/nonexistent/nginx"), null, null,
-                RestartPolicy.NEVER, null, null, 0, null, null));
+        ExecSource src = new ExecSource(TestSpecs.exec("bad", List.of("/nonexistent/nginx"), RestartPolicy.NEVER));
         src.records().collectList().block(Duration.ofSeconds(10));
         SourceHealth h = src.health();
         assertThat(h.state()).isEqualTo("failed");
@@ -186,8 +188,10 @@ class ExecSourceTest {
     @Test
     void aRestartLoopShowsAsRestartingAndCountsRestarts() {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
-        ExecSource src = new ExecSource(new ExecSpec("bad", null, List.of("/nonexistent/nginx"), null, null,
-                RestartPolicy.ON_FAILURE, Duration.ofSeconds(10), Duration.ofSeconds(10), 0, null, null), vts);
+        ExecSpec d = TestSpecs.exec("bad", List.of("/nonexistent/nginx"), RestartPolicy.ON_FAILURE);
+        ExecSource src = new ExecSource(new ExecSpec("bad", null, d.command(), null, null, RestartPolicy.ON_FAILURE,
+                Duration.ofSeconds(10), Duration.ofSeconds(10), d.maxLineBytes(), d.idleFlush(), d.stopTimeout(),
+                true), vts);
         StepVerifier.withVirtualTime(src::records, () -> vts, Long.MAX_VALUE)
                 .expectNextMatches(r -> r.msg().contains("cannot start"))
                 .then(() -> {
@@ -233,8 +237,9 @@ class ExecSourceTest {
                 .containsExactly("disk failed", "low space", "<html>", "plain", "daemon info");
         assertThat(got).extracting(LogRecord::level)
                 .containsExactly(Level.ERR, Level.WARNING, Level.INFO, Level.INFO, Level.INFO);
-        ExecSpec off = new ExecSpec("job", "jobsvc", List.of("sh", "-c", script), null, null, RestartPolicy.NEVER,
-                null, null, 0, null, null, false);
+        ExecSpec d = TestSpecs.exec("job", List.of("sh", "-c", script), RestartPolicy.NEVER);
+        ExecSpec off = new ExecSpec("job", "jobsvc", d.command(), null, null, RestartPolicy.NEVER, d.backoffMin(),
+                d.backoffMax(), d.maxLineBytes(), d.idleFlush(), d.stopTimeout(), false);
         List<LogRecord> raw = new ExecSource(off).records().filter(r -> r.stream().equals("stdout")).collectList()
                 .block(Duration.ofSeconds(10));
         assertThat(raw).extracting(LogRecord::msg).first().isEqualTo("<3>disk failed");

@@ -1,5 +1,6 @@
 package dev.logrouter.core.fdsocket;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -92,7 +93,7 @@ class FdSocketSourceTest {
     void readsAPipeWrittenByAChildProcess() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        FdSocketSource src = start(FdSocketSpec.of("services", sock), q);
+        FdSocketSource src = start(TestSpecs.fdSocket("services", sock), q);
         OsPipe p = pipe();
         client(sock).send("onboot.001-dhcpcd.out", p.read());
         close(p.read());
@@ -118,7 +119,7 @@ class FdSocketSourceTest {
     void readsASocketpairAndNamesStderr() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        start(FdSocketSpec.of("services", sock), q);
+        start(TestSpecs.fdSocket("services", sock), q);
         AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
         client(sock).send("web", pair.getSocket2().getFileDescriptor());
         // closing our copy must not shut the shared socket down (channel close would)
@@ -137,7 +138,7 @@ class FdSocketSourceTest {
         Path sock = dir.resolve("log.sock");
         Path fifo = dir.resolve("fifo");
         RecordQueue[] q = new RecordQueue[1];
-        start(FdSocketSpec.of("services", sock), q);
+        start(TestSpecs.fdSocket("services", sock), q);
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
         // the writer blocks in open() until the read end is opened below; it opens the fifo once, because
         // the reader sees EOF (and closes) as soon as no writer has it open, so a second open() could block for good
@@ -156,7 +157,7 @@ class FdSocketSourceTest {
     void mapsNamesLikeLinuxKit() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        start(FdSocketSpec.of("services", sock), q);
+        start(TestSpecs.fdSocket("services", sock), q);
         String longName = "x".repeat(600);
         String[] names = {"svc.out", "svc", "old.stdout", "old.stderr", "a;b.out", ".out", longName};
         FdSocketClient c = client(sock);
@@ -187,7 +188,7 @@ class FdSocketSourceTest {
     void severalFdsInOneDatagramShareTheName() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        start(FdSocketSpec.of("services", sock), q);
+        start(TestSpecs.fdSocket("services", sock), q);
         OsPipe a = pipe();
         OsPipe b = pipe();
         client(sock).send("twin.out", a.read(), b.read());
@@ -233,7 +234,7 @@ class FdSocketSourceTest {
     void unconnectedSendmsgClientFromAnotherProcess() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        FdSocketSource src = start(FdSocketSpec.of("services", sock), q);
+        FdSocketSource src = start(TestSpecs.fdSocket("services", sock), q);
         assertThat(runPySender(sock, "pyclient.out", 3)).isEqualTo("ok");
         List<LogRecord> got = q[0].await(r -> r.service().equals("pyclient"), 3, WAIT);
         assertThat(got).extracting(LogRecord::msg).containsExactly("py line 0", "py line 1", "py line 2");
@@ -245,7 +246,7 @@ class FdSocketSourceTest {
     void garbageDatagramsAreCountedAndGoodInputStillFlows() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        FdSocketSource src = start(FdSocketSpec.of("services", sock), q);
+        FdSocketSource src = start(TestSpecs.fdSocket("services", sock), q);
         FdSocketClient c = client(sock);
         byte[] junk = new byte[300];
         new java.util.Random(42).nextBytes(junk);
@@ -286,7 +287,7 @@ class FdSocketSourceTest {
     void readsEveryFdOfADatagramUpToTheKernelLimit(int count) throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        FdSocketSource src = start(FdSocketSpec.of("services", sock), q);
+        FdSocketSource src = start(TestSpecs.fdSocket("services", sock), q);
         long before = openFds();
         List<OsPipe> pipes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -327,7 +328,7 @@ class FdSocketSourceTest {
     void aSyslogPriorityPrefixSetsTheLevelUnlessTurnedOff() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        start(FdSocketSpec.of("services", sock), q);
+        start(TestSpecs.fdSocket("services", sock), q);
         OsPipe p = pipe();
         client(sock).send("svc", p.read());
         close(p.read());
@@ -340,7 +341,7 @@ class FdSocketSourceTest {
 
         Path raw = dir.resolve("raw.sock");
         RecordQueue[] q2 = new RecordQueue[1];
-        start(FdSocketSpec.of("raw", raw).withLevelPrefix(false), q2);
+        start(TestSpecs.fdSocket("raw", raw).withLevelPrefix(false), q2);
         OsPipe p2 = pipe();
         client(raw).send("svc2", p2.read());
         close(p2.read());
@@ -356,7 +357,7 @@ class FdSocketSourceTest {
     void longLinesBecomePartialRecords() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        start(FdSocketSpec.of("services", sock).withMaxLineBytes(16), q);
+        start(TestSpecs.fdSocket("services", sock).withMaxLineBytes(16), q);
         OsPipe p = pipe();
         client(sock).send("long.out", p.read());
         close(p.read());
@@ -375,7 +376,7 @@ class FdSocketSourceTest {
     void idleFlushOnVirtualTime() throws Exception {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
         Path sock = dir.resolve("log.sock");
-        FdSocketSource src = new FdSocketSource(FdSocketSpec.of("services", sock).withIdleFlush(Duration.ofSeconds(5)), vts);
+        FdSocketSource src = new FdSocketSource(TestSpecs.fdSocket("services", sock).withIdleFlush(Duration.ofSeconds(5)), vts);
         RecordQueue q = new RecordQueue(src.records());
         cleanup.add(q);
         RecordQueue.awaitTrue(() -> Files.exists(sock), WAIT, () -> "bound");
@@ -411,7 +412,8 @@ class FdSocketSourceTest {
         stale.bind(AFUNIXSocketAddress.of(sock));
         stale.close();
         assertThat(Files.exists(sock)).isTrue();
-        FdSocketSource src = new FdSocketSource(new FdSocketSpec("s", sock, 0640, 0, null, null, null, true));
+        FdSocketSource src = new FdSocketSource(new FdSocketSpec("s", sock, 0640, TestSpecs.MAX_LINE_BYTES, Duration.ofSeconds(1), TestSpecs.STDOUT_SUFFIXES,
+                TestSpecs.STDERR_SUFFIXES, true));
         RecordQueue q = new RecordQueue(src.records());
         RecordQueue.awaitTrue(() -> src.stats() != null && Files.exists(sock) && isSocketOwnedWith(sock, "rw-r-----"),
                 WAIT, () -> "bound with mode");
@@ -420,7 +422,7 @@ class FdSocketSourceTest {
         assertThat(Files.exists(sock)).isFalse();
 
         Path regular = Files.writeString(dir.resolve("not-a-socket"), "keep me");
-        RecordQueue bad = new RecordQueue(new FdSocketSource(FdSocketSpec.of("s", regular)).records());
+        RecordQueue bad = new RecordQueue(new FdSocketSource(TestSpecs.fdSocket("s", regular)).records());
         RecordQueue.awaitTrue(() -> bad.error() != null, WAIT, () -> "bind error");
         assertThat(bad.error()).hasMessageContaining("cannot bind").hasMessageContaining(regular.toString());
         assertThat(Files.readString(regular)).isEqualTo("keep me");
@@ -438,7 +440,7 @@ class FdSocketSourceTest {
     void thousandConcurrentWriters() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        FdSocketSource src = start(FdSocketSpec.of("services", sock), q);
+        FdSocketSource src = start(TestSpecs.fdSocket("services", sock), q);
         int writers = 1000;
         int linesEach = 50;
         FdSocketClient c = client(sock);
@@ -494,7 +496,7 @@ class FdSocketSourceTest {
     void eofStormLeaksNoFds() throws Exception {
         Path sock = dir.resolve("log.sock");
         RecordQueue[] q = new RecordQueue[1];
-        FdSocketSource src = start(FdSocketSpec.of("services", sock), q);
+        FdSocketSource src = start(TestSpecs.fdSocket("services", sock), q);
         FdSocketClient c = client(sock);
         int rounds = 15;
         int perRound = 200;
@@ -545,7 +547,7 @@ class FdSocketSourceTest {
     @Test
     void cancellingClosesOpenFdsAndFlushesNothingLost() throws Exception {
         Path sock = dir.resolve("log.sock");
-        FdSocketSource src = new FdSocketSource(FdSocketSpec.of("services", sock));
+        FdSocketSource src = new FdSocketSource(TestSpecs.fdSocket("services", sock));
         RecordQueue q = new RecordQueue(src.records());
         RecordQueue.awaitTrue(() -> Files.exists(sock), WAIT, () -> "bound");
         long before = openFds();

@@ -1,5 +1,6 @@
 package dev.logrouter.core.fdsocket;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.LogRecord;
@@ -58,7 +59,7 @@ class FdSocketStopRaceTest {
         long fdsBefore = FdSocketSourceTest.openFdsUnchecked();
         for (int i = 0; i < ITERATIONS; i++) {
             Path sock = dir.resolve("log-" + i + ".sock");
-            FdSocketSource src = new FdSocketSource(FdSocketSpec.of("services", sock));
+            FdSocketSource src = new FdSocketSource(TestSpecs.fdSocket("services", sock));
             RecordQueue q = new RecordQueue(src.records());
             RecordQueue.awaitTrue(() -> Files.exists(sock) || q.error() != null, WAIT, () -> "socket bound");
             List<FileOutputStream> writers = new ArrayList<>();

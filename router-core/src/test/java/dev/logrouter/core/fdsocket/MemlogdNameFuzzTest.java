@@ -1,5 +1,6 @@
 package dev.logrouter.core.fdsocket;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -24,7 +25,7 @@ class MemlogdNameFuzzTest {
         int n = Math.min(datagram.length, FdSocketSource.MAX_NAME_BYTES);
         String raw = new String(datagram, 0, n, StandardCharsets.UTF_8);
 
-        check(raw, FdSocketSpec.DEFAULT_STDOUT_SUFFIXES, FdSocketSpec.DEFAULT_STDERR_SUFFIXES);
+        check(raw, TestSpecs.STDOUT_SUFFIXES, TestSpecs.STDERR_SUFFIXES);
         // configured suffixes taken from the name itself, so that the suffix paths are exercised
         // (whole code points: a configured suffix is valid text and never starts inside a surrogate pair)
         int codePoints = raw.codePointCount(0, raw.length());

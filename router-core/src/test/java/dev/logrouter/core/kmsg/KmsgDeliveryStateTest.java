@@ -1,5 +1,6 @@
 package dev.logrouter.core.kmsg;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.journal.Journal;
@@ -64,10 +65,10 @@ class KmsgDeliveryStateTest {
                 Duration.ofMillis(20), 0, null, null);
         KmsgSource source = new KmsgSource(spec, () -> dev,
                 () -> new BootClock(() -> 1_000_000_000L, () -> 0L, Duration.ofSeconds(60)), saves);
-        try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
+        try (Router router = new Router(Journal.create(TestSpecs.JOURNAL))) {
             CollectingSink sink = CollectingSink.confirming("held");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
-            sinks.put(sink, BufferSpec.DEFAULT);
+            sinks.put(sink, TestSpecs.BUFFER);
             router.startSinks(sinks, List.of(new RouteSpec(null, null, null, null, null, null, List.of("held"))));
             Router.SourceBinding b = router.attach(source);
             await(() -> sink.got.size() == 344);

@@ -1,5 +1,6 @@
 package dev.logrouter.core.kmsg;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -22,7 +23,7 @@ class KmsgDeviceSmokeTest {
     @Test
     void realDeviceRecordsParseWithIncreasingSeqAndPlausibleTimes() throws InterruptedException {
         assumeReadable();
-        KmsgSpec spec = new KmsgSpec("smoke", DEVICE, KmsgFrom.START, null);
+        KmsgSpec spec = TestSpecs.kmsg("smoke", DEVICE, KmsgFrom.START, null);
         long startNanos = LogRecord.now();
         // the whole ring, then the read blocks; cancelling after 1.5 s must wake it
         List<LogRecord> got = new KmsgSource(spec).records().take(Duration.ofMillis(1500))
@@ -64,7 +65,7 @@ class KmsgDeviceSmokeTest {
     void fromEndOnTheRealDeviceSkipsTheRingByTimestamp() {
         assumeReadable();
         long openedUsec = System.nanoTime() / 1000;
-        KmsgSource src = new KmsgSource(new KmsgSpec("smoke-end", DEVICE, KmsgFrom.END, null));
+        KmsgSource src = new KmsgSource(TestSpecs.kmsg("smoke-end", DEVICE, KmsgFrom.END, null));
         List<LogRecord> got = src.records().take(Duration.ofMillis(700)).collectList().block(Duration.ofSeconds(20));
         // the ring is never empty after boot: it was read and skipped; only newer records come through
         assertThat(src.recordsRead()).isGreaterThan(got.size());

@@ -1,5 +1,6 @@
 package dev.logrouter.core.kmsg;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import dev.logrouter.core.record.LogRecord;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,7 @@ public final class KmsgPermissionProbe {
     }
 
     public static void main(String[] args) {
-        List<LogRecord> got = new KmsgSource(new KmsgSpec("kernel", Path.of("/dev/kmsg"), KmsgFrom.START, null))
+        List<LogRecord> got = new KmsgSource(TestSpecs.kmsg("kernel", Path.of("/dev/kmsg"), KmsgFrom.START, null))
                 .records().take(Duration.ofSeconds(5)).collectList().block(Duration.ofSeconds(10));
         for (LogRecord r : got) {
             System.out.println(r.service() + "|" + r.level().label() + "|" + r.msg());

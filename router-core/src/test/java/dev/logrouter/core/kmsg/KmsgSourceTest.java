@@ -1,5 +1,6 @@
 package dev.logrouter.core.kmsg;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.Level;
@@ -372,7 +373,7 @@ class KmsgSourceTest {
     @Test
     void missingDeviceGivesAClearErrorRecord() {
         Path missing = tmp.resolve("no-such-kmsg");
-        StepVerifier.create(new KmsgSource(new KmsgSpec("k", missing, KmsgFrom.START, null)).records())
+        StepVerifier.create(new KmsgSource(TestSpecs.kmsg("k", missing, KmsgFrom.START, null)).records())
                 .assertNext(r -> assertThat(r.msg()).contains("cannot open " + missing)
                         .contains("NoSuchFileException"))
                 .verifyComplete();

@@ -1,5 +1,6 @@
 package dev.logrouter.core.net;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.Level;
@@ -67,7 +68,7 @@ class NetSourceTest {
 
     @Test
     void tcpJsonLinesFromSocat() throws Exception {
-        NetSource src = new NetSource(NetSourceSpec.of("agg", NetProtocol.TCP, "127.0.0.1:0", NetFormat.JSON_LINES));
+        NetSource src = new NetSource(TestSpecs.net("agg", NetProtocol.TCP, "127.0.0.1:0", NetFormat.JSON_LINES));
         RecordQueue q = start(src);
         String port = String.valueOf(src.address().getPort());
         socat(b("{\"msg\":\"hello\",\"level\":\"warn\",\"service\":\"api\",\"user\":\"bob\"}\n"
@@ -92,7 +93,7 @@ class NetSourceTest {
 
     @Test
     void udpJsonOneDatagramPerEvent() throws Exception {
-        NetSource src = new NetSource(NetSourceSpec.of("agg", NetProtocol.UDP, "127.0.0.1:0", NetFormat.JSON_LINES));
+        NetSource src = new NetSource(TestSpecs.net("agg", NetProtocol.UDP, "127.0.0.1:0", NetFormat.JSON_LINES));
         RecordQueue q = start(src);
         String target = "UDP-SENDTO:127.0.0.1:" + src.address().getPort();
         socat(b("{\"msg\":\"datagram\",\"level\":\"err\",\"service\":\"edge\"}"), target);
@@ -109,7 +110,7 @@ class NetSourceTest {
     @Test
     void textFormatAndOverlongLines() throws Exception {
         NetSource src = new NetSource(new NetSourceSpec("txt", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT, "shipper",
-                32, 0));
+                32, TestSpecs.MAX_CONNECTIONS));
         RecordQueue q = start(src);
         socat(b("plain line\n" + "y".repeat(70) + "\n{\"msg\":\"stays text\"}\n"),
                 "TCP:127.0.0.1:" + src.address().getPort());
@@ -123,8 +124,8 @@ class NetSourceTest {
 
     @Test
     void garbageOnTcpAndUdpIsKeptAndCounted() throws Exception {
-        NetSource tcp = new NetSource(NetSourceSpec.of("t", NetProtocol.TCP, "127.0.0.1:0", NetFormat.JSON_LINES));
-        NetSource udp = new NetSource(NetSourceSpec.of("u", NetProtocol.UDP, "127.0.0.1:0", NetFormat.JSON_LINES));
+        NetSource tcp = new NetSource(TestSpecs.net("t", NetProtocol.TCP, "127.0.0.1:0", NetFormat.JSON_LINES));
+        NetSource udp = new NetSource(TestSpecs.net("u", NetProtocol.UDP, "127.0.0.1:0", NetFormat.JSON_LINES));
         RecordQueue tq = start(tcp);
         RecordQueue uq = start(udp);
         byte[] junk = new byte[5000];
@@ -149,7 +150,7 @@ class NetSourceTest {
 
     @Test
     void aResetConnectionIsCountedAndWhatItSentIsKept() throws Exception {
-        NetSource src = new NetSource(NetSourceSpec.of("rst", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT));
+        NetSource src = new NetSource(TestSpecs.net("rst", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT));
         RecordQueue q = start(src);
         try (Socket s = new Socket()) {
             s.connect(src.address());
@@ -168,7 +169,7 @@ class NetSourceTest {
     @Test
     void maxConnectionsAndASilentClient() throws Exception {
         NetSource src = new NetSource(new NetSourceSpec("agg", NetProtocol.TCP, "127.0.0.1:0", NetFormat.JSON_LINES, null,
-                0, 2));
+                TestSpecs.MAX_LINE_BYTES, 2));
         RecordQueue q = start(src);
         try (Socket silent = new Socket(); Socket talker = new Socket(); Socket third = new Socket()) {
             silent.connect(src.address());
@@ -196,9 +197,9 @@ class NetSourceTest {
 
     @Test
     void bindFailureIsAnError() throws Exception {
-        NetSource first = new NetSource(NetSourceSpec.of("a", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT));
+        NetSource first = new NetSource(TestSpecs.net("a", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT));
         start(first);
-        NetSource second = new NetSource(NetSourceSpec.of("b", NetProtocol.TCP,
+        NetSource second = new NetSource(TestSpecs.net("b", NetProtocol.TCP,
                 "127.0.0.1:" + first.address().getPort(), NetFormat.TEXT));
         RecordQueue q = new RecordQueue(second.records());
         cleanup.add(q);

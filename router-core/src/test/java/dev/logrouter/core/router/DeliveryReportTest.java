@@ -1,5 +1,6 @@
 package dev.logrouter.core.router;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.journal.Journal;
@@ -75,12 +76,12 @@ class DeliveryReportTest {
 
     @Test
     void aRecordIsReportedOnlyOnceEverySinkRoutedFromItConfirmedIt() throws Exception {
-        try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
+        try (Router router = new Router(Journal.create(TestSpecs.JOURNAL))) {
             CollectingSink slow = CollectingSink.confirming("slow");
             CollectingSink plain = CollectingSink.named("plain");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
-            sinks.put(slow, BufferSpec.DEFAULT);
-            sinks.put(plain, BufferSpec.DEFAULT);
+            sinks.put(slow, TestSpecs.BUFFER);
+            sinks.put(plain, TestSpecs.BUFFER);
             router.startSinks(sinks, List.of(all("slow", "plain")));
             TrackedSource src = new TrackedSource();
             router.attach(src);
@@ -129,7 +130,7 @@ class DeliveryReportTest {
 
     @Test
     void recordsNoRouteSelectsAndRecordsABufferDropsDoNotHoldTheSourceBack() throws Exception {
-        try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
+        try (Router router = new Router(Journal.create(TestSpecs.JOURNAL))) {
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(new DeadSink(), new BufferSpec(1, 1 << 20, WhenFull.DROP_OLDEST));
             router.startSinks(sinks, List.of(new RouteSpec(null, dev.logrouter.core.route.Glob.compile("svc"), null,
@@ -150,9 +151,9 @@ class DeliveryReportTest {
 
     @Test
     void aSinkReplacedByAReloadDropsWhatItHeldAndTheSourceMovesOnButAShutdownDoesNot() throws Exception {
-        try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
+        try (Router router = new Router(Journal.create(TestSpecs.JOURNAL))) {
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
-            sinks.put(new DeadSink(), BufferSpec.DEFAULT);
+            sinks.put(new DeadSink(), TestSpecs.BUFFER);
             router.startSinks(sinks, List.of(all("dead")));
             TrackedSource src = new TrackedSource();
             router.attach(src);
@@ -165,9 +166,9 @@ class DeliveryReportTest {
             await(() -> src.reports.contains("m2"));
             assertThat(old.buffer().dropped()).isEqualTo(2);
         }
-        try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
+        try (Router router = new Router(Journal.create(TestSpecs.JOURNAL))) {
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
-            sinks.put(new DeadSink(), BufferSpec.DEFAULT);
+            sinks.put(new DeadSink(), TestSpecs.BUFFER);
             router.startSinks(sinks, List.of(all("dead")));
             TrackedSource src = new TrackedSource();
             router.attach(src);
@@ -181,7 +182,7 @@ class DeliveryReportTest {
 
     @Test
     void withADiskBufferARecordIsReportedOnceSyncedEvenWhileTheSinkIsDown() throws Exception {
-        try (Router router = new Router(Journal.create(JournalSpec.DEFAULT))) {
+        try (Router router = new Router(Journal.create(TestSpecs.JOURNAL))) {
             CollectingSink down = CollectingSink.confirming("down");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(down, BufferSpec.disk(new DiskSpec(dir, Duration.ofMillis(20), 4096), 1 << 20,

@@ -1,5 +1,6 @@
 package dev.logrouter.core.router;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.fdsocket.FdSocketSource;
@@ -169,10 +170,10 @@ class DemandDrivenIntakeTest {
             dev.logrouter.core.testsupport.CollectingSink fast = dev.logrouter.core.testsupport.CollectingSink.named("fast");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(slow, new BufferSpec(100, 1 << 20, WhenFull.BLOCK));
-            sinks.put(fast, BufferSpec.DEFAULT);
+            sinks.put(fast, TestSpecs.BUFFER);
             router.startSinks(sinks, List.of(routeBySource("held", "slow"), routeBySource("free", "fast")));
-            NetSource held = new NetSource(NetSourceSpec.of("held", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT));
-            NetSource free = new NetSource(NetSourceSpec.of("free", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT));
+            NetSource held = new NetSource(TestSpecs.net("held", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT));
+            NetSource free = new NetSource(TestSpecs.net("free", NetProtocol.TCP, "127.0.0.1:0", NetFormat.TEXT));
             router.attach(held);
             router.attach(free);
             RecordQueue.awaitTrue(() -> held.address() != null && free.address() != null, WAIT, () -> "bound");
@@ -239,7 +240,7 @@ class DemandDrivenIntakeTest {
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(slow, new BufferSpec(100, 1 << 20, WhenFull.BLOCK));
             router.startSinks(sinks, List.of(routeBySource("services", "slow")));
-            FdSocketSource src = new FdSocketSource(FdSocketSpec.of("services", sock));
+            FdSocketSource src = new FdSocketSource(TestSpecs.fdSocket("services", sock));
             router.attach(src);
             RecordQueue.awaitTrue(() -> Files.exists(sock), WAIT, () -> "socket bound");
 

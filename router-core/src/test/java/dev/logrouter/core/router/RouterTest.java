@@ -1,5 +1,6 @@
 package dev.logrouter.core.router;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.journal.Journal;
@@ -76,8 +77,8 @@ class RouterTest {
             CollectingSink web = CollectingSink.named("web");
             CollectingSink all = CollectingSink.named("all");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
-            sinks.put(web, BufferSpec.DEFAULT);
-            sinks.put(all, BufferSpec.DEFAULT);
+            sinks.put(web, TestSpecs.BUFFER);
+            sinks.put(all, TestSpecs.BUFFER);
             router.startSinks(sinks, List.of(to("web*", "web", "all"), to(null, "all")));
             SourceCounters a = router.attach(source("a", "web-1", 100)).counters();
             router.attach(source("b", "db", 50));
@@ -97,8 +98,8 @@ class RouterTest {
             CollectingSink parsed = CollectingSink.named("parsed");
             CollectingSink raw = CollectingSink.named("raw");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
-            sinks.put(parsed, BufferSpec.DEFAULT);
-            sinks.put(raw, BufferSpec.DEFAULT);
+            sinks.put(parsed, TestSpecs.BUFFER);
+            sinks.put(raw, TestSpecs.BUFFER);
             RouteSpec parse = new RouteSpec(null, Glob.compile("web"), null, null, null, null, List.of("parsed"),
                     TransformChain.compile(List.of(new TransformSpec.ParseJson()), "route 0"));
             // a later route naming the same sink does not deliver it twice
@@ -133,7 +134,7 @@ class RouterTest {
             CollectingSink good = CollectingSink.named("good");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(new StuckSink(), new BufferSpec(100, 1 << 20, WhenFull.DROP_OLDEST));
-            sinks.put(good, BufferSpec.DEFAULT);
+            sinks.put(good, TestSpecs.BUFFER);
             router.startSinks(sinks, List.of(to(null, "stuck", "good")));
             int n = 50_000;
             router.attach(source("a", "svc", n));
@@ -154,7 +155,7 @@ class RouterTest {
             CollectingSink other = CollectingSink.named("other");
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
             sinks.put(new StuckSink(), new BufferSpec(10, 1 << 20, WhenFull.BLOCK));
-            sinks.put(other, BufferSpec.DEFAULT);
+            sinks.put(other, TestSpecs.BUFFER);
             router.startSinks(sinks, List.of(to("blocked", "stuck"), to("free", "other")));
             AtomicInteger generated = new AtomicInteger();
             LogSource blocked = new LogSource() {

@@ -1,5 +1,6 @@
 package dev.logrouter.core.sink;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.Level;
@@ -128,7 +129,7 @@ class SinkBufferTest {
 
     @Test
     void secondSubscriberIsRejected() {
-        SinkBuffer b = new SinkBuffer("s", BufferSpec.DEFAULT, true, scheduler);
+        SinkBuffer b = new SinkBuffer("s", TestSpecs.BUFFER, true, scheduler);
         b.flux().subscribe();
         StepVerifier.create(b.flux()).expectError(IllegalStateException.class).verify(Duration.ofSeconds(2));
     }

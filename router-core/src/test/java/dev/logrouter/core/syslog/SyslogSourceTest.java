@@ -1,5 +1,6 @@
 package dev.logrouter.core.syslog;
 
+import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.Level;
@@ -74,7 +75,7 @@ class SyslogSourceTest {
     @Test
     void loggerOnTheUnixSocketInAllThreeFormats() throws Exception {
         Path sock = dir.resolve("syslog.sock");
-        SyslogSource src = new SyslogSource(SyslogSpec.unix("syslog", sock));
+        SyslogSource src = new SyslogSource(TestSpecs.syslogUnix("syslog", sock));
         RecordQueue q = start(src);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-rw-rw-");
         // default local format is glibc's: no hostname
@@ -110,7 +111,7 @@ class SyslogSourceTest {
 
     @Test
     void loggerOverUdpAndTcpWithBothFramings() throws Exception {
-        SyslogSource src = new SyslogSource(new SyslogSpec("net-syslog", null, -1, "127.0.0.1:0", "127.0.0.1:0", 0, 0));
+        SyslogSource src = new SyslogSource(TestSpecs.syslog("net-syslog", null, "127.0.0.1:0", "127.0.0.1:0"));
         RecordQueue q = start(src);
         String udpPort = String.valueOf(src.udpAddress().getPort());
         String tcpPort = String.valueOf(src.tcpAddress().getPort());
@@ -131,7 +132,7 @@ class SyslogSourceTest {
     @Test
     void garbageOnEveryInputIsKeptCountedAndGoodInputStillFlows() throws Exception {
         Path sock = dir.resolve("syslog.sock");
-        SyslogSource src = new SyslogSource(new SyslogSpec("sys", sock, -1, "127.0.0.1:0", "127.0.0.1:0", 0, 0));
+        SyslogSource src = new SyslogSource(TestSpecs.syslog("sys", sock, "127.0.0.1:0", "127.0.0.1:0"));
         RecordQueue q = start(src);
         byte[] junk = new byte[2000];
         new Random(7).nextBytes(junk);
@@ -159,7 +160,7 @@ class SyslogSourceTest {
     @Test
     void sixtyFourKibFitsAndLargerIsCutAndCounted() throws Exception {
         Path sock = dir.resolve("syslog.sock");
-        SyslogSource src = new SyslogSource(new SyslogSpec("sys", sock, -1, null, "127.0.0.1:0", 0, 0));
+        SyslogSource src = new SyslogSource(TestSpecs.syslog("sys", sock, null, "127.0.0.1:0"));
         RecordQueue q = start(src);
         String header = "<14>Nov 22 01:02:03 big: ";
         String fits = header + "a".repeat(64 * 1024 - header.length());
@@ -193,7 +194,7 @@ class SyslogSourceTest {
 
     @Test
     void maxConnectionsAndSilentClients() throws Exception {
-        SyslogSource src = new SyslogSource(new SyslogSpec("sys", null, -1, null, "127.0.0.1:0", 0, 2));
+        SyslogSource src = new SyslogSource(new SyslogSpec("sys", null, 0666, null, "127.0.0.1:0", TestSpecs.MAX_LINE_BYTES, 2));
         RecordQueue q = start(src);
         InetSocketAddress addr = src.tcpAddress();
         try (Socket silent = new Socket(); Socket talker = new Socket(); Socket third = new Socket()) {
@@ -214,7 +215,7 @@ class SyslogSourceTest {
     @Test
     void bindFailureIsAnError() throws IOException {
         Path notSocket = Files.writeString(dir.resolve("file"), "x");
-        RecordQueue q = new RecordQueue(new SyslogSource(SyslogSpec.unix("sys", notSocket)).records());
+        RecordQueue q = new RecordQueue(new SyslogSource(TestSpecs.syslogUnix("sys", notSocket)).records());
         cleanup.add(q);
         RecordQueue.awaitTrue(() -> q.error() != null, WAIT, () -> "error");
         assertThat(q.error()).hasMessageContaining("cannot listen").hasMessageContaining(notSocket.toString());

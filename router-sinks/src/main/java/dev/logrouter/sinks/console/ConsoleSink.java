@@ -6,7 +6,6 @@ import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkCounters;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.EncoderSpec;
-import dev.logrouter.sinks.encode.Format;
 import dev.logrouter.sinks.encode.RecordEncoder;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -34,14 +33,6 @@ public final class ConsoleSink implements LogSink {
     private final EncoderSpec encoding;
     /** {@code written} counts records handed to the output stream (flushed at the latest 50 ms later). */
     private final SinkCounters counters = new SinkCounters("up", UnaryOperator.identity());
-
-    public ConsoleSink(String name) {
-        this(name, System.out);
-    }
-
-    public ConsoleSink(String name, OutputStream out) {
-        this(name, out, EncoderSpec.of(Format.TEXT));
-    }
 
     public ConsoleSink(String name, OutputStream out, EncoderSpec encoding) {
         this.name = name;

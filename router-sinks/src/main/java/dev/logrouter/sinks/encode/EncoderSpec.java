@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a sink encodes records; immutable, shared by config and sinks.
+ * How a sink encodes records; immutable, shared by config and sinks. Every setting is given: the
+ * defaults are the config's (docs/configuration.md).
  *
  * @param format        output format
  * @param fields        key set of {@code json_lines}
@@ -21,31 +22,16 @@ import java.util.Objects;
 public record EncoderSpec(Format format, FieldSet fields, Map<String, String> extraTags, String host,
                           boolean includeCursor, String facility, Framing framing, List<String> extraFields) {
 
-    /** Without extra fields. */
-    public EncoderSpec(Format format, FieldSet fields, Map<String, String> extraTags, String host,
-                       boolean includeCursor, String facility, Framing framing) {
-        this(format, fields, extraTags, host, includeCursor, facility, framing, List.of());
-    }
-
     public EncoderSpec {
         Objects.requireNonNull(format, "format");
-        fields = fields == null ? FieldSet.TALOS : fields;
+        Objects.requireNonNull(fields, "fields");
         extraTags = extraTags == null ? Map.of() : Map.copyOf(extraTags);
-        facility = facility == null ? "user" : facility;
-        framing = framing == null ? Framing.LF : framing;
+        Objects.requireNonNull(facility, "facility");
+        Objects.requireNonNull(framing, "framing");
         extraFields = extraFields == null ? List.of() : List.copyOf(extraFields);
         if (Rfc5424Encoder.facilityCode(facility) < 0) {
             throw new IllegalArgumentException("unknown syslog facility '" + facility + "'");
         }
-    }
-
-    /** {@code json_lines} with Talos keys, no tags, no host. */
-    public static EncoderSpec jsonLines() {
-        return new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, false, null, Framing.LF);
-    }
-
-    public static EncoderSpec of(Format format) {
-        return new EncoderSpec(format, FieldSet.TALOS, Map.of(), null, false, null, Framing.LF);
     }
 
     /**

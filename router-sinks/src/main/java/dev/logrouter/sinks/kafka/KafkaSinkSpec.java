@@ -17,26 +17,27 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Settings of one Kafka sink; null arguments take the defaults shown.
+ * Settings of one Kafka sink. Every setting but {@code tls}, {@code sasl} and {@code producer} is
+ * given: the defaults are the config's (docs/configuration.md).
  *
  * @param name             sink name
  * @param bootstrapServers {@code host:port} of one or more brokers
- * @param topic            topic template with {@code {service}} / {@code {source}} (default
- *                         {@code logs-{service}}), sanitised to Kafka's topic rules
- * @param key              record key: {@code service} (default: one service stays ordered in one
- *                         partition), {@code source}, {@code none}, or the name of a record field
- * @param encoder          value format (default json_lines, talos keys), without a trailing newline
- * @param acks             {@code all} (default; the idempotent producer is on) or {@code 1}
- * @param compression      {@code zstd} (default), {@code lz4}, {@code gzip}, {@code none}
- * @param batchBytes       producer batch size per partition (default 256 KiB, at most {@code maxRecordBytes})
- * @param maxRecordBytes   largest encoded record sent (default 1 MiB, the producer's
- *                         {@code max.request.size}); a larger one is refused by the producer before
+ * @param topic            topic template with {@code {service}} / {@code {source}}, sanitised to
+ *                         Kafka's topic rules
+ * @param key              record key: {@code service} (one service stays ordered in one partition),
+ *                         {@code source}, {@code none}, or the name of a record field
+ * @param encoder          value format, without a trailing newline
+ * @param acks             {@code all} (the idempotent producer is on) or {@code 1}
+ * @param compression      {@code zstd}, {@code lz4}, {@code gzip}, {@code none}
+ * @param batchBytes       producer batch size per partition (at most {@code maxRecordBytes})
+ * @param maxRecordBytes   largest encoded record sent (the producer's {@code max.request.size}); a
+ *                         larger one is refused by the producer before
  *                         it is sent and counted as dropped. Keep it at or below the brokers'
  *                         {@code message.max.bytes}: a record the broker refuses instead can hold up
  *                         its partition until {@code delivery.timeout.ms}
- * @param linger           longest a record waits for its batch to fill (default 20ms)
- * @param maxInFlight      most records taken from the sink buffer and not yet acknowledged
- *                         (default 10000); the sink requests more only as acks come back
+ * @param linger           longest a record waits for its batch to fill
+ * @param maxInFlight      most records taken from the sink buffer and not yet acknowledged; the sink
+ *                         requests more only as acks come back
  * @param tls              TLS to the brokers, or null
  * @param sasl             SASL authentication, or null
  * @param producer         more producer settings by their Kafka names, checked against
@@ -67,7 +68,7 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
      *                       JDK's default trust store
      * @param certFile       PEM client certificate chain (mutual TLS), or null
      * @param keyFile        PEM PKCS#8 unencrypted private key of {@code certFile}, or null
-     * @param verifyHostname check that a broker's certificate names the host dialled (default true)
+     * @param verifyHostname check that a broker's certificate names the host dialled
      */
     public record Tls(Path caFile, Path certFile, Path keyFile, boolean verifyHostname) {
         public Tls {
@@ -88,7 +89,7 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
         public Sasl {
             Objects.requireNonNull(username, "sasl username");
             Objects.requireNonNull(password, "sasl password");
-            mechanism = mechanism == null ? "PLAIN" : mechanism.toUpperCase(Locale.ROOT);
+            mechanism = Objects.requireNonNull(mechanism, "sasl mechanism").toUpperCase(Locale.ROOT);
             if (!Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512").contains(mechanism)) {
                 throw new IllegalArgumentException("sasl mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, not "
                         + mechanism);
@@ -113,14 +114,14 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
                 throw new IllegalArgumentException("bootstrap_servers: '" + s + "' is not host:port");
             }
         }
-        topic = topic == null ? "logs-{service}" : topic;
+        Objects.requireNonNull(topic, "topic");
         new TopicTemplate(topic); // validates
-        key = key == null ? "service" : key;
+        Objects.requireNonNull(key, "key");
         if (key.isBlank()) {
             throw new IllegalArgumentException("key must be service, source, none or a field name");
         }
-        encoder = encoder == null ? EncoderSpec.jsonLines() : encoder;
-        acks = acks == null ? "all" : acks.toLowerCase(Locale.ROOT);
+        Objects.requireNonNull(encoder, "encoder");
+        acks = Objects.requireNonNull(acks, "acks").toLowerCase(Locale.ROOT);
         if (acks.equals("-1")) {
             acks = "all";
         }
@@ -128,17 +129,21 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
             throw new IllegalArgumentException("acks must be all or 1 (delivery is counted from acknowledgements), not "
                     + acks);
         }
-        compression = compression == null ? "zstd" : compression.toLowerCase(Locale.ROOT);
+        compression = Objects.requireNonNull(compression, "compression").toLowerCase(Locale.ROOT);
         if (!COMPRESSIONS.contains(compression)) {
             throw new IllegalArgumentException("compression must be zstd, lz4, gzip or none, not " + compression);
         }
-        maxRecordBytes = maxRecordBytes <= 0 ? 1024 * 1024 : maxRecordBytes;
-        batchBytes = Math.min(maxRecordBytes, batchBytes <= 0 ? 256 * 1024 : batchBytes);
-        linger = linger == null ? Duration.ofMillis(20) : linger;
+        if (maxRecordBytes < 1 || batchBytes < 1) {
+            throw new IllegalArgumentException("max_record_bytes and batch_bytes must be at least 1 byte");
+        }
+        batchBytes = Math.min(maxRecordBytes, batchBytes);
+        Objects.requireNonNull(linger, "linger");
         if (linger.isNegative()) {
             throw new IllegalArgumentException("linger must not be negative");
         }
-        maxInFlight = maxInFlight <= 0 ? 10_000 : maxInFlight;
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("max_in_flight must be at least 1, was " + maxInFlight);
+        }
         producer = producer == null ? Map.of() : Map.copyOf(producer);
         for (String k : producer.keySet()) {
             if (OWN_KEYS.containsKey(k)) {
@@ -157,12 +162,6 @@ public record KafkaSinkSpec(String name, List<String> bootstrapServers, String t
         } catch (ConfigException e) {
             throw new IllegalArgumentException("producer: " + e.getMessage(), e);
         }
-    }
-
-    /** Defaults for everything but name, brokers and topic. */
-    public static KafkaSinkSpec of(String name, String bootstrapServers, String topic) {
-        return new KafkaSinkSpec(name, List.of(bootstrapServers), topic, null, null, null, null, 0, 0, null, 0, null,
-                null, null);
     }
 
     /**

@@ -6,19 +6,20 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Settings of one TCP sink; null arguments take the defaults shown.
+ * Settings of one TCP sink. Every setting is given: the defaults are the config's
+ * (docs/configuration.md).
  *
  * @param name          sink name
  * @param endpoint      {@code tcp://host:port/}
- * @param encoder       format (default json_lines, talos)
- * @param batchEvents   most records per write (default 1024)
- * @param flushInterval longest a record waits for its batch to fill before it is written (default 20ms)
- * @param backoffMin    first reconnect delay (default 100ms)
- * @param backoffMax    longest reconnect delay (default 30s)
- * @param connectTimeout connection attempt limit (default 5s)
- * @param writeTimeout  a write not taken by the receiver within this is a dead connection (default 30s)
+ * @param encoder       format
+ * @param batchEvents   most records per write
+ * @param flushInterval longest a record waits for its batch to fill before it is written
+ * @param backoffMin    first reconnect delay
+ * @param backoffMax    longest reconnect delay
+ * @param connectTimeout connection attempt limit
+ * @param writeTimeout  a write not taken by the receiver within this is a dead connection
  * @param resendBytes   bytes of the most recent records kept to re-send after a broken connection
- *                      (default: {@link #defaultResendBytes()}, what the socket buffers can hold unread)
+ *                      (the config's default is {@link #defaultResendBytes()})
  * @param tls           TLS settings, or null for plain TCP
  */
 public record TcpSinkSpec(String name, Endpoint endpoint, EncoderSpec encoder, int batchEvents,
@@ -28,14 +29,18 @@ public record TcpSinkSpec(String name, Endpoint endpoint, EncoderSpec encoder, i
     public TcpSinkSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(endpoint, "endpoint");
-        encoder = encoder == null ? EncoderSpec.jsonLines() : encoder;
-        batchEvents = batchEvents <= 0 ? 1024 : batchEvents;
-        flushInterval = flushInterval == null ? Duration.ofMillis(20) : flushInterval;
-        backoffMin = backoffMin == null ? Duration.ofMillis(100) : backoffMin;
-        backoffMax = backoffMax == null ? Duration.ofSeconds(30) : backoffMax;
-        connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
-        writeTimeout = writeTimeout == null ? Duration.ofSeconds(30) : writeTimeout;
-        resendBytes = resendBytes < 0 ? defaultResendBytes() : resendBytes;
+        Objects.requireNonNull(encoder, "encoder");
+        Objects.requireNonNull(flushInterval, "flushInterval");
+        Objects.requireNonNull(backoffMin, "backoffMin");
+        Objects.requireNonNull(backoffMax, "backoffMax");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(writeTimeout, "writeTimeout");
+        if (batchEvents < 1) {
+            throw new IllegalArgumentException("batch_events must be at least 1, was " + batchEvents);
+        }
+        if (resendBytes < 0) {
+            throw new IllegalArgumentException("resend_bytes must not be negative, was " + resendBytes);
+        }
         if (flushInterval.isNegative() || flushInterval.isZero()) {
             throw new IllegalArgumentException("flush_interval must be positive");
         }
@@ -78,10 +83,5 @@ public record TcpSinkSpec(String name, Endpoint endpoint, EncoderSpec encoder, i
         } catch (java.io.IOException | RuntimeException e) {
             return -1;
         }
-    }
-
-    /** Defaults for everything but name and endpoint. */
-    public static TcpSinkSpec of(String name, Endpoint endpoint, EncoderSpec encoder) {
-        return new TcpSinkSpec(name, endpoint, encoder, 0, null, null, null, null, null, -1, null);
     }
 }

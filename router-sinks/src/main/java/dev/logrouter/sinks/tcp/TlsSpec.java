@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * @param certFile PEM client certificate chain for mutual TLS, or null
  * @param keyFile  PEM PKCS#8 private key of {@code certFile}, or null
  * @param verify   check the receiver's certificate chain and that it names the endpoint host
- *                 (default true; false accepts any certificate and is for tests only)
+ *                 (false accepts any certificate and is for tests only)
  */
 public record TlsSpec(Path caFile, Path certFile, Path keyFile, boolean verify) {
 

@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.console;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.Level;
@@ -20,7 +21,7 @@ class ConsoleSinkTest {
     @Test
     void logreadFormatEchoesRecordsAsMemlogdPrintsThem() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ConsoleSink sink = new ConsoleSink("console", out, EncoderSpec.of(Format.LOGREAD));
+        ConsoleSink sink = new ConsoleSink("console", out, TestSpecs.encoder(Format.LOGREAD));
         sink.write(Flux.just(
                 new LogRecord(1, T, "fd", "hello", "stdout", Level.INFO, "out-line", Map.of("memlogd_name", "hello.out"),
                         LogRecord.Kind.NORMAL),
@@ -35,7 +36,7 @@ class ConsoleSinkTest {
     @Test
     void textIsTheDefault() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ConsoleSink("console", out).write(Flux.just(LogRecord.of(T, "x", "web", "stderr", Level.WARNING, "m")))
+        new ConsoleSink("console", out, TestSpecs.encoder(Format.TEXT)).write(Flux.just(LogRecord.of(T, "x", "web", "stderr", Level.WARNING, "m")))
                 .block(Duration.ofSeconds(5));
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("2024-07-02T19:22:51.974497577Z web[stderr] warning: m\n");
@@ -44,7 +45,7 @@ class ConsoleSinkTest {
     @Test
     void writtenCountsRecordsAndBytesPrinted() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ConsoleSink sink = new ConsoleSink("screen", out);
+        ConsoleSink sink = new ConsoleSink("screen", out, TestSpecs.encoder(Format.TEXT));
         assertThat(sink.counters().tracksSettlement()).isTrue();
         sink.write(Flux.range(1, 3).map(i -> LogRecord.of(LogRecord.now(), "src", "web", "stdout", Level.INFO,
                 "line " + i + " é"))).block(Duration.ofSeconds(10));
@@ -66,7 +67,7 @@ class ConsoleSinkTest {
     @Test
     void aRecordTheEncoderCannotEncodeIsCountedAndTheSinkGoesOn() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EncoderSpec ecs = new EncoderSpec(Format.JSON_LINES, dev.logrouter.sinks.encode.FieldSet.ECS, Map.of(), null,
+        EncoderSpec ecs = TestSpecs.encoder(Format.JSON_LINES, dev.logrouter.sinks.encode.FieldSet.ECS, Map.of(), null,
                 false, null, null);
         ConsoleSink sink = new ConsoleSink("screen", out, ecs);
         // deeper than the ECS JSON writer allows under "fields"
@@ -87,7 +88,7 @@ class ConsoleSinkTest {
     @Test
     void blankLinesATalosConsoleSkipsAreSettledNotLost() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ConsoleSink sink = new ConsoleSink("screen", out, EncoderSpec.jsonLines());
+        ConsoleSink sink = new ConsoleSink("screen", out, TestSpecs.jsonLines());
         sink.write(Flux.just(LogRecord.of(T, "src", "web", "stdout", Level.INFO, " \t "),
                 LogRecord.of(T, "src", "web", "stdout", Level.INFO, "x"))).block(Duration.ofSeconds(10));
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(1);

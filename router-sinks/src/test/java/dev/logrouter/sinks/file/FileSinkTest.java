@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.file;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +45,7 @@ class FileSinkTest {
     @Test
     void serviceNamesCannotEscapeTheDirectory() throws Exception {
         Path logs = dir.resolve("logs");
-        FileSink sink = new FileSink(new FileSinkSpec("f", logs + "/{service}.log", null, 0, 5, null, 0));
+        FileSink sink = new FileSink(TestSpecs.file("f", logs + "/{service}.log", null, 0, 5, null, 0));
         List<String> services = List.of("web", "../../etc/x", "a/b", "..", ".hidden", "", "sp ace;rm -rf");
         List<LogRecord> rs = new ArrayList<>();
         long c = 1;
@@ -64,16 +65,16 @@ class FileSinkTest {
 
     @Test
     void templateIsValidated() {
-        assertThatThrownBy(() -> new FileSinkSpec("f", dir + "/{host}.log", null, 0, 5, null, 0))
+        assertThatThrownBy(() -> TestSpecs.file("f", dir + "/{host}.log", null, 0, 5, null, 0))
                 .hasMessageContaining("{host}");
-        assertThatThrownBy(() -> new FileSinkSpec("f", dir + "/../x.log", null, 0, 5, null, 0))
+        assertThatThrownBy(() -> TestSpecs.file("f", dir + "/../x.log", null, 0, 5, null, 0))
                 .hasMessageContaining("..");
     }
 
     @Test
     void sizeRotationKeepsNFilesAndNeverSplitsARecord() throws Exception {
-        FileSink sink = new FileSink(new FileSinkSpec("f", dir + "/{source}-{service}.log",
-                EncoderSpec.of(Format.JSON_LINES), 10_000, 3, null, 0));
+        FileSink sink = new FileSink(TestSpecs.file("f", dir + "/{source}-{service}.log",
+                TestSpecs.encoder(Format.JSON_LINES), 10_000, 3, null, 0));
         int n = 400; // ~ 40 KB of json lines: 4 files of at most 10 KB
         List<LogRecord> rs = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
@@ -111,9 +112,9 @@ class FileSinkTest {
     void recordsReachTheFileWithinTheFlushIntervalWhileTheSinkRuns() throws Exception {
         Scheduler sched = Schedulers.newBoundedElastic(2, 100, "file-test");
         try {
-            SinkBuffer buffer = new SinkBuffer("f", BufferSpec.DEFAULT, true, sched);
+            SinkBuffer buffer = new SinkBuffer("f", TestSpecs.BUFFER, true, sched);
             Path file = dir.resolve("out.log");
-            FileSink sink = new FileSink(new FileSinkSpec("f", file.toString(), null, 0, 5, Duration.ofMillis(50), 0));
+            FileSink sink = new FileSink(TestSpecs.file("f", file.toString(), null, 0, 5, Duration.ofMillis(50), 0));
             Mono<Void> done = sink.write(buffer.flux()).cache();
             done.subscribe();
             for (int i = 1; i <= 3; i++) {

@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.kafka;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.BufferSpec;
@@ -56,7 +57,7 @@ public final class KafkaBench {
     private static void run(KafkaBroker broker, Scheduler scheduler, String acks, int lines, boolean warmUp)
             throws Exception {
         String topic = "bench-" + (warmUp ? "warmup-" : "") + "acks-" + acks;
-        KafkaSinkSpec spec = new KafkaSinkSpec("bench", List.of(broker.bootstrap()), topic, null, null, acks, null, 0,
+        KafkaSinkSpec spec = TestSpecs.kafka("bench", List.of(broker.bootstrap()), topic, null, null, acks, null, 0,
                 0, null, 0, null, null, Map.of());
         KafkaSink sink = new KafkaSink(spec);
         SinkBuffer buf = new SinkBuffer("bench", new BufferSpec(100_000, 64L << 20, WhenFull.BLOCK), true, scheduler);

@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.kafka;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,9 +87,9 @@ class KafkaSinkTest {
     }
 
     static KafkaSinkSpec spec(String topic, int maxInFlight, Map<String, String> producer) {
-        EncoderSpec enc = new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null, Framing.LF);
+        EncoderSpec enc = TestSpecs.encoder(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null, Framing.LF);
         // max_record_bytes = the broker's message.max.bytes, as docs/kafka.md advises
-        return new KafkaSinkSpec("k", List.of(broker.bootstrap()), topic, null, enc, null, null, 16 * 1024,
+        return TestSpecs.kafka("k", List.of(broker.bootstrap()), topic, null, enc, null, null, 16 * 1024,
                 MESSAGE_MAX_BYTES, Duration.ofMillis(5), maxInFlight, null, null, producer);
     }
 
@@ -264,8 +265,8 @@ class KafkaSinkTest {
 
     @Test
     void saslPlainAuthenticatesAndAWrongPasswordKeepsRecordsWaiting() throws Exception {
-        EncoderSpec enc = new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null, Framing.LF);
-        KafkaSink good = new KafkaSink(new KafkaSinkSpec("k", List.of(broker.saslBootstrap()), "sasl-{service}", null,
+        EncoderSpec enc = TestSpecs.encoder(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null, Framing.LF);
+        KafkaSink good = new KafkaSink(TestSpecs.kafka("k", List.of(broker.saslBootstrap()), "sasl-{service}", null,
                 enc, null, null, 0, 0, null, 0, null,
                 new KafkaSinkSpec.Sasl("PLAIN", KafkaBroker.SASL_USER, KafkaBroker.SASL_PASSWORD), Map.of()));
         SinkBuffer buf = buffer(1000);
@@ -279,7 +280,7 @@ class KafkaSinkTest {
         assertThat(readAll(List.of("sasl-app"), 20)).hasSize(20);
         assertThat(good.state().written()).isEqualTo(20);
 
-        KafkaSink bad = new KafkaSink(new KafkaSinkSpec("k", List.of(broker.saslBootstrap()), "sasl-{service}", null,
+        KafkaSink bad = new KafkaSink(TestSpecs.kafka("k", List.of(broker.saslBootstrap()), "sasl-{service}", null,
                 enc, null, null, 0, 0, null, 0, null,
                 new KafkaSinkSpec.Sasl("PLAIN", KafkaBroker.SASL_USER, "wrong"), Map.of()));
         SinkBuffer badBuf = buffer(1000);

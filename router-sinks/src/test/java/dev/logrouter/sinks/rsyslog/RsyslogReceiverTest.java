@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.rsyslog;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -146,8 +147,8 @@ class RsyslogReceiverTest {
     void everyJsonLineIsParsedByMmjsonparse() throws Exception {
         int n = 3000;
         List<LogRecord> rs = records(n);
-        TcpSink sink = new TcpSink(TcpSinkSpec.of("rsyslog", new Endpoint("tcp", "127.0.0.1", port),
-                new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of("cluster", "ci"), "node-1", true, null,
+        TcpSink sink = new TcpSink(TestSpecs.tcp("rsyslog", new Endpoint("tcp", "127.0.0.1", port),
+                TestSpecs.encoder(Format.JSON_LINES, FieldSet.TALOS, Map.of("cluster", "ci"), "node-1", true, null,
                         Framing.LF)));
         sink.write(Flux.fromIterable(rs)).block(Duration.ofSeconds(30));
         List<String> parsed = awaitLines(dir.resolve("parsed.log"), n);
@@ -169,8 +170,8 @@ class RsyslogReceiverTest {
     void rfc5424OctetCountedFramingIsAcceptedByImtcp() throws Exception {
         int n = 500;
         List<LogRecord> rs = records(n);
-        TcpSink sink = new TcpSink(TcpSinkSpec.of("rsyslog", new Endpoint("tcp", "127.0.0.1", port),
-                new EncoderSpec(Format.RFC5424, null, null, "node-1", false, "local0", Framing.OCTET_COUNTED)));
+        TcpSink sink = new TcpSink(TestSpecs.tcp("rsyslog", new Endpoint("tcp", "127.0.0.1", port),
+                TestSpecs.encoder(Format.RFC5424, null, null, "node-1", false, "local0", Framing.OCTET_COUNTED)));
         sink.write(Flux.fromIterable(rs)).block(Duration.ofSeconds(30));
         List<String> lines = awaitLines(dir.resolve("syslog.log"), n);
         assertThat(lines).hasSize(n);

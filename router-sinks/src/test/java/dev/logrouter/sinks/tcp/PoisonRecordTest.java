@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.tcp;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,8 +46,8 @@ class PoisonRecordTest {
         log.addAppender(logged);
         try (LineReceiver receiver = new LineReceiver().start(0)) {
             receiver.rejectLinesContaining("POISON");
-            SinkBuffer buffer = new SinkBuffer("t", BufferSpec.DEFAULT, true, scheduler);
-            TcpSink sink = new TcpSink(new TcpSinkSpec("t", new Endpoint("tcp", "127.0.0.1", receiver.port()),
+            SinkBuffer buffer = new SinkBuffer("t", TestSpecs.BUFFER, true, scheduler);
+            TcpSink sink = new TcpSink(TestSpecs.tcp("t", new Endpoint("tcp", "127.0.0.1", receiver.port()),
                     TcpSinkTest.jsonWithCursor(), 256, Duration.ofMillis(5), Duration.ofMillis(10),
                     Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(10), -1, null));
             Mono<Void> done = sink.write(buffer.flux()).cache();

@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.tcp;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static dev.logrouter.sinks.tcp.TcpSinkTest.await;
 import static dev.logrouter.sinks.tcp.TcpSinkTest.freePort;
 import static dev.logrouter.sinks.tcp.TcpSinkTest.record;
@@ -29,7 +30,7 @@ class SinkStateReportTest {
     @Test
     void afterTheReceiverComesUpTheStateIsUpWithAReconnectAndNoStaleError() throws Exception {
         int port = freePort();
-        SinkBuffer buffer = new SinkBuffer("t", BufferSpec.DEFAULT, true, scheduler);
+        SinkBuffer buffer = new SinkBuffer("t", TestSpecs.BUFFER, true, scheduler);
         TcpSink sink = new TcpSink(spec(port, Duration.ofSeconds(10)));
         Disposable running = sink.write(buffer.flux()).subscribe();
         try {
@@ -52,7 +53,7 @@ class SinkStateReportTest {
         try (LineReceiver receiver = new LineReceiver()) {
             receiver.idleClose(300);
             receiver.start(0);
-            SinkBuffer buffer = new SinkBuffer("t", BufferSpec.DEFAULT, true, scheduler);
+            SinkBuffer buffer = new SinkBuffer("t", TestSpecs.BUFFER, true, scheduler);
             TcpSink sink = new TcpSink(spec(receiver.port(), Duration.ofSeconds(10)));
             Disposable running = sink.write(buffer.flux()).subscribe();
             try {

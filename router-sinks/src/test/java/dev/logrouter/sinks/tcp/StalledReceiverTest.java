@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.tcp;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.sink.BufferSpec;
@@ -150,7 +151,7 @@ class StalledReceiverTest {
         }
         SinkBuffer buffer = new SinkBuffer("t", new BufferSpec(400_000, 256L << 20, WhenFull.DROP_OLDEST), true,
                 scheduler);
-        TcpSink sink = new TcpSink(new TcpSinkSpec("t", new Endpoint("tcp", "127.0.0.1", port),
+        TcpSink sink = new TcpSink(TestSpecs.tcp("t", new Endpoint("tcp", "127.0.0.1", port),
                 TcpSinkTest.jsonWithCursor(), 256, Duration.ofMillis(5), Duration.ofMillis(20),
                 Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(60), resendBytes, null));
         Mono<Void> done = sink.write(buffer.flux()).cache();

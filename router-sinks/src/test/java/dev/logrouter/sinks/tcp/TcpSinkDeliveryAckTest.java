@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.tcp;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.LogRecord;
@@ -29,7 +30,7 @@ class TcpSinkDeliveryAckTest {
     }
 
     private static TcpSinkSpec spec(int port, long resendBytes) {
-        return new TcpSinkSpec("t", new Endpoint("tcp", "127.0.0.1", port), TcpSinkTest.jsonWithCursor(), 64,
+        return TestSpecs.tcp("t", new Endpoint("tcp", "127.0.0.1", port), TcpSinkTest.jsonWithCursor(), 64,
                 Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2),
                 Duration.ofSeconds(10), resendBytes, null);
     }
@@ -37,7 +38,7 @@ class TcpSinkDeliveryAckTest {
     @Test
     void recordsAreConfirmedInOrderAsTheyLeaveTheResendWindowAndAllAtACleanEnd() throws Exception {
         try (LineReceiver receiver = new LineReceiver().start(0)) {
-            SinkBuffer buffer = new SinkBuffer("t", BufferSpec.DEFAULT, true, scheduler);
+            SinkBuffer buffer = new SinkBuffer("t", TestSpecs.BUFFER, true, scheduler);
             TcpSink sink = new TcpSink(spec(receiver.port(), 8 * 1024));
             List<Long> acked = new CopyOnWriteArrayList<>();
             Mono<Void> done = sink.write(buffer.flux(), r -> acked.add(r.cursor())).cache();
@@ -63,7 +64,7 @@ class TcpSinkDeliveryAckTest {
     @Test
     void nothingIsConfirmedWhileTheReceiverIsDown() throws Exception {
         int port = TcpSinkTest.freePort();
-        SinkBuffer buffer = new SinkBuffer("t", BufferSpec.DEFAULT, true, scheduler);
+        SinkBuffer buffer = new SinkBuffer("t", TestSpecs.BUFFER, true, scheduler);
         TcpSink sink = new TcpSink(spec(port, 8 * 1024));
         List<LogRecord> acked = new CopyOnWriteArrayList<>();
         var running = sink.write(buffer.flux(), acked::add).subscribe();

@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.tcp;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,7 +19,7 @@ class TcpSinkFlushLatencyTest {
     void aPartialBatchIsWrittenWhenTheFlushIntervalEndsAndNotBefore() throws Exception {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         try (LineReceiver receiver = new LineReceiver().start(0)) {
-            TcpSinkSpec spec = new TcpSinkSpec("t", new Endpoint("tcp", "127.0.0.1", receiver.port()),
+            TcpSinkSpec spec = TestSpecs.tcp("t", new Endpoint("tcp", "127.0.0.1", receiver.port()),
                     TcpSinkTest.jsonWithCursor(), 1000, Duration.ofSeconds(5), null, null, null, null, -1, null);
             TcpSink sink = new TcpSink(spec, time);
             Sinks.Many<LogRecord> in = Sinks.many().unicast().onBackpressureBuffer();

@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.tcp;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +40,7 @@ class TcpSinkReconnectTest {
     }
 
     private static TcpSinkSpec spec(int port, int batchEvents) {
-        return new TcpSinkSpec("t", new Endpoint("tcp", "127.0.0.1", port), TcpSinkTest.jsonWithCursor(), batchEvents,
+        return TestSpecs.tcp("t", new Endpoint("tcp", "127.0.0.1", port), TcpSinkTest.jsonWithCursor(), batchEvents,
                 Duration.ofMillis(5), MIN, MAX, Duration.ofSeconds(2), WRITE_TIMEOUT, 64 * 1024, null);
     }
 

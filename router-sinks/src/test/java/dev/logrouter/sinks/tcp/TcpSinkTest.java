@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.tcp;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,11 +48,11 @@ class TcpSinkTest {
     }
 
     static EncoderSpec jsonWithCursor() {
-        return new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null, Framing.LF);
+        return TestSpecs.encoder(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null, Framing.LF);
     }
 
     static TcpSinkSpec spec(int port, Duration writeTimeout) {
-        return new TcpSinkSpec("t", new Endpoint("tcp", "127.0.0.1", port), jsonWithCursor(), 256,
+        return TestSpecs.tcp("t", new Endpoint("tcp", "127.0.0.1", port), jsonWithCursor(), 256,
                 Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2),
                 writeTimeout, -1, null);
     }
@@ -126,7 +127,7 @@ class TcpSinkTest {
     @Test
     void receiverDownAtStartThenUpGetsEverythingInOrder() throws Exception {
         int port = freePort();
-        SinkBuffer buffer = new SinkBuffer("t", BufferSpec.DEFAULT, true, scheduler);
+        SinkBuffer buffer = new SinkBuffer("t", TestSpecs.BUFFER, true, scheduler);
         TcpSink sink = new TcpSink(spec(port, Duration.ofSeconds(10)));
         Mono<Void> done = sink.write(buffer.flux()).cache();
         done.subscribe();
@@ -208,15 +209,15 @@ class TcpSinkTest {
         stuck.pauseReading();
         Journal journal = Journal.create(new JournalSpec(5000, 8L << 20));
         Router router = new Router(journal);
-        TcpSink stuckSink = new TcpSink(new TcpSinkSpec("stuck", new Endpoint("tcp", "127.0.0.1", stuck.port()),
+        TcpSink stuckSink = new TcpSink(TestSpecs.tcp("stuck", new Endpoint("tcp", "127.0.0.1", stuck.port()),
                 jsonWithCursor(), 256, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(200),
                 Duration.ofSeconds(2), Duration.ofSeconds(60), -1, null));
-        TcpSink healthySink = new TcpSink(new TcpSinkSpec("healthy",
+        TcpSink healthySink = new TcpSink(TestSpecs.tcp("healthy",
                 new Endpoint("tcp", "127.0.0.1", healthy.port()), jsonWithCursor(), 256, null, null, null, null,
                 null, -1, null));
         Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
         sinks.put(stuckSink, new BufferSpec(1000, 64L << 20, WhenFull.DROP_OLDEST));
-        sinks.put(healthySink, BufferSpec.DEFAULT);
+        sinks.put(healthySink, TestSpecs.BUFFER);
         router.startSinks(sinks, List.of(new RouteSpec(null, null, null, null, null, null,
                 List.of("stuck", "healthy"))));
         int n = 50_000;
@@ -254,7 +255,7 @@ class TcpSinkTest {
     void idleCloseByReceiverIsRecoveredQuietlyWithoutDuplicates() throws Exception {
         try (LineReceiver receiver = new LineReceiver().start(0)) {
             receiver.idleClose(600);
-            SinkBuffer buffer = new SinkBuffer("t", BufferSpec.DEFAULT, true, scheduler);
+            SinkBuffer buffer = new SinkBuffer("t", TestSpecs.BUFFER, true, scheduler);
             TcpSink sink = new TcpSink(spec(receiver.port(), Duration.ofSeconds(10)));
             Mono<Void> done = sink.write(buffer.flux()).cache();
             done.subscribe();
@@ -291,7 +292,7 @@ class TcpSinkTest {
     void writeTimeoutAbortsStuckConnectionAndResendsAfterReconnect() throws Exception {
         LineReceiver receiver = new LineReceiver(4096).start(0);
         receiver.pauseReading();
-        SinkBuffer buffer = new SinkBuffer("t", BufferSpec.DEFAULT, true, scheduler);
+        SinkBuffer buffer = new SinkBuffer("t", TestSpecs.BUFFER, true, scheduler);
         TcpSink sink = new TcpSink(spec(receiver.port(), Duration.ofMillis(300)));
         Mono<Void> done = sink.write(buffer.flux()).cache();
         done.subscribe();

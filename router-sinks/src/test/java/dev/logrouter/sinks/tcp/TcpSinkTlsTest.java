@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.tcp;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.LogRecord;
@@ -74,7 +75,7 @@ class TcpSinkTlsTest {
     }
 
     private static TcpSinkSpec spec(int port, TlsSpec tls) {
-        return new TcpSinkSpec("tls", new Endpoint("tcp", "127.0.0.1", port), TcpSinkTest.jsonWithCursor(), 128,
+        return TestSpecs.tcp("tls", new Endpoint("tcp", "127.0.0.1", port), TcpSinkTest.jsonWithCursor(), 128,
                 Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(2),
                 Duration.ofSeconds(5), -1, tls);
     }

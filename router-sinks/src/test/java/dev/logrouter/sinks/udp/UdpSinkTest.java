@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.udp;
 
+import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,9 +43,9 @@ class UdpSinkTest {
             // room for the paced bursts (10 datagrams of up to 10 KiB) while a loaded machine
             // deschedules the reader: the default 208 KiB holds only a few such datagrams
             receiver.setReceiveBufferSize(4 << 20);
-            EncoderSpec enc = new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of("cluster", "prod"), null, true,
+            EncoderSpec enc = TestSpecs.encoder(Format.JSON_LINES, FieldSet.TALOS, Map.of("cluster", "prod"), null, true,
                     null, Framing.LF);
-            UdpSink sink = new UdpSink(new UdpSinkSpec("u", new Endpoint("udp", "127.0.0.1", receiver.getLocalPort()),
+            UdpSink sink = new UdpSink(TestSpecs.udp("u", new Endpoint("udp", "127.0.0.1", receiver.getLocalPort()),
                     enc, 0));
             List<LogRecord> sent = new ArrayList<>();
             int n = 300;
@@ -87,7 +88,7 @@ class UdpSinkTest {
             assertThat(got).hasSize(n);
             int truncatedSeen = 0;
             for (byte[] d : got) {
-                assertThat(d.length).isLessThanOrEqualTo(UdpSinkSpec.DEFAULT_MAX_DATAGRAM);
+                assertThat(d.length).isLessThanOrEqualTo(TestSpecs.MAX_DATAGRAM);
                 assertThat(d[d.length - 1]).isEqualTo((byte) '}');
                 String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .decode(ByteBuffer.wrap(d)).toString();
@@ -99,7 +100,7 @@ class UdpSinkTest {
                     truncatedSeen++;
                     assertThat(node.get("truncated").asBoolean()).isTrue();
                     assertThat(original).startsWith(node.get("msg").asText());
-                    assertThat(d.length).isGreaterThan(UdpSinkSpec.DEFAULT_MAX_DATAGRAM - 200);
+                    assertThat(d.length).isGreaterThan(TestSpecs.MAX_DATAGRAM - 200);
                 } else {
                     assertThat(node.get("msg").asText()).isEqualTo(original);
                 }
@@ -121,10 +122,10 @@ class UdpSinkTest {
     void messageFullOfEscapesIsCutToTheLargestPrefixThatFits() throws Exception {
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             receiver.setSoTimeout(5000);
-            EncoderSpec enc = new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null,
+            EncoderSpec enc = TestSpecs.encoder(Format.JSON_LINES, FieldSet.TALOS, Map.of(), null, true, null,
                     Framing.LF);
             int max = 10_240;
-            UdpSink sink = new UdpSink(new UdpSinkSpec("u", new Endpoint("udp", "127.0.0.1", receiver.getLocalPort()),
+            UdpSink sink = new UdpSink(TestSpecs.udp("u", new Endpoint("udp", "127.0.0.1", receiver.getLocalPort()),
                     enc, max));
             String[] msgs = {
                 "\u0001\"\\\n\t".repeat(1000) + "x".repeat(20_000),
@@ -159,9 +160,9 @@ class UdpSinkTest {
     void recordThatCannotFitEvenWithEmptyMessageIsDroppedAndCounted() throws Exception {
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             receiver.setSoTimeout(1000);
-            EncoderSpec enc = new EncoderSpec(Format.JSON_LINES, FieldSet.TALOS, Map.of("tag", "t".repeat(400)), null,
+            EncoderSpec enc = TestSpecs.encoder(Format.JSON_LINES, FieldSet.TALOS, Map.of("tag", "t".repeat(400)), null,
                     false, null, Framing.LF);
-            UdpSink sink = new UdpSink(new UdpSinkSpec("u", new Endpoint("udp", "127.0.0.1", receiver.getLocalPort()),
+            UdpSink sink = new UdpSink(TestSpecs.udp("u", new Endpoint("udp", "127.0.0.1", receiver.getLocalPort()),
                     enc, 256));
             sink.write(Flux.just(record(1, "hello"))).block(Duration.ofSeconds(5));
             assertThat(sink.state().dropped()).isEqualTo(1);
@@ -172,7 +173,7 @@ class UdpSinkTest {
 
     @Test
     void maxDatagramIsValidated() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new UdpSinkSpec("u",
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestSpecs.udp("u",
                 new Endpoint("udp", "127.0.0.1", 9), null, 70_000)).hasMessageContaining("max_datagram");
     }
 }
