@@ -31,10 +31,6 @@ public record QuerySettings(Path socket, String mode, List<Integer> allowUids, L
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
     }
 
-    public QuerySettings withRequestTimeout(Duration timeout) {
-        return new QuerySettings(socket, mode, allowUids, allowGids, timeout);
-    }
-
     /** The mode as permission bits (see {@link SocketFile#parseMode}). */
     public int modeBits() {
         return SocketFile.parseMode(mode);

@@ -42,8 +42,8 @@ class WriteCommandTest {
     @BeforeEach
     void startSource() throws Exception {
         sock = dir.resolve("log.sock");
-        source = new FdSocketSource(new FdSocketSpec("services", sock, 0660, 64 * 1024, Duration.ofSeconds(1), List.of(".out", ".stdout"),
-                List.of(".stderr"), true)).records().subscribe(records::add);
+        source = new FdSocketSource(new FdSocketSpec("services", sock, 0660, 64 * 1024,
+                Duration.ofSeconds(1), List.of(".out", ".stdout"), List.of(".stderr"), true)).records().subscribe(records::add);
         Awaitility.await("the intake socket bound").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .untilAsserted(() -> assertThat(sock).exists());
     }

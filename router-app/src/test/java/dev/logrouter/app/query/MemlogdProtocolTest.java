@@ -92,7 +92,8 @@ class MemlogdProtocolTest {
         for (int round = 0; round < 8; round++) {
             int total = 10_000;
             try (Journal j = Journal.create(new JournalSpec(total, 64L * 1024 * 1024));
-                 QueryServer s = QueryServer.start(new QuerySettings(dir.resolve("seam" + round + ".sock"), "0660", null, null, null), j, null)) {
+                 QueryServer s = QueryServer.start(new QuerySettings(dir.resolve("seam" + round + ".sock"), "0660",
+                         null, null, null), j, null)) {
                 AtomicLong next = new AtomicLong();
                 Thread writer = new Thread(() -> {
                     for (int i = 0; i < total; i++) {

@@ -110,8 +110,8 @@ class QuerySocketRobustnessTest {
     void requestSplitAcrossWritesIsAssembled() throws Exception {
         append(5, "m");
         // a server of its own with a long timeout: a cold JVM on a busy machine may be slow to read
-        try (QueryServer patient = QueryServer.start(new QuerySettings(q.dir().resolve("patient.sock"), "0660", null, null, null)
-                .withRequestTimeout(Duration.ofSeconds(30)), journal, null);
+        try (QueryServer patient = QueryServer.start(new QuerySettings(q.dir().resolve("patient.sock"), "0660", null, null,
+                Duration.ofSeconds(30)), journal, null);
              TestClient c = new TestClient(patient.socket())) {
             c.out.write("{\"mode\":\"du".getBytes());
             c.out.flush();
@@ -215,7 +215,8 @@ class QuerySocketRobustnessTest {
 
     @Test
     void staleSocketFileIsReplacedButALiveServerIsNot() throws Exception {
-        assertThatThrownBy(() -> QueryServer.start(new QuerySettings(server.socket(), "0660", null, null, null), journal, null))
+        assertThatThrownBy(() -> QueryServer.start(new QuerySettings(server.socket(), "0660", null, null, null),
+                journal, null))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("another process");
         Path stale = q.dir().resolve("stale.sock");
         QueryServer first = QueryServer.start(new QuerySettings(stale, "0660", null, null, null), journal, null);
@@ -233,7 +234,8 @@ class QuerySocketRobustnessTest {
             }
         }
         Files.writeString(q.dir().resolve("plain"), "x");
-        assertThatThrownBy(() -> QueryServer.start(new QuerySettings(q.dir().resolve("plain"), "0660", null, null, null), journal, null))
+        assertThatThrownBy(() -> QueryServer.start(new QuerySettings(q.dir().resolve("plain"), "0660", null, null,
+                null), journal, null))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("not a socket");
     }
 

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * What a {@link KmsgSource} reads and how. The settings the config has are given (their defaults
  * are the config's, docs/configuration.md); the internal ones ({@code bufferSize},
- * {@code clockRefresh}, {@code filePoll}) may be left 0 or null for the values below.
+ * {@code clockRefresh}, {@code filePoll}) may be left 0 or null for their built-in values, which
+ * are declared only in the constructor.
  *
  * @param name          config name of the source
  * @param path          the device ({@code /dev/kmsg}) or a regular file of record groups (fixtures)
@@ -15,9 +16,9 @@ import java.util.Objects;
  * @param stateFile     file that keeps the last forwarded seq across restarts, or null
  * @param stateInterval how often the state file is rewritten while records flow; it is also written
  *                      when the source stops
- * @param bufferSize    read buffer, at least 8 KiB (default 16 KiB)
- * @param clockRefresh  how often the realtime-monotonic offset is re-derived (default 60s)
- * @param filePoll      how long a regular file at its end waits before looking again (default 200ms)
+ * @param bufferSize    read buffer, at least 8 KiB
+ * @param clockRefresh  how often the realtime-monotonic offset is re-derived
+ * @param filePoll      how long a regular file at its end waits before looking again
  */
 public record KmsgSpec(String name, Path path, KmsgFrom from, Path stateFile, Duration stateInterval,
                        int bufferSize, Duration clockRefresh, Duration filePoll) {

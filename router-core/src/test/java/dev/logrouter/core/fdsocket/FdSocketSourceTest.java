@@ -412,8 +412,8 @@ class FdSocketSourceTest {
         stale.bind(AFUNIXSocketAddress.of(sock));
         stale.close();
         assertThat(Files.exists(sock)).isTrue();
-        FdSocketSource src = new FdSocketSource(new FdSocketSpec("s", sock, 0640, TestSpecs.MAX_LINE_BYTES, Duration.ofSeconds(1), TestSpecs.STDOUT_SUFFIXES,
-                TestSpecs.STDERR_SUFFIXES, true));
+        FdSocketSource src = new FdSocketSource(new FdSocketSpec("s", sock, 0640, TestSpecs.MAX_LINE_BYTES,
+                Duration.ofSeconds(1), TestSpecs.STDOUT_SUFFIXES, TestSpecs.STDERR_SUFFIXES, true));
         RecordQueue q = new RecordQueue(src.records());
         RecordQueue.awaitTrue(() -> src.stats() != null && Files.exists(sock) && isSocketOwnedWith(sock, "rw-r-----"),
                 WAIT, () -> "bound with mode");

@@ -26,7 +26,6 @@ public record FileSinkSpec(String name, String path, EncoderSpec encoder, long r
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(encoder, "encoder");
-        Objects.requireNonNull(flushInterval, "flushInterval");
         if (maxOpenFiles < 1) {
             throw new IllegalArgumentException("max_open_files must be at least 1, was " + maxOpenFiles);
         }
@@ -36,7 +35,7 @@ public record FileSinkSpec(String name, String path, EncoderSpec encoder, long r
         if (keep < 0) {
             throw new IllegalArgumentException("rotate keep must not be negative");
         }
-        if (flushInterval.isNegative() || flushInterval.isZero()) {
+        if (Objects.requireNonNull(flushInterval, "flushInterval").compareTo(Duration.ZERO) <= 0) {
             throw new IllegalArgumentException("flush_interval must be positive");
         }
         checkPath(path);

@@ -30,27 +30,26 @@ public record TcpSinkSpec(String name, Endpoint endpoint, EncoderSpec encoder, i
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(encoder, "encoder");
-        Objects.requireNonNull(flushInterval, "flushInterval");
-        Objects.requireNonNull(backoffMin, "backoffMin");
-        Objects.requireNonNull(backoffMax, "backoffMax");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(writeTimeout, "writeTimeout");
         if (batchEvents < 1) {
             throw new IllegalArgumentException("batch_events must be at least 1, was " + batchEvents);
         }
         if (resendBytes < 0) {
             throw new IllegalArgumentException("resend_bytes must not be negative, was " + resendBytes);
         }
-        if (flushInterval.isNegative() || flushInterval.isZero()) {
+        if (!positive(flushInterval, "flushInterval")) {
             throw new IllegalArgumentException("flush_interval must be positive");
         }
-        if (backoffMin.isNegative() || backoffMin.isZero() || backoffMin.compareTo(backoffMax) > 0) {
+        if (!positive(backoffMin, "backoffMin") || backoffMin.compareTo(Objects.requireNonNull(backoffMax,
+                "backoffMax")) > 0) {
             throw new IllegalArgumentException("reconnect backoff needs 0 < backoff_min <= backoff_max");
         }
-        if (connectTimeout.isNegative() || connectTimeout.isZero() || writeTimeout.isNegative()
-                || writeTimeout.isZero()) {
+        if (!positive(connectTimeout, "connectTimeout") || !positive(writeTimeout, "writeTimeout")) {
             throw new IllegalArgumentException("connect_timeout and write_timeout must be positive");
         }
+    }
+
+    private static boolean positive(Duration d, String name) {
+        return Objects.requireNonNull(d, name).compareTo(Duration.ZERO) > 0;
     }
 
     /**
