@@ -90,7 +90,7 @@ public final class SocketFile {
      * @throws FileAlreadyExistsException when something other than a socket is at the path, or a live
      *                                    process serves the socket there
      */
-    public <T extends Closeable> T bind(Binder<T> binder) throws IOException {
+    public synchronized <T extends Closeable> T bind(Binder<T> binder) throws IOException {
         Path parent = path.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -160,7 +160,7 @@ public final class SocketFile {
      * closing the socket: a file that something serves then belongs to a newer instance (inode numbers
      * are reused, so the file key alone cannot tell), and is kept.
      */
-    public void remove() {
+    public synchronized void remove() {
         if (boundKey == null) {
             return;
         }
