@@ -100,7 +100,7 @@ public final class FdSocketSource implements LogSource {
     }
 
     /** A snapshot of {@link #counters()}, with bytes read and records emitted. */
-    public FdSocketStats stats() {
+    FdSocketStats stats() {
         return new FdSocketStats(datagrams.get(), fdsReceived.get(), fdsOpen(), fdsClosed.get(),
                 ignoredNoFd.get(), ignoredEmptyName.get(), rejectedFds.get(), readErrors.get(), receiveErrors.get(),
                 bytes.get(), lines.get());

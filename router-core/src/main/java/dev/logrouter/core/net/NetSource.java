@@ -87,7 +87,7 @@ public final class NetSource implements LogSource {
     }
 
     /** A snapshot of {@link #counters()}, with records and bytes received. */
-    public NetSourceStats stats() {
+    NetSourceStats stats() {
         return new NetSourceStats(records.get(), bytes.get(), jsonErrors.get(), partialLines.get(),
                 connectionCounters.accepted().get(), connectionCounters.rejected().get(), connectionCounters.failed().get());
     }

@@ -83,7 +83,7 @@ public final class SyslogSource implements LogSource {
     }
 
     /** A snapshot of {@link #counters()}. */
-    public SyslogStats stats() {
+    SyslogStats stats() {
         return new SyslogStats(messages.get(), parseErrors.get(), truncated.get(), droppedBytes.get(),
                 connectionCounters.accepted().get(), connectionCounters.rejected().get(),
                 connectionCounters.failed().get());
