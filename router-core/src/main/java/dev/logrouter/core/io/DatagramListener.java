@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.unix.DomainSocketAddress;
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -86,8 +85,8 @@ public final class DatagramListener {
     public Connection bind(Path path, int mode, IntakeLoops loops, Demand<?> demand, Consumer<IOException> stopped)
             throws IOException {
         SocketFile file = new SocketFile(path, mode);
-        Connection bound = file.bind(at -> new Bound(bind(new DomainSocketAddress(at.toString()), maxBytes, loops,
-                demand, stopped))).connection();
+        Connection bound = file.bindChannel(at -> bind(new DomainSocketAddress(at.toString()), maxBytes, loops, demand,
+                stopped));
         // The file goes once the socket is closed, also when it closes on its own (SocketFile.remove keeps
         // a file something still serves); off the event loop, which must not touch the file system.
         bound.onDispose().doFinally(s -> Schedulers.boundedElastic().schedule(file::remove)).subscribe(null, e -> { });
@@ -111,14 +110,6 @@ public final class DatagramListener {
                 }
             }
         };
-    }
-
-    /** A bound connection as the {@link SocketFile.Binder} hands it back. */
-    private record Bound(Connection connection) implements Closeable {
-        @Override
-        public void close() {
-            connection.dispose();
-        }
     }
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read

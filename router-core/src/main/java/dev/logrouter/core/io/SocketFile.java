@@ -14,12 +14,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+import reactor.netty.DisposableChannel;
 
 /**
  * The one policy for every Unix socket the router binds (log sockets, syslog, the query socket):
@@ -118,6 +121,21 @@ public final class SocketFile {
             }
             Files.deleteIfExists(tmp);
             throw e;
+        }
+    }
+
+    /**
+     * As {@link #bind}, for a Reactor Netty server or datagram socket: {@code binder} binds it at the path
+     * it is given; it is disposed again if it cannot be put in place.
+     */
+    public <T extends DisposableChannel> T bindChannel(Function<Path, T> binder) throws IOException {
+        return bind(at -> new BoundChannel<>(binder.apply(at))).channel();
+    }
+
+    private record BoundChannel<T extends DisposableChannel>(T channel) implements Closeable {
+        @Override
+        public void close() {
+            channel.disposeNow(Duration.ofSeconds(5));
         }
     }
 
