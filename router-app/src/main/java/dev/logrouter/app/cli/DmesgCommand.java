@@ -4,6 +4,7 @@ import dev.logrouter.app.query.QueryRequest;
 import dev.logrouter.app.query.RecordJson;
 import dev.logrouter.core.journal.ReadMode;
 import dev.logrouter.core.record.Facility;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
 import dev.logrouter.sinks.text.TextEncoder;
@@ -11,10 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code logrouter dmesg}: the kernel records of the journal, dmesg style. */
 @Command(name = "dmesg", mixinStandardHelpOptions = true,
@@ -52,10 +53,10 @@ final class DmesgCommand implements Callable<Integer> {
     /** {@code kern  :warn  : [    1.234567] message}; wall-clock time when the record has no {@code clock}. */
     static String format(LogRecord r) {
         StringBuilder sb = new StringBuilder(48 + r.msg().length());
-        String facility = r.isGap() ? "logrouter" : facilityName(r.fields().get("facility"));
+        String facility = r.isGap() ? "logrouter" : facilityName(r.fields().get(FieldNames.FACILITY));
         String level = LEVELS[r.level().code()];
         sb.append(pad(facility, 6)).append(':').append(pad(level, 6)).append(": [");
-        Object clock = r.fields().get("clock");
+        Object clock = r.fields().get(FieldNames.CLOCK);
         long usec = -1;
         if (clock instanceof Number n) {
             usec = n.longValue();

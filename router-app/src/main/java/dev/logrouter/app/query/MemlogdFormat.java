@@ -1,5 +1,6 @@
 package dev.logrouter.app.query;
 
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +17,12 @@ import java.nio.charset.StandardCharsets;
  * already carry U+FFFD for those bytes); a JSON reader decodes both to the same character.
  *
  * <p>The {@code source} of a record: the raw name a memlogd client sent with its fd when the record
- * carries the field {@value #MEMLOGD_NAME_FIELD}; otherwise the service, with {@code .out} appended
+ * carries the field {@value FieldNames#MEMLOGD_NAME}; otherwise the service, with {@code .out} appended
  * for stream {@code stdout} (LinuxKit's naming: stdout is {@code NAME.out}, stderr plain
  * {@code NAME}).
  */
 public final class MemlogdFormat {
 
-    /** Record field that holds the raw name a memlogd log-socket client sent. */
-    public static final String MEMLOGD_NAME_FIELD = "memlogd_name";
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -32,7 +31,7 @@ public final class MemlogdFormat {
 
     /** The memlogd {@code source} value of a record; see the class comment. */
     public static String source(LogRecord r) {
-        Object raw = r.fields().get(MEMLOGD_NAME_FIELD);
+        Object raw = r.fields().get(FieldNames.MEMLOGD_NAME);
         if (raw instanceof String s) {
             return s;
         }

@@ -120,25 +120,13 @@ public final class QueryServer implements AutoCloseable {
         return counters;
     }
 
-    /** The listener as the socket-file policy sees it: closed if the socket cannot be put in place. */
-    private record BoundServer(DisposableServer server) implements java.io.Closeable {
-        @Override
-        public void close() {
-            server.disposeNow(Duration.ofSeconds(5));
-        }
-    }
-
     private void bind() {
         try {
-            DisposableServer s = socketFile.bind(at -> {
-                DisposableServer bound = TcpServer.create()
-                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                        .bindAddress(() -> new DomainSocketAddress(at.toString()))
-                        .handle(this::serve)
-                        .bindNow(Duration.ofSeconds(10));
-                return new BoundServer(bound);
-            }).server();
-            server = s;
+            server = socketFile.bindChannel(at -> TcpServer.create()
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .bindAddress(() -> new DomainSocketAddress(at.toString()))
+                    .handle(this::serve)
+                    .bindNow(Duration.ofSeconds(10)));
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException("cannot bind query socket " + socketFile.path() + ": " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));

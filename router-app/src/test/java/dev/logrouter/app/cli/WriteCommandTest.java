@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.fdsocket.FdSocketSource;
 import dev.logrouter.core.fdsocket.FdSocketSpec;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,9 +104,9 @@ class WriteCommandTest {
                 .containsExactly("out1", "out2");
         assertThat(await(x -> x.service().equals("svc") && x.stream().equals("stderr"), 1)).containsExactly("err1");
         assertThat(records).filteredOn(x -> x.stream().equals("stdout"))
-                .allSatisfy(x -> assertThat(x.fields()).containsEntry(FdSocketSource.NAME_FIELD, "svc.out"));
+                .allSatisfy(x -> assertThat(x.fields()).containsEntry(FieldNames.MEMLOGD_NAME, "svc.out"));
         assertThat(records).filteredOn(x -> x.stream().equals("stderr"))
-                .allSatisfy(x -> assertThat(x.fields()).containsEntry(FdSocketSource.NAME_FIELD, "svc"));
+                .allSatisfy(x -> assertThat(x.fields()).containsEntry(FieldNames.MEMLOGD_NAME, "svc"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.logrouter.app.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.framing.LineFramer;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class MemlogdInvalidUtf8Test {
         byte[] in = {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80, 'b', (byte) 0xe2, (byte) 0x82, '\n'};
         f.feed(in, 0, in.length);
         LogRecord r = new LogRecord(1, T, "fd", "hello", "stdout", Level.INFO, lines.get(0),
-                Map.of(MemlogdFormat.MEMLOGD_NAME_FIELD, "hello.out"), LogRecord.Kind.NORMAL);
+                Map.of(FieldNames.MEMLOGD_NAME, "hello.out"), LogRecord.Kind.NORMAL);
         assertThat(MemlogdFormat.jsonLine(r)).isEqualTo("{\"time\":\"2024-07-02T19:22:51.974497577Z\",\"source\":"
                 + "\"hello.out\",\"msg\":\"a\\ufffd\\ufffd\\ufffdb\\ufffd\\ufffd\"}\n");
         assertThat(MemlogdFormat.logreadLine(r))

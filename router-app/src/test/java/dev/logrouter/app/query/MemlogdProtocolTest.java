@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.journal.JournalSpec;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ class MemlogdProtocolTest {
         journal.append(rec(T0 + 500_000_000L, "hello", "stderr", "err-line"));
         journal.append(rec(T0, "kernel", "kernel", "no fraction"));
         journal.append(rec(T0 + 1_000L, "web", "stdout", "a<b>&c\"\\\t\n\r\b\f\u0001\u001f\u007f é 😀 \u2028 \ufffd")
-                .withFields(Map.of(MemlogdFormat.MEMLOGD_NAME_FIELD, "onboot.001-dhcpcd;x")));
+                .withFields(Map.of(FieldNames.MEMLOGD_NAME, "onboot.001-dhcpcd;x")));
         try (TestClient c = new TestClient(server.socket())) {
             c.send(0x00);
             String expected = ""

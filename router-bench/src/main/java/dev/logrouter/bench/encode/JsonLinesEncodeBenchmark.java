@@ -2,6 +2,7 @@ package dev.logrouter.bench.encode;
 
 import dev.logrouter.bench.ThreadCpuClock;
 import dev.logrouter.core.fdsocket.FdSocketSource;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.JsonLinesEncoder;
@@ -59,7 +60,7 @@ public class JsonLinesEncodeBenchmark {
                     : line(i);
             Map<String, Object> fields = switch (shape) {
                 case "peer" -> Map.of("peer", "127.0.0.1");
-                case "memlogd" -> Map.of(FdSocketSource.NAME_FIELD, "web");
+                case "memlogd" -> Map.of(FieldNames.MEMLOGD_NAME, "web");
                 default -> Map.of();
             };
             records[i] = new LogRecord(i + 1, t0 + i * 1_000_000L, "bench", "web", "stdout", dev.logrouter.core.record.Level.INFO, msg,

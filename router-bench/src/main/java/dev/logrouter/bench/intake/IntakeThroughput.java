@@ -100,11 +100,11 @@ public final class IntakeThroughput {
         }
         report("fd socket, " + pipes + " pipe(s), " + linesPerPipe + " x 100-byte lines each", total, ns, cpu);
         // a line can arrive as two partial pieces when its writer stalls past idle_flush (1 s) mid-line
-        if (src.stats().bytes() != total * 100 || src.stats().lines() < total) {
-            throw new IllegalStateException("expected " + total + " lines, source read " + src.stats());
+        if (src.counters().value("bytes") != total * 100 || src.counters().value("lines") < total) {
+            throw new IllegalStateException("expected " + total + " lines, source read " + src.counters().snapshot());
         }
-        if (src.stats().lines() > total) {
-            System.out.println("  (" + (src.stats().lines() - total) + " line(s) arrived in two pieces: the writer stalled"
+        if (src.counters().value("lines") > total) {
+            System.out.println("  (" + (src.counters().value("lines") - total) + " line(s) arrived in two pieces: the writer stalled"
                     + " past idle_flush mid-line)");
         }
     }
@@ -138,8 +138,8 @@ public final class IntakeThroughput {
         p.waitFor(10, TimeUnit.SECONDS);
         report("syslog unix datagrams from " + (python ? "a python sender" : "logger") + ", 100-byte messages", n, ns,
                 cpu);
-        if (src.stats().parseErrors() != 0) {
-            throw new IllegalStateException("parse errors: " + src.stats());
+        if (src.counters().value("parse_errors") != 0) {
+            throw new IllegalStateException("parse errors: " + src.counters().snapshot());
         }
     }
 

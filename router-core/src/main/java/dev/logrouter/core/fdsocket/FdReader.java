@@ -1,6 +1,7 @@
 package dev.logrouter.core.fdsocket;
 
 import dev.logrouter.core.framing.LineFramer;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LevelPrefix;
 import dev.logrouter.core.record.LogRecord;
@@ -33,7 +34,7 @@ final class FdReader implements EpollIoHandle {
         this.session = session;
         this.nettyFd = new io.netty.channel.unix.FileDescriptor(number);
         this.name = name;
-        Map<String, Object> fields = Map.of(FdSocketSource.NAME_FIELD, name.raw());
+        Map<String, Object> fields = Map.of(FieldNames.MEMLOGD_NAME, name.raw());
         String service = name.service();
         String stream = name.stream();
         String sourceName = spec.name();

@@ -1,6 +1,7 @@
 package dev.logrouter.core.fdsocket;
 
 import dev.logrouter.core.metrics.CounterSet;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
@@ -22,7 +23,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Records: {@code source} = the config name, {@code service}/{@code stream} from the name (see
  * {@link MemlogdName}: {@code NAME.out} is stdout of {@code NAME}, plain {@code NAME} is its stderr),
- * level {@code info}, time = when the bytes were read, and field {@value #NAME_FIELD} = the raw name
+ * level {@code info}, time = when the bytes were read, and field {@value FieldNames#MEMLOGD_NAME} = the raw name
  * as received (what memlogd's query output calls {@code source}). Lines longer than
  * {@code max_line_bytes} become consecutive partial records; an unterminated line is flushed at EOF and
  * after the idle timeout.
@@ -41,8 +42,6 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class FdSocketSource implements LogSource {
 
-    /** Field holding the name exactly as the client sent it (e.g. {@code onboot.001-dhcpcd.out}). */
-    public static final String NAME_FIELD = "memlogd_name";
 
     /** Longer names are cut, as memlogd reads the payload into a 512-byte buffer. */
     public static final int MAX_NAME_BYTES = 512;
@@ -100,7 +99,7 @@ public final class FdSocketSource implements LogSource {
     }
 
     /** A snapshot of {@link #counters()}, with bytes read and records emitted. */
-    public FdSocketStats stats() {
+    FdSocketStats stats() {
         return new FdSocketStats(datagrams.get(), fdsReceived.get(), fdsOpen(), fdsClosed.get(),
                 ignoredNoFd.get(), ignoredEmptyName.get(), rejectedFds.get(), readErrors.get(), receiveErrors.get(),
                 bytes.get(), lines.get());

@@ -16,7 +16,7 @@ package dev.logrouter.core.fdsocket;
  * @param bytes            bytes read from all fds
  * @param lines            records emitted (lines and partial pieces)
  */
-public record FdSocketStats(long datagrams, long fdsReceived, long fdsOpen, long fdsClosed, long ignoredNoFd,
+record FdSocketStats(long datagrams, long fdsReceived, long fdsOpen, long fdsClosed, long ignoredNoFd,
                             long ignoredEmptyName, long rejectedFds, long readErrors, long receiveErrors, long bytes,
                             long lines) {
 

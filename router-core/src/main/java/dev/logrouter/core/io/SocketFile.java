@@ -14,12 +14,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+import reactor.netty.DisposableChannel;
 
 /**
  * The one policy for every Unix socket the router binds (log sockets, syslog, the query socket):
@@ -90,7 +93,7 @@ public final class SocketFile {
      * @throws FileAlreadyExistsException when something other than a socket is at the path, or a live
      *                                    process serves the socket there
      */
-    public <T extends Closeable> T bind(Binder<T> binder) throws IOException {
+    public synchronized <T extends Closeable> T bind(Binder<T> binder) throws IOException {
         Path parent = path.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -118,6 +121,21 @@ public final class SocketFile {
             }
             Files.deleteIfExists(tmp);
             throw e;
+        }
+    }
+
+    /**
+     * As {@link #bind}, for a Reactor Netty server or datagram socket: {@code binder} binds it at the path
+     * it is given; it is disposed again if it cannot be put in place.
+     */
+    public <T extends DisposableChannel> T bindChannel(Function<Path, T> binder) throws IOException {
+        return bind(at -> new BoundChannel<>(binder.apply(at))).channel();
+    }
+
+    private record BoundChannel<T extends DisposableChannel>(T channel) implements Closeable {
+        @Override
+        public void close() {
+            channel.disposeNow(Duration.ofSeconds(5));
         }
     }
 
@@ -160,7 +178,7 @@ public final class SocketFile {
      * closing the socket: a file that something serves then belongs to a newer instance (inode numbers
      * are reused, so the file key alone cannot tell), and is kept.
      */
-    public void remove() {
+    public synchronized void remove() {
         if (boundKey == null) {
             return;
         }

@@ -53,13 +53,7 @@ final class JournalSubscription implements Subscription, Runnable {
         if (end == Long.MAX_VALUE && !cancelled) {
             journal.followers.add(this);
         }
-        try {
-            worker.schedule(this);
-        } catch (RuntimeException rejected) {
-            // scheduler disposed at shutdown: nothing more can be delivered
-            cancelled = true;
-            unregister();
-        }
+        schedule();
     }
 
     @Override
@@ -107,13 +101,17 @@ final class JournalSubscription implements Subscription, Runnable {
 
     private void scheduleDrain() {
         if (wip.getAndIncrement() == 0) {
-            try {
-                worker.schedule(this);
-            } catch (RuntimeException rejected) {
-                // scheduler disposed at shutdown: nothing more can be delivered
-                cancelled = true;
-                unregister();
-            }
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        try {
+            worker.schedule(this);
+        } catch (RuntimeException rejected) {
+            // scheduler disposed at shutdown: nothing more can be delivered
+            cancelled = true;
+            unregister();
         }
     }
 

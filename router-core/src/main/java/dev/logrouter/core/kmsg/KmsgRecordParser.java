@@ -2,6 +2,7 @@ package dev.logrouter.core.kmsg;
 
 import dev.logrouter.core.framing.GoUtf8;
 import dev.logrouter.core.record.Facility;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.lang.invoke.MethodHandles;
@@ -27,7 +28,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Malformed input (no {@code ;}, bad numbers, a truncated header, a continuation line without
  * {@code =}) never throws: it becomes a record whose {@code msg} is the raw text, with a
- * {@value #PARSE_ERROR_FIELD} field saying what is wrong (after {@code facility}, {@code priority},
+ * {@value FieldNames#PARSE_ERROR} field saying what is wrong (after {@code facility}, {@code priority},
  * {@code seq} and {@code clock} when the header itself was fine), with the level of its priority
  * when that could be read (else {@code warning}), and is counted in
  * {@link #malformed()}.
@@ -39,19 +40,11 @@ public final class KmsgRecordParser {
 
     public static final String SERVICE = "kernel";
     public static final String STREAM = "kernel";
-    public static final String FACILITY_FIELD = "facility";
-    public static final String PRIORITY_FIELD = "priority";
-    public static final String SEQ_FIELD = "seq";
-    public static final String CLOCK_FIELD = "clock";
-    public static final String CALLER_FIELD = "caller";
-    public static final String FLAGS_FIELD = "flags";
     /**
      * Prefix of a dictionary key that has the name of one of the fields above (or starts with this
      * prefix): {@code " seq=x"} becomes field {@code dict.seq}, so the header's fields stay intact.
      */
     public static final String DICTIONARY_PREFIX = "dict.";
-    /** Field of a record that could not be parsed; the value says why. */
-    public static final String PARSE_ERROR_FIELD = "parse_error";
 
     private static final String[] LEVELS = new String[8];
     private static final Level[] LEVEL_VALUES = new Level[8];
@@ -195,10 +188,10 @@ public final class KmsgRecordParser {
         int level = (int) (prio & 7);
         int facility = (int) (prio >>> 3);
         FieldMap.Builder fields = new FieldMap.Builder()
-                .put(FACILITY_FIELD, Facility.labelOf(facility))
-                .put(PRIORITY_FIELD, LEVELS[level])
-                .put(SEQ_FIELD, seq)
-                .put(CLOCK_FIELD, usec);
+                .put(FieldNames.FACILITY, Facility.labelOf(facility))
+                .put(FieldNames.PRIORITY, LEVELS[level])
+                .put(FieldNames.SEQ, seq)
+                .put(FieldNames.CLOCK, usec);
         for (int q = textEnd + 1; q < end; ) {
             if (buf[q] != ' ') {
                 return malformed(buf, off, end, "continuation line does not start with a space", prio, seq, usec,
@@ -216,10 +209,10 @@ public final class KmsgRecordParser {
             q = nl + 1;
         }
         if (caller != null) {
-            fields.put(CALLER_FIELD, caller);
+            fields.put(FieldNames.CALLER, caller);
         }
         if (!"-".equals(flags)) {
-            fields.put(FLAGS_FIELD, flags);
+            fields.put(FieldNames.FLAGS, flags);
         }
         return new LogRecord(LogRecord.NO_CURSOR, bootEpochNanos + usec * 1000, source, SERVICE, STREAM,
                 LEVEL_VALUES[level], decode(buf, textStart, textEnd, kind), fields.build(), LogRecord.Kind.NORMAL);
@@ -227,13 +220,13 @@ public final class KmsgRecordParser {
 
     private static boolean isHeaderField(String key) {
         switch (key) {
-            case FACILITY_FIELD:
-            case PRIORITY_FIELD:
-            case SEQ_FIELD:
-            case CLOCK_FIELD:
-            case CALLER_FIELD:
-            case FLAGS_FIELD:
-            case PARSE_ERROR_FIELD:
+            case FieldNames.FACILITY:
+            case FieldNames.PRIORITY:
+            case FieldNames.SEQ:
+            case FieldNames.CLOCK:
+            case FieldNames.CALLER:
+            case FieldNames.FLAGS:
+            case FieldNames.PARSE_ERROR:
                 return true;
             default:
                 return key.startsWith(DICTIONARY_PREFIX);
@@ -242,17 +235,17 @@ public final class KmsgRecordParser {
 
     /** The kernel sequence number of a record from this parser, or -1 when it has none. */
     public static long seqOf(LogRecord r) {
-        return r.fields().get(SEQ_FIELD) instanceof Long l ? l : -1;
+        return r.fields().get(FieldNames.SEQ) instanceof Long l ? l : -1;
     }
 
     /** The kernel timestamp (µs since boot) of a record from this parser, or -1 when it has none. */
     public static long clockOf(LogRecord r) {
-        return r.fields().get(CLOCK_FIELD) instanceof Long l ? l : -1;
+        return r.fields().get(FieldNames.CLOCK) instanceof Long l ? l : -1;
     }
 
     /** True for a record this parser could not parse. */
     public static boolean isMalformed(LogRecord r) {
-        return r.fields().containsKey(PARSE_ERROR_FIELD);
+        return r.fields().containsKey(FieldNames.PARSE_ERROR);
     }
 
     private LogRecord malformed(byte[] buf, int off, int end, String why, long prio, long seq, long usec,
@@ -260,12 +253,12 @@ public final class KmsgRecordParser {
         malformed++;
         FieldMap.Builder fields = new FieldMap.Builder();
         if (prio >= 0 && seq >= 0 && usec >= 0) {
-            fields.put(FACILITY_FIELD, Facility.labelOf((int) (prio >>> 3)))
-                    .put(PRIORITY_FIELD, LEVELS[(int) (prio & 7)])
-                    .put(SEQ_FIELD, seq)
-                    .put(CLOCK_FIELD, usec);
+            fields.put(FieldNames.FACILITY, Facility.labelOf((int) (prio >>> 3)))
+                    .put(FieldNames.PRIORITY, LEVELS[(int) (prio & 7)])
+                    .put(FieldNames.SEQ, seq)
+                    .put(FieldNames.CLOCK, usec);
         }
-        fields.put(PARSE_ERROR_FIELD, why);
+        fields.put(FieldNames.PARSE_ERROR, why);
         Level level = prio >= 0 ? LEVEL_VALUES[(int) (prio & 7)] : Level.WARNING;
         long time = usec >= 0 ? bootEpochNanos + usec * 1000 : LogRecord.now();
         return new LogRecord(LogRecord.NO_CURSOR, time, source, SERVICE, STREAM, level,

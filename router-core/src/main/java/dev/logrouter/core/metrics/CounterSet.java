@@ -81,6 +81,24 @@ public final class CounterSet {
         }
     }
 
+    /**
+     * The current value of one counter or level, listed or not.
+     *
+     * @throws IllegalArgumentException when no counter has that name
+     */
+    public synchronized long value(String name) {
+        LongSupplier v = listed.get(name);
+        if (v != null) {
+            return v.getAsLong();
+        }
+        AtomicLong u = unlisted.get(name);
+        if (u == null) {
+            throw new IllegalArgumentException("no counter " + name + " (have " + listed.keySet() + ", "
+                    + unlisted.keySet() + ")");
+        }
+        return u.get();
+    }
+
     /** The listed counters and levels by name, in registration order; a copy. */
     public synchronized Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.logrouter.core.net;
 
 import dev.logrouter.core.json.JsonObjectReader;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.time.DateTimeException;
@@ -17,12 +18,11 @@ import java.util.Map;
  * milliseconds, microseconds or nanoseconds as a number), {@code service} / {@code talos-service}. All
  * other keys become fields in order; nested objects and arrays are kept as their JSON text
  * ({@link JsonObjectReader.Values#FLAT}, the reader Talos's extraction uses too). A line that is not
- * exactly one JSON object is kept as the raw text with a {@value #PARSE_ERROR_FIELD} field.
+ * exactly one JSON object is kept as the raw text with a {@value FieldNames#PARSE_ERROR} field.
  * Thread-safe.
  */
 final class JsonLineParser {
 
-    public static final String PARSE_ERROR_FIELD = "parse_error";
 
     /** Nested values stay their JSON text: the record enters the journal as it is. */
     private static final JsonObjectReader READER = new JsonObjectReader(64, JsonObjectReader.Values.FLAT);
@@ -116,7 +116,7 @@ final class JsonLineParser {
     private static Parsed raw(String line, String why, long received, String source, String service, String stream,
                               Map<String, Object> extra) {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put(PARSE_ERROR_FIELD, why);
+        f.put(FieldNames.PARSE_ERROR, why);
         f.putAll(extra);
         return new Parsed(new LogRecord(LogRecord.NO_CURSOR, received, source, service, stream, Level.INFO, line,
                 Collections.unmodifiableMap(f), LogRecord.Kind.NORMAL), false);

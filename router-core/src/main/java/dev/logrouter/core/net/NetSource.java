@@ -5,6 +5,7 @@ import dev.logrouter.core.io.DatagramListener;
 import dev.logrouter.core.io.IntakeLoops;
 import dev.logrouter.core.io.StreamListener;
 import dev.logrouter.core.metrics.CounterSet;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
@@ -87,7 +88,7 @@ public final class NetSource implements LogSource {
     }
 
     /** A snapshot of {@link #counters()}, with records and bytes received. */
-    public NetSourceStats stats() {
+    NetSourceStats stats() {
         return new NetSourceStats(records.get(), bytes.get(), jsonErrors.get(), partialLines.get(),
                 connectionCounters.accepted().get(), connectionCounters.rejected().get(), connectionCounters.failed().get());
     }
@@ -195,7 +196,7 @@ public final class NetSource implements LogSource {
 
     private static Map<String, Object> peer(SocketAddress a) {
         if (a instanceof InetSocketAddress i && i.getAddress() != null) {
-            return Map.of("peer", i.getAddress().getHostAddress());
+            return Map.of(FieldNames.PEER, i.getAddress().getHostAddress());
         }
         return Map.of();
     }

@@ -12,6 +12,6 @@ package dev.logrouter.core.net;
  * @param connectionErrors    TCP connections that ended on an error (a reset, a failed read) instead of a close;
  *                            what they sent before it was delivered
  */
-public record NetSourceStats(long records, long bytes, long jsonErrors, long partialLines, long connections,
+record NetSourceStats(long records, long bytes, long jsonErrors, long partialLines, long connections,
                              long rejectedConnections, long connectionErrors) {
 }

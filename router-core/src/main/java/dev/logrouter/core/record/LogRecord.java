@@ -32,11 +32,7 @@ public record LogRecord(long cursor, long time, String source, String service, S
     /** Service name of the router's own log lines. */
     public static final String SELF_SERVICE = "logrouter";
 
-    /** Field of a gap record that holds the exact number of records lost. */
-    public static final String LOST_FIELD = "lost";
 
-    /** Field of a gap record that says where the records were lost. */
-    public static final String WHERE_FIELD = "where";
 
     public enum Kind {
         /** A complete line or message. */
@@ -68,8 +64,8 @@ public record LogRecord(long cursor, long time, String source, String service, S
      */
     public static LogRecord gap(long time, String where, long lost) {
         Map<String, Object> f = new LinkedHashMap<>(4);
-        f.put(LOST_FIELD, lost);
-        f.put(WHERE_FIELD, where);
+        f.put(FieldNames.LOST, lost);
+        f.put(FieldNames.WHERE, where);
         return new LogRecord(NO_CURSOR, time, SELF_SERVICE, SELF_SERVICE, "gap", Level.WARNING,
                 "lost " + lost + " records" + (where.isEmpty() ? "" : " at " + where),
                 Collections.unmodifiableMap(f), Kind.GAP);
@@ -120,7 +116,7 @@ public record LogRecord(long cursor, long time, String source, String service, S
         if (kind != Kind.GAP) {
             return 0;
         }
-        Object v = fields.get(LOST_FIELD);
+        Object v = fields.get(FieldNames.LOST);
         return v instanceof Number n ? n.longValue() : 0;
     }
 

@@ -89,12 +89,64 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    /** A sink with its buffer and its running subscription. */
-    public record SinkBinding(LogSink sink, SinkBuffer buffer, Disposable subscription, Mono<Void> finished) {
+    /**
+     * A started sink with its buffer: a handle to give back to {@link #route} and {@link #unbindSink}, and
+     * what {@code status} reads. Its running subscription stays the router's.
+     */
+    public static final class SinkBinding {
+        private final LogSink sink;
+        private final SinkBuffer buffer;
+        private final Disposable subscription;
+        private final Mono<Void> finished;
+
+        private SinkBinding(LogSink sink, SinkBuffer buffer, Disposable subscription, Mono<Void> finished) {
+            this.sink = sink;
+            this.buffer = buffer;
+            this.subscription = subscription;
+            this.finished = finished;
+        }
+
+        public LogSink sink() {
+            return sink;
+        }
+
+        /** The sink's buffer, for its counters and depth. */
+        public SinkBuffer buffer() {
+            return buffer;
+        }
+
+        Disposable subscription() {
+            return subscription;
+        }
+
+        Mono<Void> finished() {
+            return finished;
+        }
     }
 
-    /** A started source with its counters. */
-    public record SourceBinding(LogSource source, SourceCounters counters, Disposable subscription) {
+    /** A started source with its counters: a handle to give back to {@link #detach}, and what {@code status} reads. */
+    public static final class SourceBinding {
+        private final LogSource source;
+        private final SourceCounters counters;
+        private final Disposable subscription;
+
+        private SourceBinding(LogSource source, SourceCounters counters, Disposable subscription) {
+            this.source = source;
+            this.counters = counters;
+            this.subscription = subscription;
+        }
+
+        public LogSource source() {
+            return source;
+        }
+
+        public SourceCounters counters() {
+            return counters;
+        }
+
+        Disposable subscription() {
+            return subscription;
+        }
     }
 
     public Router(Journal journal) {

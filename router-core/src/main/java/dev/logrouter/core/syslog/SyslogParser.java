@@ -1,6 +1,7 @@
 package dev.logrouter.core.syslog;
 
 import dev.logrouter.core.record.Facility;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +25,10 @@ import java.util.Map;
  * this host, the year guessed so the time is not in the future), else the receive time. Fields in
  * order: {@code facility}, {@code host}, {@code app}, {@code pid}, {@code msgid}, then structured data
  * as {@code sd.<SD-ID>.<PARAM>}. A message that is not syslog (no {@code <PRI>}) is kept whole as the
- * message with a {@value #PARSE_ERROR_FIELD} field saying why. Thread-safe.
+ * message with a {@value FieldNames#PARSE_ERROR} field saying why. Thread-safe.
  */
 final class SyslogParser {
 
-    public static final String PARSE_ERROR_FIELD = "parse_error";
-    public static final String TRUNCATED_FIELD = "truncated";
     public static final String STREAM = "syslog";
     public static final String DEFAULT_SERVICE = "syslog";
 
@@ -61,7 +60,7 @@ final class SyslogParser {
      * @param data        the message bytes (one datagram or one framed message)
      * @param received    receive time, epoch nanoseconds
      * @param sourceName  config name of the source
-     * @param truncated   the message was cut at the size limit (adds field {@value #TRUNCATED_FIELD})
+     * @param truncated   the message was cut at the size limit (adds field {@value FieldNames#TRUNCATED})
      */
     public Parsed parse(byte[] data, int off, int len, long received, String sourceName, boolean truncated) {
         int end = off + len;
@@ -79,9 +78,9 @@ final class SyslogParser {
         }
         if (p == null) {
             fields.clear();
-            fields.put(PARSE_ERROR_FIELD, describeError(text));
+            fields.put(FieldNames.PARSE_ERROR, describeError(text));
             if (truncated) {
-                fields.put(TRUNCATED_FIELD, true);
+                fields.put(FieldNames.TRUNCATED, true);
             }
             return new Parsed(new LogRecord(LogRecord.NO_CURSOR, received, sourceName, DEFAULT_SERVICE, STREAM,
                     Level.NOTICE, text, Collections.unmodifiableMap(fields), LogRecord.Kind.NORMAL), false);
@@ -124,7 +123,7 @@ final class SyslogParser {
         }
         int severity = pri & 7;
         int facility = pri >> 3;
-        fields.put("facility", Facility.labelOf(facility));
+        fields.put(FieldNames.FACILITY, Facility.labelOf(facility));
         int pos = close + 1;
         Cursor cur = new Cursor(s, pos);
         long time;
@@ -139,7 +138,7 @@ final class SyslogParser {
             String msgid = nil(cur.token());
             Long t = ts == null || ts.equals("-") ? null : parse3339(ts);
             if (ts != null && !ts.equals("-") && t == null) {
-                fields.put(PARSE_ERROR_FIELD, "bad RFC 5424 timestamp '" + ts + "'");
+                fields.put(FieldNames.PARSE_ERROR, "bad RFC 5424 timestamp '" + ts + "'");
             }
             time = t == null ? received : t;
             put(fields, "host", host);
@@ -147,7 +146,7 @@ final class SyslogParser {
             putPid(fields, procid);
             put(fields, "msgid", msgid);
             if (!parseStructuredData(cur, fields)) {
-                fields.put(PARSE_ERROR_FIELD, "malformed RFC 5424 structured data");
+                fields.put(FieldNames.PARSE_ERROR, "malformed RFC 5424 structured data");
                 msg = s.substring(Math.min(cur.pos, s.length()));
             } else {
                 if (cur.pos < s.length() && s.charAt(cur.pos) == ' ') {
@@ -196,10 +195,10 @@ final class SyslogParser {
             msg = s.substring(Math.min(cur.pos, s.length()));
         }
         if (truncated) {
-            fields.put(TRUNCATED_FIELD, true);
+            fields.put(FieldNames.TRUNCATED, true);
         }
         String service = app == null || app.isEmpty() ? DEFAULT_SERVICE : app;
-        boolean ok = !fields.containsKey(PARSE_ERROR_FIELD);
+        boolean ok = !fields.containsKey(FieldNames.PARSE_ERROR);
         return new Parsed(new LogRecord(LogRecord.NO_CURSOR, time, sourceName, service, STREAM, Level.ofCode(severity),
                 msg, Collections.unmodifiableMap(fields), LogRecord.Kind.NORMAL), ok);
     }

@@ -3,7 +3,6 @@ package dev.logrouter.core.syslog;
 import dev.logrouter.core.io.DatagramListener;
 import dev.logrouter.core.io.IntakeLoops;
 import dev.logrouter.core.io.StreamListener;
-import dev.logrouter.core.io.SocketFile;
 import dev.logrouter.core.metrics.CounterSet;
 import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
@@ -11,14 +10,9 @@ import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.newsclub.net.unix.AFUNIXDatagramChannel;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -34,15 +28,15 @@ import reactor.netty.DisposableServer;
  * messages over {@code max_message_bytes} are cut and marked {@code truncated}; all are counted in
  * {@link #stats()}. TCP connections beyond {@code max_connections} are closed at once and counted; a
  * connection that sends nothing holds no thread; one that ends on an error is counted and logged
- * ({@link StreamListener}). A UDP socket that stops receiving while subscribed fails the flux
- * ({@link DatagramListener}).
+ * ({@link StreamListener}).
  *
  * <p>{@link #records()}: cold. Subscribing binds every configured address (a failure is signalled as
  * an error); cancelling closes them and removes the socket file. Records are emitted on the receiving
- * threads. Backpressure: every input reads only while the subscriber has demand (TCP and UDP turn
- * auto-read off on the source's event loop, which never waits; the Unix socket's own thread waits),
- * so while the router stops requesting (a full {@code when_full: block} sink) TCP senders see a full
- * window, {@code /dev/log} writers block on a full socket buffer, and UDP overflows in the kernel.
+ * thread (the source's one event loop). Backpressure: every input reads only while the subscriber has
+ * demand (each turns auto-read off on that loop, which never waits), so while the router stops
+ * requesting (a full {@code when_full: block} sink) TCP senders see a full window, {@code /dev/log}
+ * writers block on a full socket buffer, and UDP overflows in the kernel. A Unix or UDP socket that
+ * stops receiving while subscribed fails the flux ({@link DatagramListener}).
  * Nothing is replayed.
  */
 public final class SyslogSource implements LogSource {
@@ -89,7 +83,7 @@ public final class SyslogSource implements LogSource {
     }
 
     /** A snapshot of {@link #counters()}. */
-    public SyslogStats stats() {
+    SyslogStats stats() {
         return new SyslogStats(messages.get(), parseErrors.get(), truncated.get(), droppedBytes.get(),
                 connectionCounters.accepted().get(), connectionCounters.rejected().get(),
                 connectionCounters.failed().get());
@@ -121,7 +115,7 @@ public final class SyslogSource implements LogSource {
             };
             try {
                 if (spec.path() != null) {
-                    open.add(startUnix(demand));
+                    open.add(startUnix(demand, loops, sink));
                 }
                 if (spec.udp() != null) {
                     Connection udp = startUdp(demand, loops, sink);
@@ -143,6 +137,7 @@ public final class SyslogSource implements LogSource {
     }
 
     void deliver(Demand<LogRecord> out, byte[] data, int off, int len, boolean cut) {
+        // an empty datagram is a message too: kept raw with parse_error like any malformed one
         messages.incrementAndGet();
         if (cut) {
             truncated.incrementAndGet();
@@ -154,80 +149,11 @@ public final class SyslogSource implements LogSource {
         out.next(p.record());
     }
 
-    private Disposable startUnix(Demand<LogRecord> demand) throws IOException {
-        SocketFile file = new SocketFile(spec.path(), spec.mode());
-        AFUNIXDatagramChannel ch = file.bind(at -> {
-            AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();
-            try {
-                c.bind(AFUNIXSocketAddress.of(at));
-                c.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
-            } catch (IOException e) {
-                c.close();
-                throw e;
-            }
-            return c;
-        });
-        int max = spec.maxMessageBytes();
-        Thread t = new Thread(() -> {
-            // one byte more than allowed tells a datagram that was cut from one that fits exactly
-            ByteBuffer buf = ByteBuffer.allocateDirect(max + 1);
-            byte[] heap = new byte[max + 1];
-            while (true) {
-                buf.clear();
-                try {
-                    demand.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (!ch.isOpen()) {
-                    return;
-                }
-                try {
-                    // read, not receive: the sender's address is not needed and costs an object per datagram
-                    ch.read(buf);
-                } catch (ClosedChannelException e) {
-                    return;
-                } catch (IOException e) {
-                    if (!ch.isOpen()) {
-                        return;
-                    }
-                    // not expected on a bound datagram socket; never spin on it
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                    continue;
-                }
-                int n = buf.position();
-                if (n == 0) {
-                    messages.incrementAndGet();
-                    parseErrors.incrementAndGet();
-                    demand.next(parser.parse(new byte[0], LogRecord.now(), spec.name()).record());
-                    continue;
-                }
-                // the kernel discards the rest of a cut datagram, so its size is unknown: counted as truncated
-                boolean cut = n > max;
-                buf.get(0, heap, 0, n);
-                deliver(demand, heap, 0, Math.min(n, max), cut);
-            }
-        }, "syslog-" + spec.name() + "-unix");
-        t.setDaemon(true);
-        t.start();
-        return () -> {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-            demand.release();
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            file.remove();
-        };
+    private Connection startUnix(Demand<LogRecord> demand, IntakeLoops loops, FluxSink<LogRecord> sink)
+            throws IOException {
+        DatagramListener listener = new DatagramListener("syslog source " + spec.name() + " (" + spec.path() + ")",
+                spec.maxMessageBytes(), (data, cut, sender) -> deliver(demand, data, 0, data.length, cut));
+        return listener.bind(spec.path(), spec.mode(), loops, demand, sink::error);
     }
 
     private Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops, FluxSink<LogRecord> sink) {

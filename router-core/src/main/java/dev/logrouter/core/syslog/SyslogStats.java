@@ -11,6 +11,6 @@ package dev.logrouter.core.syslog;
  * @param rejectedConnections TCP connections closed at once because {@code max_connections} were open
  * @param connectionErrors    TCP connections that ended on an error (a reset, a failed read) instead of a close
  */
-public record SyslogStats(long messages, long parseErrors, long truncated, long droppedBytes, long connections,
+record SyslogStats(long messages, long parseErrors, long truncated, long droppedBytes, long connections,
                           long rejectedConnections, long connectionErrors) {
 }

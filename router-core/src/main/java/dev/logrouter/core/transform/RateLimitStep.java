@@ -1,5 +1,6 @@
 package dev.logrouter.core.transform;
 
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ final class RateLimitStep implements Step {
         f.put("dropped", dropped);
         f.put(spec.per().name().toLowerCase(java.util.Locale.ROOT), key);
         if (!where.isEmpty()) {
-            f.put("where", where);
+            f.put(FieldNames.WHERE, where);
         }
         return new LogRecord(LogRecord.NO_CURSOR, now, LogRecord.SELF_SERVICE, LogRecord.SELF_SERVICE,
                 SUMMARY_STREAM, Level.WARNING, "rate limit: dropped " + dropped + " records from " + key,

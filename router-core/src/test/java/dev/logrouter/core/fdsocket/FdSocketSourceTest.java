@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.testsupport.RecordQueue;
 import java.io.File;
@@ -109,7 +110,7 @@ class FdSocketSourceTest {
         LogRecord first = got.get(0);
         assertThat(first.source()).isEqualTo("services");
         assertThat(first.stream()).isEqualTo("stdout");
-        assertThat(first.fields()).containsEntry(FdSocketSource.NAME_FIELD, "onboot.001-dhcpcd.out");
+        assertThat(first.fields()).containsEntry(FieldNames.MEMLOGD_NAME, "onboot.001-dhcpcd.out");
         RecordQueue.awaitTrue(() -> src.stats().fdsClosed() == 1, WAIT, () -> "fd closed: " + src.stats());
         assertThat(src.stats().fdsOpen()).isZero();
         assertThat(src.stats().bytes()).isEqualTo("first line\nsecond line\nno newline at end".length());
@@ -130,7 +131,7 @@ class FdSocketSourceTest {
         List<LogRecord> got = q[0].await(r -> r.service().equals("web"), 2, WAIT);
         assertThat(got).extracting(LogRecord::msg).containsExactly("err one", "err two");
         assertThat(got).extracting(LogRecord::stream).containsOnly("stderr");
-        assertThat(got.get(0).fields()).isEqualTo(Map.of(FdSocketSource.NAME_FIELD, "web"));
+        assertThat(got.get(0).fields()).isEqualTo(Map.of(FieldNames.MEMLOGD_NAME, "web"));
     }
 
     @Test
@@ -171,7 +172,7 @@ class FdSocketSourceTest {
         }
         List<LogRecord> got = q[0].await(r -> true, names.length, WAIT);
         Map<String, LogRecord> byName = got.stream()
-                .collect(Collectors.toMap(r -> (String) r.fields().get(FdSocketSource.NAME_FIELD), r -> r));
+                .collect(Collectors.toMap(r -> (String) r.fields().get(FieldNames.MEMLOGD_NAME), r -> r));
         assertThat(byName.get("svc.out")).extracting(LogRecord::service, LogRecord::stream).containsExactly("svc", "stdout");
         assertThat(byName.get("svc")).extracting(LogRecord::service, LogRecord::stream).containsExactly("svc", "stderr");
         assertThat(byName.get("old.stdout")).extracting(LogRecord::service, LogRecord::stream).containsExactly("old", "stdout");

@@ -2,6 +2,7 @@ package dev.logrouter.core.kmsg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.io.IOException;
@@ -40,7 +41,7 @@ class KmsgRecordParserTest {
     void timestampThatWouldOverflowTheRecordTimeIsMalformed() {
         LogRecord r = parse("6,7,9007199254740992,-;too late\n");
         assertThat(KmsgRecordParser.isMalformed(r)).isTrue();
-        assertThat(r.fields()).containsEntry(KmsgRecordParser.PARSE_ERROR_FIELD, "bad timestamp");
+        assertThat(r.fields()).containsEntry(FieldNames.PARSE_ERROR, "bad timestamp");
         assertThat(r.time()).isPositive();
         LogRecord ok = parse("6,8,7000000000000000,-;still fine\n");
         assertThat(KmsgRecordParser.isMalformed(ok)).isFalse();

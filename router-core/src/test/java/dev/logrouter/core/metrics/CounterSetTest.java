@@ -24,6 +24,12 @@ class CounterSetTest {
         assertThat(c.levels()).containsExactly("fds_open");
         open.set(1);
         assertThat(c.snapshot()).containsEntry("fds_open", 1L);
+        // one counter by name, listed or not, for tests and benchmarks in other packages
+        assertThat(c.value("twice_datagrams")).isEqualTo(10);
+        assertThat(c.value("fds_open")).isEqualTo(1);
+        assertThat(c.value("bytes")).isEqualTo(100);
+        assertThatThrownBy(() -> c.value("lines")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lines").hasMessageContaining("datagrams");
     }
 
     @Test

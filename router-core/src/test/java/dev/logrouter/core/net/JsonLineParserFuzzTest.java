@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.testsupport.RecordInvariants;
 import java.math.BigDecimal;
@@ -45,7 +46,7 @@ class JsonLineParserFuzzTest {
         assertThat(r.fields()).as("extra fields come last").containsEntry("peer", "127.0.0.1");
         if (!p.ok()) {
             assertThat(r.msg()).as("a line that is not a JSON object is kept whole").isEqualTo(line);
-            assertThat(r.fields()).containsKey(JsonLineParser.PARSE_ERROR_FIELD);
+            assertThat(r.fields()).containsKey(FieldNames.PARSE_ERROR);
             assertThat(r.time()).isEqualTo(RECEIVED);
             return;
         }

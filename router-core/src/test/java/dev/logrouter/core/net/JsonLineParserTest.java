@@ -2,6 +2,7 @@ package dev.logrouter.core.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.time.OffsetDateTime;
@@ -70,7 +71,7 @@ class JsonLineParserTest {
             assertThat(p.ok()).as(bad).isFalse();
             assertThat(p.record().msg()).isEqualTo(bad);
             assertThat(p.record().time()).isEqualTo(NOW);
-            assertThat(p.record().fields()).containsKey(JsonLineParser.PARSE_ERROR_FIELD).containsEntry("peer", "127.0.0.1");
+            assertThat(p.record().fields()).containsKey(FieldNames.PARSE_ERROR).containsEntry("peer", "127.0.0.1");
         }
     }
 
@@ -101,7 +102,7 @@ class JsonLineParserTest {
                 java.nio.charset.StandardCharsets.UTF_8);
         JsonLineParser.Parsed p = parse(line);
         assertThat(p.ok()).isFalse();
-        String why = (String) p.record().fields().get(JsonLineParser.PARSE_ERROR_FIELD);
+        String why = (String) p.record().fields().get(FieldNames.PARSE_ERROR);
         assertThat(why).startsWith("invalid JSON: ").contains("\uFFFD");
         assertThat(why.chars().noneMatch(c -> Character.isSurrogate((char) c))).isTrue();
         assertThat(p.record().msg()).isEqualTo(line);

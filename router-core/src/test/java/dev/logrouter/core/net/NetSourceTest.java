@@ -3,6 +3,7 @@ package dev.logrouter.core.net;
 import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.testsupport.RecordQueue;
@@ -85,7 +86,7 @@ class NetSourceTest {
         assertThat(got.get(0).fields()).containsEntry("user", "bob").containsEntry("peer", "127.0.0.1");
         assertThat(got.get(1).service()).isEqualTo("kubelet");
         assertThat(got.get(2).service()).isEqualTo("agg");
-        assertThat(got.get(2).fields()).containsKey(JsonLineParser.PARSE_ERROR_FIELD);
+        assertThat(got.get(2).fields()).containsKey(FieldNames.PARSE_ERROR);
         assertThat(src.stats().jsonErrors()).isEqualTo(1);
         assertThat(src.stats().records()).isEqualTo(4);
         assertThat(src.stats().connections()).isEqualTo(1);
@@ -141,7 +142,7 @@ class NetSourceTest {
                 WAIT, () -> "delivered");
         assertThat(tcp.stats().jsonErrors()).isPositive();
         assertThat(udp.stats().jsonErrors()).isPositive();
-        assertThat(tq.all()).allSatisfy(r -> assertThat(r.fields()).containsKey(JsonLineParser.PARSE_ERROR_FIELD));
+        assertThat(tq.all()).allSatisfy(r -> assertThat(r.fields()).containsKey(FieldNames.PARSE_ERROR));
         socat(b("{\"msg\":\"good\"}\n"), "TCP:127.0.0.1:" + tcp.address().getPort());
         socat(b("{\"msg\":\"good\"}"), "UDP-SENDTO:127.0.0.1:" + udp.address().getPort());
         assertThat(tq.await(r -> r.msg().equals("good"), 1, WAIT)).hasSize(1);

@@ -182,14 +182,14 @@ class DemandDrivenIntakeTest {
                     String.valueOf(n));
             SinkBuffer buffer = router.buffers().get("slow");
             RecordQueue.awaitTrue(() -> buffer.depth() == 100 && blockedInWrite(writer) && writer.isAlive(), WAIT,
-                    () -> "writer held back: depth " + buffer.depth() + ", source " + held.stats());
+                    () -> "writer held back: depth " + buffer.depth() + ", source " + held.counters().snapshot());
 
             // the source's event loop is free: another connection is handled, and another source flows
             try (Socket second = new Socket("127.0.0.1", held.address().getPort())) {
                 OutputStream out = second.getOutputStream();
                 out.write("second connection\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                RecordQueue.awaitTrue(() -> held.stats().connections() == 2, WAIT, () -> "second connection handled");
+                RecordQueue.awaitTrue(() -> held.counters().value("connections") == 2, WAIT, () -> "second connection handled");
             }
             try (Socket other = new Socket("127.0.0.1", free.address().getPort())) {
                 OutputStream out = other.getOutputStream();
@@ -202,7 +202,7 @@ class DemandDrivenIntakeTest {
             RecordQueue.awaitTrue(() -> fast.got.size() == 1000, WAIT, () -> "free source flows: " + fast.got.size());
             assertLoopsFree("held");
             // the source read little beyond the buffer's bound and one request batch; the writer waits
-            assertThat(held.stats().records()).isLessThan(100 + 1 + SourceIntake.BATCH + 2_000);
+            assertThat(held.counters().value("records")).isLessThan(100 + 1 + SourceIntake.BATCH + 2_000);
             assertThat(writer.isAlive()).isTrue();
             assertThat(buffer.dropped()).isZero();
 
@@ -247,15 +247,15 @@ class DemandDrivenIntakeTest {
             Process writer = child("python3", "-c", PY_PIPE_WRITER, sock.toString(), "big.out", String.valueOf(n), "pipe");
             SinkBuffer buffer = router.buffers().get("slow");
             RecordQueue.awaitTrue(() -> buffer.depth() == 100 && blockedInWrite(writer) && writer.isAlive(), WAIT,
-                    () -> "writer held back: depth " + buffer.depth() + ", source " + src.stats());
+                    () -> "writer held back: depth " + buffer.depth() + ", source " + src.counters().snapshot());
 
             // the event loop still receives datagrams (and the new pipe's fd) while the big pipe waits
             Process second = child("python3", "-c", PY_PIPE_WRITER, sock.toString(), "small.out", "1", "small");
-            RecordQueue.awaitTrue(() -> src.stats().fdsReceived() == 2 && src.stats().datagrams() == 2, WAIT,
-                    () -> "second datagram received: " + src.stats());
+            RecordQueue.awaitTrue(() -> src.counters().value("fds_received") == 2 && src.counters().value("datagrams") == 2, WAIT,
+                    () -> "second datagram received: " + src.counters().snapshot());
             assertThat(second.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertLoopsFree("fdsocket-services");
-            assertThat(src.stats().lines()).isLessThan(100 + 1 + SourceIntake.BATCH + 1_000);
+            assertThat(src.counters().value("lines")).isLessThan(100 + 1 + SourceIntake.BATCH + 1_000);
             assertThat(writer.isAlive()).isTrue();
 
             slow.open();
@@ -263,7 +263,7 @@ class DemandDrivenIntakeTest {
             RecordQueue.awaitTrue(() -> slow.got.size() == n + 1, WAIT, () -> "delivered " + slow.got.size());
             assertInOrderOnce(slow.got, "pipe-", n);
             assertThat(buffer.dropped()).isZero();
-            RecordQueue.awaitTrue(() -> src.stats().fdsOpen() == 0, WAIT, () -> "pipes closed: " + src.stats());
+            RecordQueue.awaitTrue(() -> src.counters().value("fds_open") == 0, WAIT, () -> "pipes closed: " + src.counters().snapshot());
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.logrouter.core.record.Facility;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.testsupport.RecordInvariants;
 import java.math.BigInteger;
@@ -88,7 +89,7 @@ class SyslogParserFuzzTest {
         SyslogParser.Parsed p = parser.parse(d, off, len, RECEIVED, "syslog", cut);
         RecordInvariants.assertWellFormed(p.record());
         if (cut) {
-            assertThat(p.record().fields()).containsEntry(SyslogParser.TRUNCATED_FIELD, true);
+            assertThat(p.record().fields()).containsEntry(FieldNames.TRUNCATED, true);
         }
         return new Parsed(p.record(), p.ok());
     }
@@ -103,7 +104,7 @@ class SyslogParserFuzzTest {
         assertThat(r.source()).isEqualTo("syslog");
         assertThat(r.service()).isNotEmpty();
         assertThat(r.kind()).isEqualTo(LogRecord.Kind.NORMAL);
-        assertThat(p.ok()).isEqualTo(!r.fields().containsKey(SyslogParser.PARSE_ERROR_FIELD));
+        assertThat(p.ok()).isEqualTo(!r.fields().containsKey(FieldNames.PARSE_ERROR));
         if (r.fields().containsKey("facility")) {
             assertThat(Facility.parse((String) r.fields().get("facility"))).isNotNull();
         }

@@ -2,6 +2,7 @@ package dev.logrouter.core.syslog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.nio.charset.StandardCharsets;
@@ -104,11 +105,11 @@ class SyslogParserTest {
         SyslogParser.Parsed p = parse("just some text\n");
         assertThat(p.ok()).isFalse();
         assertThat(p.record().msg()).isEqualTo("just some text");
-        assertThat(p.record().fields()).containsEntry(SyslogParser.PARSE_ERROR_FIELD, "no <PRI> at the start");
+        assertThat(p.record().fields()).containsEntry(FieldNames.PARSE_ERROR, "no <PRI> at the start");
         assertThat(p.record().time()).isEqualTo(NOW);
-        assertThat(parse("<999>x").record().fields()).containsKey(SyslogParser.PARSE_ERROR_FIELD);
+        assertThat(parse("<999>x").record().fields()).containsKey(FieldNames.PARSE_ERROR);
         assertThat(parse("<abc>x").ok()).isFalse();
-        assertThat(parse("").record().fields()).containsEntry(SyslogParser.PARSE_ERROR_FIELD, "empty message");
+        assertThat(parse("").record().fields()).containsEntry(FieldNames.PARSE_ERROR, "empty message");
         // broken structured data: kept, with a reason
         SyslogParser.Parsed sd = parse("<14>1 - h a - - [broken");
         assertThat(sd.ok()).isFalse();
@@ -137,7 +138,7 @@ class SyslogParserTest {
     void truncatedFlagIsAField() {
         LogRecord r = parser.parse("<13>Nov 22 01:02:03 a: b".getBytes(StandardCharsets.UTF_8), 0, 24, NOW, "s", true)
                 .record();
-        assertThat(r.fields()).containsEntry(SyslogParser.TRUNCATED_FIELD, true);
+        assertThat(r.fields()).containsEntry(FieldNames.TRUNCATED, true);
     }
 
     /** Found by fuzzing: years after 2262 overflowed the epoch nanoseconds into a wrong time. */
@@ -146,13 +147,13 @@ class SyslogParserTest {
         SyslogParser.Parsed p = parse("<13>1 4048-07-02T21:22:51.123456+02:00 h app 42 - - msg");
         assertThat(p.ok()).isFalse();
         assertThat(p.record().time()).isEqualTo(NOW);
-        assertThat(p.record().fields()).containsEntry(SyslogParser.PARSE_ERROR_FIELD,
+        assertThat(p.record().fields()).containsEntry(FieldNames.PARSE_ERROR,
                 "bad RFC 5424 timestamp '4048-07-02T21:22:51.123456+02:00'");
         assertThat(p.record().msg()).isEqualTo("msg");
 
         LogRecord old = parse("<13>1 1600-01-01T00:00:00Z h app - - - ancient").record();
         assertThat(old.time()).isEqualTo(NOW);
-        assertThat(old.fields()).containsKey(SyslogParser.PARSE_ERROR_FIELD);
+        assertThat(old.fields()).containsKey(FieldNames.PARSE_ERROR);
 
         LogRecord iso3164 = parse("<165>2654-07-02T19:22:51.123Z host app: far future").record();
         assertThat(iso3164.time()).isEqualTo(NOW);

@@ -3,6 +3,7 @@ package dev.logrouter.core.syslog;
 import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.testsupport.RecordQueue;
@@ -141,7 +142,7 @@ class SyslogSourceTest {
         run(junk, "socat", "-u", "STDIN", "UDP-SENDTO:127.0.0.1:" + src.udpAddress().getPort());
         run(junk, "socat", "-u", "STDIN", "TCP:127.0.0.1:" + src.tcpAddress().getPort());
         RecordQueue.awaitTrue(() -> src.stats().parseErrors() >= 3, WAIT, () -> "" + src.stats());
-        List<LogRecord> bad = q.matching(r -> r.fields().containsKey(SyslogParser.PARSE_ERROR_FIELD));
+        List<LogRecord> bad = q.matching(r -> r.fields().containsKey(FieldNames.PARSE_ERROR));
         assertThat(bad).allSatisfy(r -> {
             assertThat(r.service()).isEqualTo("syslog");
             assertThat(r.level()).isEqualTo(Level.NOTICE);
@@ -172,9 +173,9 @@ class SyslogSourceTest {
         }
         List<LogRecord> got = q.await(r -> r.service().equals("big"), 2, WAIT);
         assertThat(got.get(0).msg()).hasSize(64 * 1024 - header.length());
-        assertThat(got.get(0).fields()).doesNotContainKey(SyslogParser.TRUNCATED_FIELD);
+        assertThat(got.get(0).fields()).doesNotContainKey(FieldNames.TRUNCATED);
         assertThat(got.get(1).msg()).hasSize(64 * 1024 - header.length());
-        assertThat(got.get(1).fields()).containsEntry(SyslogParser.TRUNCATED_FIELD, true);
+        assertThat(got.get(1).fields()).containsEntry(FieldNames.TRUNCATED, true);
 
         try (Socket s = new Socket()) {
             s.connect(src.tcpAddress());
@@ -187,7 +188,7 @@ class SyslogSourceTest {
             assertThat(q.await(r -> r.service().equals("after"), 1, WAIT).get(0).msg()).isEqualTo("fine");
         }
         LogRecord cut = q.await(r -> r.service().equals("tcpbig"), 1, WAIT).get(0);
-        assertThat(cut.fields()).containsEntry(SyslogParser.TRUNCATED_FIELD, true);
+        assertThat(cut.fields()).containsEntry(FieldNames.TRUNCATED, true);
         assertThat(src.stats().truncated()).isEqualTo(2);
         assertThat(src.stats().droppedBytes()).isEqualTo(tooBig.length() + 3 - 64 * 1024);
     }

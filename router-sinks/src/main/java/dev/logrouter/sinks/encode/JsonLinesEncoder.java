@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.logrouter.core.fdsocket.FdSocketSource;
 import dev.logrouter.core.kmsg.KmsgRecordParser;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
@@ -51,7 +52,7 @@ public final class JsonLinesEncoder implements RecordEncoder {
 
     private static final String KERNEL = "kernel";
     /** Record fields a Talos service record leaves out unless {@code extra_fields} names them. */
-    private static final Set<String> HIDDEN_SERVICE_FIELDS = Set.of(FdSocketSource.NAME_FIELD);
+    private static final Set<String> HIDDEN_SERVICE_FIELDS = Set.of(FieldNames.MEMLOGD_NAME);
     private static final Set<String> ECS_KEYS =
             Set.of("@timestamp", "message", "log", "service", "host", "event", "labels", "fields", "truncated");
 
@@ -265,11 +266,11 @@ public final class JsonLinesEncoder implements RecordEncoder {
         Map<String, Object> f = r.fields();
         GoKeyedFields m = sortedFields;
         m.clear();
-        m.put("clock", f.getOrDefault(KmsgRecordParser.CLOCK_FIELD, 0L));
-        m.put("facility", f.getOrDefault(KmsgRecordParser.FACILITY_FIELD, "kern"));
+        m.put(FieldNames.CLOCK, f.getOrDefault(FieldNames.CLOCK, 0L));
+        m.put(FieldNames.FACILITY, f.getOrDefault(FieldNames.FACILITY, "kern"));
         m.put("msg", kernelText(r));
-        m.put("priority", f.getOrDefault(KmsgRecordParser.PRIORITY_FIELD, r.level().label()));
-        m.put("seq", f.getOrDefault(KmsgRecordParser.SEQ_FIELD, r.cursor()));
+        m.put(FieldNames.PRIORITY, f.getOrDefault(FieldNames.PRIORITY, r.level().label()));
+        m.put(FieldNames.SEQ, f.getOrDefault(FieldNames.SEQ, r.cursor()));
         m.put("talos-level", talosLevel(r.level()));
         m.put("talos-time", talosTime.at(r.time()));
         putExtras(r, truncated, m);
@@ -315,7 +316,7 @@ public final class JsonLinesEncoder implements RecordEncoder {
                 case "source": m.put(k, r.source()); break;
                 case "partial": m.put(k, r.isPartial()); break;
                 case "truncated": m.put(k, truncated); break;
-                case "memlogd_name":
+                case FieldNames.MEMLOGD_NAME:
                     m.put(k, r.fields().getOrDefault(k, LogreadEncoder.memlogdName(r)));
                     break;
                 default:

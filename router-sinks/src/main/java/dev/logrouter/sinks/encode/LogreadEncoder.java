@@ -1,5 +1,6 @@
 package dev.logrouter.sinks.encode;
 
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
 import dev.logrouter.sinks.text.TextEncoder;
@@ -19,7 +20,7 @@ final class LogreadEncoder implements RecordEncoder {
      * {@code memlogd_name}), else the service with {@code .out} for stdout.
      */
     public static String memlogdName(LogRecord r) {
-        if (r.fields().get("memlogd_name") instanceof String raw) {
+        if (r.fields().get(FieldNames.MEMLOGD_NAME) instanceof String raw) {
             return raw;
         }
         return "stdout".equals(r.stream()) && !r.service().endsWith(".out") ? r.service() + ".out" : r.service();

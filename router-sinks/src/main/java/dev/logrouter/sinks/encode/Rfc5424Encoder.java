@@ -2,6 +2,7 @@ package dev.logrouter.sinks.encode;
 
 import dev.logrouter.core.kmsg.KmsgRecordParser;
 import dev.logrouter.core.record.Facility;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.record.Rfc3339;
 import dev.logrouter.sinks.text.TextEncoder;
@@ -42,7 +43,7 @@ final class Rfc5424Encoder implements RecordEncoder {
     @Override
     public void encode(LogRecord r, EncodedBuffer out) {
         int facility = defaultFacility;
-        Object f = r.fields().get(KmsgRecordParser.FACILITY_FIELD);
+        Object f = r.fields().get(FieldNames.FACILITY);
         if (f instanceof String s && facilityCode(s) >= 0) {
             facility = facilityCode(s);
         }

@@ -3,6 +3,7 @@ package dev.logrouter.sinks.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.fdsocket.FdSocketSource;
+import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.transform.JsonLineExtractor;
@@ -86,12 +87,12 @@ class TalosServiceShortcutsTest {
     void recordFieldsAreWrittenAlikeFromEveryKindOfMap() {
         Map<String, Object> linked = new LinkedHashMap<>();
         linked.put("peer", "127.0.0.1");
-        linked.put(FdSocketSource.NAME_FIELD, "web-1.log");
+        linked.put(FieldNames.MEMLOGD_NAME, "web-1.log");
         linked.put("attempt", 3L);
         List<Map<String, Object>> maps = new ArrayList<>();
         maps.add(Collections.unmodifiableMap(linked));
         maps.add(new HashMap<>(linked));
-        maps.add(Map.of("peer", "127.0.0.1", FdSocketSource.NAME_FIELD, "web-1.log", "attempt", 3L));
+        maps.add(Map.of("peer", "127.0.0.1", FieldNames.MEMLOGD_NAME, "web-1.log", "attempt", 3L));
         JsonLinesEncoder e = new JsonLinesEncoder();
         List<String> out = new ArrayList<>();
         for (Map<String, Object> m : maps) {

@@ -264,7 +264,9 @@ class TcpSinkTest {
             }
             await(() -> receiver.lineCount() == 100, Duration.ofSeconds(10), "first 100");
             await(() -> receiver.idleClosed.get() == 1, Duration.ofSeconds(10), "idle close");
-            Thread.sleep(100); // let the FIN arrive
+            // the sink has seen the FIN: it reconnected already, or it no longer counts the connection as up
+            await(() -> sink.state().reconnects() == 1 || !"up".equals(sink.state().connection()),
+                    Duration.ofSeconds(10), "the sink to see the close: " + sink.state());
             for (int i = 101; i <= 200; i++) {
                 buffer.offer(record(i));
             }
