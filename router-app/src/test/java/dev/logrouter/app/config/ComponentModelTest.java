@@ -76,6 +76,16 @@ class ComponentModelTest {
     }
 
     @Test
+    void theFormatKeysDocNamesEveryFormat() throws Exception {
+        // @Doc must be a constant, so the list is written by hand: this keeps it whole when a format is added
+        String doc = java.util.Arrays.stream(EncodingConfig.class.getRecordComponents())
+                .filter(c -> c.getName().equals("format")).findFirst().orElseThrow().getAnnotation(Doc.class).value();
+        for (dev.logrouter.sinks.encode.Format f : dev.logrouter.sinks.encode.Format.values()) {
+            assertThat(doc).as("the format key's @Doc in EncodingConfig").contains("`" + f.configName() + "`");
+        }
+    }
+
+    @Test
     void aTypeTakesOnlyTheSharedKeysItNarrowsTo() {
         assertThat(errors("sinks:\n  c: { type: console, fields: ecs }\n"))
                 .singleElement().asString().contains("unknown key 'fields'", "(allowed: type, buffer, transforms, format)");
