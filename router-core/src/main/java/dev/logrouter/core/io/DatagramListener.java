@@ -6,42 +6,48 @@ import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import reactor.netty.Connection;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 import reactor.netty.udp.UdpServer;
 
 /**
- * The datagram side of a source, UDP or a Unix datagram socket ({@code /dev/log}): receives datagrams on
- * the source's intake loop and hands each one, whole, to a {@link Receiver}, in order, on that loop. The
- * policies every datagram input shares live here:
+ * The datagram side of a source, UDP or a Unix datagram socket ({@code /dev/log}): receives datagrams (UDP
+ * on the source's intake loop, a Unix socket on a receive thread of its own) and hands each one, whole, to
+ * a {@link Receiver}, in order, on that thread. The policies every datagram input shares live here:
  * <ul>
  *   <li>a datagram larger than {@code maxBytes} is cut to {@code maxBytes} and marked so (the buffer is one
  *       byte larger than the limit to tell a cut datagram from one that fits exactly); an empty datagram
  *       is handed on like any other;</li>
- *   <li>a 4 MiB kernel receive buffer; reading follows the source's {@link Demand} ({@link ReadPause}):
- *       UDP has no backpressure, so what overflows the kernel buffer while paused is the kernel's drop;</li>
- *   <li>receiving that ends while the source runs (Reactor Netty closes the socket when its handler
- *       ends) is reported to {@code stopped}, so the source fails visibly instead of going quiet.</li>
+ *   <li>a 4 MiB kernel receive buffer; reading follows the source's {@link Demand} (UDP: auto-read off,
+ *       {@link ReadPause}; a Unix socket's thread waits): UDP has no backpressure, so what overflows the
+ *       kernel buffer while paused is the kernel's drop, while a Unix socket's writers block;</li>
+ *   <li>receiving that ends while the source runs (a failed read, the socket closed underneath) is
+ *       reported to {@code stopped} once, so the source fails visibly instead of going quiet or retrying
+ *       in a loop.</li>
  * </ul>
  */
 public final class DatagramListener {
 
-    /** Receives one datagram. Called on the source's event loop only; must not block. */
+    /** Receives one datagram. Called on one thread at a time, in order; must not block. */
     public interface Receiver {
         /**
          * @param data   the payload, at most {@code maxBytes}; the receiver's to keep
          * @param cut    true when the datagram was longer than {@code maxBytes}
-         * @param sender the sender's address (a Unix datagram's sender usually has none: an empty path)
+         * @param sender the sender's address; {@code null} for a Unix socket (its senders are usually unnamed)
          */
         void datagram(byte[] data, boolean cut, SocketAddress sender);
     }
@@ -76,40 +82,107 @@ public final class DatagramListener {
 
     /**
      * Binds a Unix datagram socket at {@code path} following the {@link SocketFile} policy (a live socket
-     * or a non-socket there is refused; {@code mode} as in {@link SocketFile}); disposing the returned
-     * connection closes it and removes the file. Otherwise as {@link #bind(InetSocketAddress, IntakeLoops,
-     * Demand, Consumer)}.
+     * or a non-socket there is refused; {@code mode} as in {@link SocketFile}) and receives on a thread of
+     * its own, which waits for demand before each read (a full socket buffer then blocks the writers);
+     * disposing the returned handle closes the socket, ends the thread and removes the file. A receive
+     * that fails or finds the socket closed while not disposed is reported to {@code stopped} once, and
+     * the file is removed (nothing serves it any more).
+     *
+     * <p>Why a thread and not the event loop: one blocking {@code read} per datagram measured half the
+     * CPU per record of Netty's domain datagram channel (epoll wake-up, then reads until EAGAIN) with
+     * {@code bench/intake syslog}; see docs/benchmarks.md.
      *
      * @throws IOException when the path cannot be bound
      */
-    public Connection bind(Path path, int mode, IntakeLoops loops, Demand<?> demand, Consumer<IOException> stopped)
-            throws IOException {
+    public UnixSocket bind(Path path, int mode, Demand<?> demand, Consumer<IOException> stopped) throws IOException {
         SocketFile file = new SocketFile(path, mode);
-        Connection bound = file.bindChannel(at -> bind(new DomainSocketAddress(at.toString()), maxBytes, loops, demand,
-                stopped));
-        // The file goes once the socket is closed, also when it closes on its own (SocketFile.remove keeps
-        // a file something still serves); off the event loop, which must not touch the file system.
-        bound.onDispose().doFinally(s -> Schedulers.boundedElastic().schedule(file::remove)).subscribe(null, e -> { });
-        return new Connection() {
-            @Override
-            public Channel channel() {
-                return bound.channel();
+        AFUNIXDatagramChannel ch = file.bind(at -> {
+            AFUNIXDatagramChannel c = AFUNIXDatagramChannel.open();
+            try {
+                c.bind(AFUNIXSocketAddress.of(at));
+                c.setOption(StandardSocketOptions.SO_RCVBUF, 4 * 1024 * 1024);
+            } catch (IOException e) {
+                c.close();
+                throw e;
             }
+            return c;
+        });
+        UnixSocket socket = new UnixSocket(ch, file, demand, stopped);
+        socket.thread.start();
+        return socket;
+    }
 
-            @Override
-            public void dispose() {
-                bound.dispose();
-                // a caller that may wait finds the file gone on return; an event loop must not wait
-                if (!Schedulers.isInNonBlockingThread()) {
-                    try {
-                        bound.onDispose().block(Duration.ofSeconds(10));
-                    } catch (RuntimeException notClosedInTime) {
-                        return;
+    /** A bound Unix datagram socket and its receive thread. */
+    public final class UnixSocket implements Disposable {
+        private final AFUNIXDatagramChannel channel;
+        private final SocketFile file;
+        private final Demand<?> demand;
+        private final Thread thread;
+        private volatile boolean disposed;
+
+        private UnixSocket(AFUNIXDatagramChannel channel, SocketFile file, Demand<?> demand,
+                Consumer<IOException> stopped) {
+            this.channel = channel;
+            this.file = file;
+            this.demand = demand;
+            this.thread = new Thread(() -> receive(stopped), description + " receiver");
+            thread.setDaemon(true);
+        }
+
+        private void receive(Consumer<IOException> stopped) {
+            // one byte more than allowed tells a datagram that was cut from one that fits exactly
+            ByteBuffer buf = ByteBuffer.allocateDirect(maxBytes + 1);
+            while (!disposed) {
+                buf.clear();
+                try {
+                    demand.await();
+                    // read, not receive: the sender's address is not needed and costs an object per datagram
+                    channel.read(buf);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    if (!disposed) {
+                        stopped.accept(new IOException(description + ": stopped receiving: " + e, e));
+                        file.remove();
                     }
-                    file.remove();
+                    return;
+                }
+                int n = buf.position();
+                byte[] data = new byte[Math.min(n, maxBytes)];
+                buf.get(0, data, 0, data.length);
+                receiver.datagram(data, n > maxBytes, null);
+            }
+        }
+
+        /** The socket, for a test that closes it underneath. */
+        AFUNIXDatagramChannel channel() {
+            return channel;
+        }
+
+        @Override
+        public void dispose() {
+            disposed = true;
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+            demand.release();
+            // a caller that may wait finds the thread ended and the file gone on return
+            if (!Schedulers.isInNonBlockingThread()) {
+                try {
+                    thread.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
-        };
+            file.remove();
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return disposed;
+        }
     }
 
     // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read

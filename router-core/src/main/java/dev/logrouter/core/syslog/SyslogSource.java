@@ -32,11 +32,12 @@ import reactor.netty.DisposableServer;
  *
  * <p>{@link #records()}: cold. Subscribing binds every configured address (a failure is signalled as
  * an error); cancelling closes them and removes the socket file. Records are emitted on the receiving
- * thread (the source's one event loop). Backpressure: every input reads only while the subscriber has
- * demand (each turns auto-read off on that loop, which never waits), so while the router stops
- * requesting (a full {@code when_full: block} sink) TCP senders see a full window, {@code /dev/log}
- * writers block on a full socket buffer, and UDP overflows in the kernel. A Unix or UDP socket that
- * stops receiving while subscribed fails the flux ({@link DatagramListener}).
+ * threads (the source's event loop for TCP and UDP, the Unix socket's receive thread). Backpressure:
+ * every input reads only while the subscriber has demand (TCP and UDP turn auto-read off on the event
+ * loop, which never waits; the Unix socket's thread waits), so while the router stops requesting (a full
+ * {@code when_full: block} sink) TCP senders see a full window, {@code /dev/log} writers block on a full
+ * socket buffer, and UDP overflows in the kernel. A Unix or UDP socket that stops receiving while
+ * subscribed fails the flux ({@link DatagramListener}).
  * Nothing is replayed.
  */
 public final class SyslogSource implements LogSource {
@@ -115,7 +116,7 @@ public final class SyslogSource implements LogSource {
             };
             try {
                 if (spec.path() != null) {
-                    open.add(startUnix(demand, loops, sink));
+                    open.add(startUnix(demand, sink));
                 }
                 if (spec.udp() != null) {
                     Connection udp = startUdp(demand, loops, sink);
@@ -149,11 +150,10 @@ public final class SyslogSource implements LogSource {
         out.next(p.record());
     }
 
-    private Connection startUnix(Demand<LogRecord> demand, IntakeLoops loops, FluxSink<LogRecord> sink)
-            throws IOException {
+    private Disposable startUnix(Demand<LogRecord> demand, FluxSink<LogRecord> sink) throws IOException {
         DatagramListener listener = new DatagramListener("syslog source " + spec.name() + " (" + spec.path() + ")",
                 spec.maxMessageBytes(), (data, cut, sender) -> deliver(demand, data, 0, data.length, cut));
-        return listener.bind(spec.path(), spec.mode(), loops, demand, sink::error);
+        return listener.bind(spec.path(), spec.mode(), demand, sink::error);
     }
 
     private Connection startUdp(Demand<LogRecord> demand, IntakeLoops loops, FluxSink<LogRecord> sink) {

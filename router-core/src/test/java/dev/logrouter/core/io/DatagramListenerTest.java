@@ -51,13 +51,14 @@ class DatagramListenerTest {
     }
 
     /** Binds through {@code binding} inside a subscribed flux, as a source does; returns the bound connection. */
-    private Connection start(Binding binding) throws Exception {
+    @SuppressWarnings("unchecked")
+    private <T extends Disposable> T start(Binding binding) throws Exception {
         IntakeLoops loops = IntakeLoops.forSource("test");
-        AtomicReference<Connection> bound = new AtomicReference<>();
+        AtomicReference<Disposable> bound = new AtomicReference<>();
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Disposable d = Flux.<byte[]>create(sink -> {
             try {
-                Connection c = binding.bind(loops, Demand.of(sink));
+                Disposable c = binding.bind(loops, Demand.of(sink));
                 bound.set(c);
                 sink.onDispose(c);
             } catch (IOException e) {
@@ -70,11 +71,11 @@ class DatagramListenerTest {
             throw e;
         }
         assertThat(failed.get()).isNull();
-        return bound.get();
+        return (T) bound.get();
     }
 
     private interface Binding {
-        Connection bind(IntakeLoops loops, Demand<byte[]> demand) throws IOException;
+        Disposable bind(IntakeLoops loops, Demand<byte[]> demand) throws IOException;
     }
 
     /** Sends datagrams to a Unix socket with perl (part of every Debian system): it sends an empty one too. */
@@ -96,7 +97,7 @@ class DatagramListenerTest {
     void aUnixSocketHandsOnEveryDatagramInOrderTheEmptyOneToo() throws Exception {
         Path sock = dir.resolve("log.sock");
         DatagramListener l = listener(16);
-        start((loops, demand) -> l.bind(sock, 0620, loops, demand, stopped::add));
+        start((loops, demand) -> l.bind(sock, 0620, demand, stopped::add));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw--w----");
 
         perlSend(sock, "first", "", "exactly-16-bytes", "seventeen bytes!!", "last");
@@ -112,9 +113,9 @@ class DatagramListenerTest {
     void aUnixSocketFollowsTheSocketFilePolicyAndGoesWithItsConnection() throws Exception {
         Path sock = dir.resolve("log.sock");
         DatagramListener l = listener(1024);
-        Connection c = start((loops, demand) -> l.bind(sock, SocketFile.UMASK, loops, demand, stopped::add));
+        Disposable c = start((loops, demand) -> l.bind(sock, SocketFile.UMASK, demand, stopped::add));
         // a live socket is never taken over
-        assertThatThrownBy(() -> start((loops, demand) -> listener(1024).bind(sock, SocketFile.UMASK, loops, demand,
+        assertThatThrownBy(() -> start((loops, demand) -> listener(1024).bind(sock, SocketFile.UMASK, demand,
                 stopped::add))).isInstanceOf(FileAlreadyExistsException.class);
         perlSend(sock, "still served by the first");
         await().atMost(WAIT).until(() -> received.size() == 1);
@@ -128,12 +129,12 @@ class DatagramListenerTest {
     void aUnixSocketThatStopsReceivingIsReported() throws Exception {
         Path sock = dir.resolve("log.sock");
         DatagramListener l = listener(1024);
-        Connection c = start((loops, demand) -> l.bind(sock, SocketFile.UMASK, loops, demand, stopped::add));
+        DatagramListener.UnixSocket c = start((loops, demand) -> l.bind(sock, SocketFile.UMASK, demand, stopped::add));
 
         c.channel().close();
 
         await().atMost(WAIT).until(() -> !stopped.isEmpty());
-        assertThat(stopped.get(0)).hasMessageContaining("test listener: stopped receiving");
+        assertThat(stopped).singleElement().asString().contains("test listener: stopped receiving");
         // the socket that nobody serves any more does not stay behind
         await().atMost(WAIT).until(() -> !Files.exists(sock));
     }
