@@ -6,10 +6,11 @@
 # Each run starts router-app/target/logrouter with the default config plus one exec source that
 # writes 5000 lines of 100 bytes (the journal's max_lines), measures the time from exec to the query
 # socket accepting connections, waits until the journal holds 5000 records and the JVM is idle, reads
-# VmRSS from /proc, then stops the daemon with SIGTERM. Extra JVM flags: LOGROUTER_JAVA_OPTS.
+# VmRSS from /proc, then stops the daemon with SIGTERM. Extra JVM flags: LOGROUTER_JAVA_OPTS; another
+# build (to compare two in one sitting): LAUNCHER=/path/to/logrouter.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd -P)
-launcher=$here/router-app/target/logrouter
+launcher=${LAUNCHER:-$here/router-app/target/logrouter}
 runs=${1:-3}
 idle=${IDLE_SECONDS:-10}
 [ -x "$launcher" ] || { echo "build first: mvn -B -o install -DskipTests" >&2; exit 1; }

@@ -71,7 +71,9 @@ public record LogRecord(long cursor, long time, String source, String service, S
                 Collections.unmodifiableMap(f), Kind.GAP);
     }
 
-    private static boolean isLatin1(String s) {
+    static boolean isLatin1(String s) {
+        // exits at the first char above U+00FF; a branch-free OR of all chars measured slower
+        // (JournalAppendBenchmark: 1.5e7 against 2.5e7 records per CPU-second)
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) > 0xFF) {
                 return false;

@@ -215,4 +215,35 @@ class LineFramerTest {
         assertThat(pieces[0]).isEqualTo((total + max - 1) / max);
         assertThat(allPartial[0]).isTrue();
     }
+
+    @Test
+    void newlineSearchFindsTheFirstNewlineAtEveryOffsetAmongLookalikeBytes() {
+        // bytes one bit away from \n (0x0b, 0x09, 0x8a, 0x0a | 0x80) and 0x00/0xff around it, so a
+        // word-at-a-time search that marks the wrong byte or misses one fails here
+        byte[] fill = {0x0b, 0x09, (byte) 0x8a, 0x00, (byte) 0xff, 0x01, 0x0e, 0x2a};
+        int checked = 0;
+        for (int len = 0; len <= 40; len++) {
+            for (int from = 0; from <= 3; from++) {
+                byte[] data = new byte[from + len];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = fill[(i * 7 + len) % fill.length];
+                }
+                assertThat(LineFramer.indexOfNewline(data, from, data.length)).isEqualTo(-1);
+                for (int nl = from; nl < data.length; nl++) {
+                    byte[] withNl = data.clone();
+                    withNl[nl] = '\n';
+                    // a second newline later must not win
+                    if (nl + 3 < withNl.length) {
+                        withNl[nl + 3] = '\n';
+                    }
+                    assertThat(LineFramer.indexOfNewline(withNl, from, withNl.length)).as("len %d nl %d", len, nl)
+                            .isEqualTo(nl);
+                    // and one at or after the end bound is not found
+                    assertThat(LineFramer.indexOfNewline(withNl, from, nl)).isEqualTo(-1);
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(3280);
+    }
 }

@@ -59,4 +59,25 @@ class LogRecordSizeTest {
             assertThat(journal.stats().bytes()).isEqualTo(sum);
         }
     }
+
+    @Test
+    void latin1IsDecidedByTheHighestCharWhereverItIs() {
+        // U+00FF is the last Latin-1 char, U+0100 the first that is not; one of them at each position
+        int checked = 0;
+        for (int len = 1; len <= 40; len++) {
+            for (int at = 0; at < len; at++) {
+                char[] chars = new char[len];
+                java.util.Arrays.fill(chars, 'a');
+                chars[at] = '\u00ff';
+                assertThat(LogRecord.isLatin1(new String(chars))).isTrue();
+                chars[at] = '\u0100';
+                assertThat(LogRecord.isLatin1(new String(chars))).as("len %d at %d", len, at).isFalse();
+                chars[at] = '\ud83d'; // half of an emoji's surrogate pair
+                assertThat(LogRecord.isLatin1(new String(chars))).isFalse();
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(820);
+        assertThat(LogRecord.isLatin1("")).isTrue();
+    }
 }

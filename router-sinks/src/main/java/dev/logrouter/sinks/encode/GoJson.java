@@ -55,7 +55,7 @@ final class GoJson {
         int n = s.length();
         // most log text is printable ASCII that needs no escape: copied straight into the buffer,
         // without the String -> byte[] copy of getBytes
-        int i = out.writePlainAscii(s, GoJson::needsEscape);
+        int i = out.writePlainAscii(s, ESCAPED_ASCII);
         if (i == n) {
             out.write('"');
             return;
@@ -111,6 +111,15 @@ final class GoJson {
     /** True for an ASCII character Go writes escaped. */
     private static boolean needsEscape(char c) {
         return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&';
+    }
+
+    /** {@link #needsEscape} as a table indexed by the character, for the copy loop of every string. */
+    private static final boolean[] ESCAPED_ASCII = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ESCAPED_ASCII[c] = needsEscape(c);
+        }
     }
 
     /**

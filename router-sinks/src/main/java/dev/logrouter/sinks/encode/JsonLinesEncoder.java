@@ -77,10 +77,11 @@ public final class JsonLinesEncoder implements RecordEncoder {
     };
 
     /** The fixed keys of a plain Talos service record, ready as bytes with their separators. */
-    private static final byte[] MSG_KEY = GoJson.key("{", "msg");
-    private static final byte[] LEVEL_KEY = GoJson.key(",", "talos-level");
-    private static final byte[] SERVICE_KEY = GoJson.key(",", "talos-service");
-    private static final byte[] TIME_KEY = GoJson.key(",", "talos-time");
+    private static final String[] FIXED_KEYS = {"msg", "talos-level", "talos-service", "talos-time"};
+    /** {@link #FIXED_KEYS} as JSON keys with their colon; all but the first after a comma. */
+    private static final byte[][] FIXED_KEY_BYTES = {
+        GoJson.key("", "msg"), GoJson.key(",", "talos-level"), GoJson.key(",", "talos-service"),
+        GoJson.key(",", "talos-time")};
     /** {@code talos-level} of each {@link Level}, by ordinal, as a JSON string. */
     private static final byte[][] LEVEL_VALUES = levelValues();
 
@@ -225,19 +226,10 @@ public final class JsonLinesEncoder implements RecordEncoder {
             t = x.time() == JsonLineExtractor.NO_TIME ? r.time() : x.time();
             lineFields = x.fields();
         }
-        if (r.fields().isEmpty() && lineFields.isEmpty() && extraTags.isEmpty() && extraFields.isEmpty()
-                && host == null && !truncated) {
-            // the common case, already in Go's key order: no map, no sort, keys written as ready bytes
-            out.write(MSG_KEY, 0, MSG_KEY.length);
-            GoJson.writeString(out, text);
-            out.write(LEVEL_KEY, 0, LEVEL_KEY.length);
-            byte[] lv = LEVEL_VALUES[level.ordinal()];
-            out.write(lv, 0, lv.length);
-            out.write(SERVICE_KEY, 0, SERVICE_KEY.length);
-            GoJson.writeString(out, r.service());
-            out.write(TIME_KEY, 0, TIME_KEY.length);
-            writeGoTime(t, out);
-            out.write('}');
+        if (lineFields.isEmpty() && extraTags.isEmpty() && extraFields.isEmpty() && host == null && !truncated) {
+            // the common case: Talos's four keys as ready bytes, merged in Go's key order with the
+            // record's own fields (the tcp source's peer, say); no value boxed, no key escaped twice
+            writeTalosServiceFast(r, text, level, t, out);
             return;
         }
         GoKeyedFields m = sortedFields;
@@ -253,6 +245,74 @@ public final class JsonLinesEncoder implements RecordEncoder {
         putExtras(r, truncated, m);
         m.putAll(extraTags);
         writeSorted(m, out);
+    }
+
+    /**
+     * {@link #writeTalosService} when only the record's own fields join Talos's four keys: the
+     * visible record fields are sorted (few: usually none or one) and merged with {@code msg},
+     * {@code talos-level}, {@code talos-service}, {@code talos-time}, which are already in Go's
+     * order and replace a record field of the same name, as the map assignment in Talos does.
+     */
+    private void writeTalosServiceFast(LogRecord r, String text, Level level, long t, EncodedBuffer out) {
+        GoKeyedFields m = visibleFieldsSorted(r.fields());
+        int n = m.size();
+        int j = 0;
+        out.write('{');
+        for (int fixed = 0; fixed < FIXED_KEYS.length; fixed++) {
+            String name = FIXED_KEYS[fixed];
+            int order = 1;
+            while (j < n && (order = GoJson.compareCodePoints(m.key(j), name)) < 0) {
+                // before msg a field is followed by the comma, after it preceded by one
+                if (fixed > 0) {
+                    out.write(',');
+                }
+                writeField(m, j, out);
+                if (fixed == 0) {
+                    out.write(',');
+                }
+                j++;
+            }
+            if (order == 0) {
+                j++; // Talos's own key wins over a record field of that name
+            }
+            byte[] key = FIXED_KEY_BYTES[fixed];
+            out.write(key, 0, key.length);
+            switch (fixed) {
+                case 0 -> GoJson.writeString(out, text);
+                case 1 -> {
+                    byte[] lv = LEVEL_VALUES[level.ordinal()];
+                    out.write(lv, 0, lv.length);
+                }
+                case 2 -> GoJson.writeString(out, r.service());
+                default -> writeGoTime(t, out);
+            }
+        }
+        for (; j < n; j++) {
+            out.write(',');
+            writeField(m, j, out);
+        }
+        out.write('}');
+        m.clear(); // no references kept to the record's values
+    }
+
+    /**
+     * The record's fields Talos sends, sorted. A method of its own, kept small so the JIT inlines
+     * the map's {@code forEach} here and the entry objects of a {@code Map.of} map do not escape.
+     */
+    private GoKeyedFields visibleFieldsSorted(Map<String, Object> fields) {
+        GoKeyedFields m = sortedFields;
+        m.clear();
+        if (!fields.isEmpty()) {
+            fields.forEach(putVisibleField);
+            m.sort();
+        }
+        return m;
+    }
+
+    private static void writeField(GoKeyedFields m, int i, EncodedBuffer out) {
+        GoJson.writeString(out, m.key(i));
+        out.write(':');
+        GoJson.writeValue(out, m.value(i));
     }
 
     /**

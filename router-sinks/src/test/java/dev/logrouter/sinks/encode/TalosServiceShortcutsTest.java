@@ -103,4 +103,30 @@ class TalosServiceShortcutsTest {
                 + "\"talos-level\":\"info\",\"talos-service\":\"web-1\",\"talos-time\":\"2024-07-02T19:22:51.974497577Z\"}");
         assertThat(out).containsOnly(out.get(0));
     }
+
+    @Test
+    void recordWithFieldsIsWhatTheGeneralPathWrites() {
+        // keys before, between, equal to and after Talos's four, a hidden one, values of each kind
+        List<Map<String, Object>> fieldSets = List.of(
+                Map.of("peer", "127.0.0.1"),
+                Map.of("a", 1L, "zz", "last"),
+                Map.of("msg", "shadowed", "talos-level", "shadowed", "talos-service", 7L, "talos-time", true),
+                Map.of("m", "<&>", "talos-", 2.5, "talos-levelx", List.of(1L, "x"), "talos-t", Map.of("k", "v")),
+                Map.of(FdSocketSource.NAME_FIELD, "web-1.log", "peer", "::1", "é", "non-ascii key"),
+                Map.of("", "empty key", "MSG", "upper", "talos-time0", "after time"));
+        JsonLinesEncoder shortcut = new JsonLinesEncoder();
+        JsonLinesEncoder general = new JsonLinesEncoder(FieldSet.TALOS, Map.of(), null, false, List.of("absent"));
+        int compared = 0;
+        for (Map<String, Object> fields : fieldSets) {
+            for (String line : LINES) {
+                LogRecord r = record(line, Level.WARNING, TIMES[compared % TIMES.length], fields);
+                assertThat(encode(shortcut, r)).as("%s with %s", line, fields).isEqualTo(encode(general, r));
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(fieldSets.size() * LINES.size());
+        assertThat(encode(shortcut, record("x", Level.INFO, TIMES[1], fieldSets.get(2))))
+                .isEqualTo("{\"msg\":\"x\",\"talos-level\":\"info\",\"talos-service\":\"web-1\","
+                        + "\"talos-time\":\"2024-07-02T19:22:51Z\"}");
+    }
 }
