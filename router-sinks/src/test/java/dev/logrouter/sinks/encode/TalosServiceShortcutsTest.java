@@ -2,7 +2,6 @@ package dev.logrouter.sinks.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.logrouter.core.fdsocket.FdSocketSource;
 import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
@@ -112,7 +111,7 @@ class TalosServiceShortcutsTest {
                 Map.of("a", 1L, "zz", "last"),
                 Map.of("msg", "shadowed", "talos-level", "shadowed", "talos-service", 7L, "talos-time", true),
                 Map.of("m", "<&>", "talos-", 2.5, "talos-levelx", List.of(1L, "x"), "talos-t", Map.of("k", "v")),
-                Map.of(FdSocketSource.NAME_FIELD, "web-1.log", "peer", "::1", "é", "non-ascii key"),
+                Map.of(FieldNames.MEMLOGD_NAME, "web-1.log", "peer", "::1", "é", "non-ascii key"),
                 Map.of("", "empty key", "MSG", "upper", "talos-time0", "after time"));
         JsonLinesEncoder shortcut = new JsonLinesEncoder();
         JsonLinesEncoder general = new JsonLinesEncoder(FieldSet.TALOS, Map.of(), null, false, List.of("absent"));
