@@ -30,7 +30,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>All fds are read by one epoll event loop (no thread per fd); one thread receives datagrams.
  * Datagrams without an fd or with an empty name, and fds that cannot be polled, are dropped and
- * counted in {@link #stats()}; a rejected fd also produces a {@code logrouter} warning record.
+ * counted in {@link #counters()}; a rejected fd also produces a {@code logrouter} warning record.
  *
  * <p>{@link #records()}: cold. Subscribing binds the socket (replacing a stale socket file, applying
  * the mode); cancelling closes it, closes every fd still open (flushing their pending lines) and

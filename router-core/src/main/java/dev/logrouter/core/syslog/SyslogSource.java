@@ -26,7 +26,7 @@ import reactor.netty.DisposableServer;
  *
  * <p>Every message becomes one record; malformed ones are kept raw with a {@code parse_error} field,
  * messages over {@code max_message_bytes} are cut and marked {@code truncated}; all are counted in
- * {@link #stats()}. TCP connections beyond {@code max_connections} are closed at once and counted; a
+ * {@link #counters()}. TCP connections beyond {@code max_connections} are closed at once and counted; a
  * connection that sends nothing holds no thread; one that ends on an error is counted and logged
  * ({@link StreamListener}).
  *
