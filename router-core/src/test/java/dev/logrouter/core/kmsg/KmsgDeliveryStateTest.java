@@ -1,10 +1,10 @@
 package dev.logrouter.core.kmsg;
 
 import dev.logrouter.core.testsupport.TestSpecs;
+import static dev.logrouter.core.testsupport.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.journal.Journal;
-import dev.logrouter.core.journal.JournalSpec;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.router.Router;
 import dev.logrouter.core.sink.BufferSpec;
@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,10 +30,6 @@ class KmsgDeliveryStateTest {
     @TempDir
     Path dir;
 
-    private static void await(BooleanSupplier c) {
-        Awaitility.await("condition within 10s").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                .until(c::getAsBoolean);
-    }
 
     /** Lets virtual time pass, a save interval per poll, until the state file says {@code expected}. */
     private static void awaitSaved(VirtualTimeScheduler saves, Path state, String expected) {

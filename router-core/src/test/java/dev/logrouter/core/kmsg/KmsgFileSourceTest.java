@@ -1,5 +1,6 @@
 package dev.logrouter.core.kmsg;
 
+import static dev.logrouter.core.testsupport.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.LogRecord;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,10 +43,6 @@ class KmsgFileSourceTest {
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
-    private static void await(BooleanSupplier cond) {
-        Awaitility.await("condition within 10 s").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                .until(cond::getAsBoolean);
-    }
 
     @Test
     void corpusFileGivesTheSameRecordsAsTheParser() throws IOException {

@@ -1,6 +1,7 @@
 package dev.logrouter.core.kmsg;
 
 import dev.logrouter.core.testsupport.TestSpecs;
+import static dev.logrouter.core.testsupport.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.Level;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,10 +52,6 @@ class KmsgSourceTest {
         return KmsgRecordParser.seqOf(r);
     }
 
-    private static void await(BooleanSupplier cond) {
-        Awaitility.await("condition within 10 s").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                .until(cond::getAsBoolean);
-    }
 
     /** Waits until the source's reader thread waits in {@code frame} (see {@link ReaderThread}). */
     private static void awaitReaderIn(KmsgSpec spec, String frame) {

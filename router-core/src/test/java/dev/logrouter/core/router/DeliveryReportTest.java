@@ -1,10 +1,10 @@
 package dev.logrouter.core.router;
 
 import dev.logrouter.core.testsupport.TestSpecs;
+import static dev.logrouter.core.testsupport.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.journal.Journal;
-import dev.logrouter.core.journal.JournalSpec;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.route.RouteSpec;
@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -65,10 +64,6 @@ class DeliveryReportTest {
         }
     }
 
-    private static void await(BooleanSupplier c) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                .until(c::getAsBoolean);
-    }
 
     private static RouteSpec all(String... sinks) {
         return new RouteSpec(null, null, null, null, null, null, List.of(sinks));

@@ -1,5 +1,6 @@
 package dev.logrouter.core.sink;
 
+import static dev.logrouter.core.testsupport.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +47,6 @@ class DiskBufferTest {
     }
 
     /** Waits (bounded) for a condition. */
-    private static void await(java.util.function.BooleanSupplier condition) {
-        Awaitility.await("condition within 10s").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                .until(condition::getAsBoolean);
-    }
 
     private long segments() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {

@@ -8,7 +8,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.awaitility.Awaitility;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
@@ -48,12 +47,7 @@ public final class RecordQueue implements AutoCloseable {
 
     /** Polls {@code cond} until it holds; on timeout the failure says {@code what} was seen last. */
     public static void awaitTrue(BooleanSupplier cond, Duration timeout, java.util.function.Supplier<String> what) {
-        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(5))
-                .untilAsserted(() -> {
-                    if (!cond.getAsBoolean()) {
-                        throw new AssertionError("timed out: " + what.get());
-                    }
-                });
+        Conditions.await(cond, timeout, what);
     }
 
     @Override
