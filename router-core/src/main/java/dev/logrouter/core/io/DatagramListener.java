@@ -130,23 +130,32 @@ public final class DatagramListener {
         }
 
         private void receive(Consumer<IOException> stopped) {
+            try {
+                receiveUntilDisposed();
+            } catch (InterruptedException e) {
+                // disposed while waiting for demand
+            } catch (IOException | RuntimeException e) {
+                // a failed read, the socket closed underneath, or a receiver that threw: never silent
+                if (!disposed) {
+                    stopped.accept(new IOException(description + ": stopped receiving: " + e, e));
+                    try {
+                        channel.close();
+                    } catch (IOException closing) {
+                        // closing anyway
+                    }
+                    file.remove();
+                }
+            }
+        }
+
+        private void receiveUntilDisposed() throws IOException, InterruptedException {
             // one byte more than allowed tells a datagram that was cut from one that fits exactly
             ByteBuffer buf = ByteBuffer.allocateDirect(maxBytes + 1);
             while (!disposed) {
                 buf.clear();
-                try {
-                    demand.await();
-                    // read, not receive: the sender's address is not needed and costs an object per datagram
-                    channel.read(buf);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException e) {
-                    if (!disposed) {
-                        stopped.accept(new IOException(description + ": stopped receiving: " + e, e));
-                        file.remove();
-                    }
-                    return;
-                }
+                demand.await();
+                // read, not receive: the sender's address is not needed and costs an object per datagram
+                channel.read(buf);
                 int n = buf.position();
                 byte[] data = new byte[Math.min(n, maxBytes)];
                 buf.get(0, data, 0, data.length);

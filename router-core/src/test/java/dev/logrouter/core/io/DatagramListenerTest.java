@@ -140,6 +140,21 @@ class DatagramListenerTest {
     }
 
     @Test
+    void aUnixSocketWhoseReceiverThrowsIsReportedAndClosed() throws Exception {
+        Path sock = dir.resolve("log.sock");
+        DatagramListener l = new DatagramListener("test listener", 1024, (data, cut, sender) -> {
+            throw new IllegalStateException("receiver bug");
+        });
+        start((loops, demand) -> l.bind(sock, SocketFile.UMASK, demand, stopped::add));
+
+        perlSend(sock, "boom");
+
+        await().atMost(WAIT).until(() -> !stopped.isEmpty());
+        assertThat(stopped).singleElement().asString().contains("test listener: stopped receiving", "receiver bug");
+        await().atMost(WAIT).until(() -> !Files.exists(sock));
+    }
+
+    @Test
     void aUdpSocketThatStopsReceivingIsReportedAndOneDisposedIsNot() throws Exception {
         DatagramListener l = listener(DatagramListener.MAX_DATAGRAM);
         Connection c = start((loops, demand) -> l.bind(new InetSocketAddress("127.0.0.1", 0), loops, demand,
