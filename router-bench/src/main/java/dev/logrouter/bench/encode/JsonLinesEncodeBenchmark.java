@@ -1,7 +1,6 @@
 package dev.logrouter.bench.encode;
 
 import dev.logrouter.bench.ThreadCpuClock;
-import dev.logrouter.core.fdsocket.FdSocketSource;
 import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.sinks.encode.EncodedBuffer;

@@ -2,10 +2,10 @@ package dev.logrouter.core.io;
 
 import dev.logrouter.core.source.Demand;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -76,8 +77,60 @@ public final class DatagramListener {
      * Binds the UDP {@code address} on {@code loops}; fails (an unchecked exception) when it cannot.
      * {@code stopped} gets the reason when receiving ends before the returned connection is disposed.
      */
+    // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
+    @SuppressWarnings("deprecation")
     public Connection bind(InetSocketAddress address, IntakeLoops loops, Demand<?> demand, Consumer<IOException> stopped) {
-        return bind(address, Math.min(maxBytes, MAX_DATAGRAM), loops, demand, stopped);
+        int max = Math.min(maxBytes, MAX_DATAGRAM);
+        AtomicBoolean reported = new AtomicBoolean();
+        Consumer<Throwable> stop = cause -> {
+            if (!stopping && reported.compareAndSet(false, true)) {
+                stopped.accept(new IOException(description + ": stopped receiving"
+                        + (cause == null ? " (socket closed)" : ": " + cause), cause));
+            }
+        };
+        Connection c = UdpServer.create()
+                .runOn(loops.resources())
+                .bindAddress(() -> address)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(max + 1))
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .doOnBound(conn -> {
+                    open.add(conn.channel());
+                    // a socket closed under the source (Reactor Netty cancels the handler then, no signal)
+                    conn.channel().closeFuture().addListener(f -> stop.accept(null));
+                })
+                .doOnUnbound(conn -> open.remove(conn.channel()))
+                .handle((in, out) -> {
+                    AtomicReference<Channel> channel = new AtomicReference<>();
+                    in.withConnection(conn -> channel.set(conn.channel()));
+                    Channel ch = channel.get();
+                    return in.receiveObject().doOnNext(o -> {
+                        if (o instanceof DatagramPacket p) {
+                            ByteBuf b = p.content();
+                            int n = b.readableBytes();
+                            byte[] data = new byte[Math.min(n, max)];
+                            b.getBytes(b.readerIndex(), data);
+                            receiver.datagram(data, n > max, p.sender());
+                            ReadPause.afterRead(ch, demand);
+                        }
+                    }).then().doOnEach(signal -> {
+                        if (signal.isOnError() || signal.isOnComplete()) {
+                            stop.accept(signal.getThrowable());
+                        }
+                    });
+                })
+                .bindNow(Duration.ofSeconds(10));
+        return new Connection() {
+            @Override
+            public io.netty.channel.Channel channel() {
+                return c.channel();
+            }
+
+            @Override
+            public void dispose() {
+                stopping = true;
+                c.dispose();
+            }
+        };
     }
 
     /**
@@ -192,58 +245,6 @@ public final class DatagramListener {
         public boolean isDisposed() {
             return disposed;
         }
-    }
-
-    // RCVBUF_ALLOCATOR is deprecated in Netty 4.2 but still the way to size a datagram read
-    @SuppressWarnings("deprecation")
-    private Connection bind(SocketAddress address, int max, IntakeLoops loops, Demand<?> demand,
-            Consumer<IOException> stopped) {
-        AtomicBoolean reported = new AtomicBoolean();
-        Consumer<Throwable> stop = cause -> {
-            if (!stopping && reported.compareAndSet(false, true)) {
-                stopped.accept(new IOException(description + ": stopped receiving"
-                        + (cause == null ? " (socket closed)" : ": " + cause), cause));
-            }
-        };
-        Connection c = UdpServer.create()
-                .runOn(loops.resources())
-                .bindAddress(() -> address)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(max + 1))
-                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                .doOnBound(conn -> {
-                    open.add(conn.channel());
-                    // a socket closed under the source (Reactor Netty cancels the handler then, no signal)
-                    conn.channel().closeFuture().addListener(f -> stop.accept(null));
-                })
-                .doOnUnbound(conn -> open.remove(conn.channel()))
-                .handle((in, out) -> in.receiveObject().doOnNext(o -> {
-                    // a UDP DatagramPacket or a Unix DomainDatagramPacket
-                    if (o instanceof AddressedEnvelope<?, ?> p && p.content() instanceof ByteBuf b) {
-                        int n = b.readableBytes();
-                        byte[] data = new byte[Math.min(n, max)];
-                        b.getBytes(b.readerIndex(), data);
-                        receiver.datagram(data, n > max, p.sender());
-                        in.withConnection(conn -> ReadPause.afterRead(conn.channel(), demand));
-                    }
-                }).then()
-                        .doOnEach(signal -> {
-                            if (signal.isOnError() || signal.isOnComplete()) {
-                                stop.accept(signal.getThrowable());
-                            }
-                        }))
-                .bindNow(Duration.ofSeconds(10));
-        return new Connection() {
-            @Override
-            public io.netty.channel.Channel channel() {
-                return c.channel();
-            }
-
-            @Override
-            public void dispose() {
-                stopping = true;
-                c.dispose();
-            }
-        };
     }
 
     /** The bound socket with whether it is open and reading: for diagnosing a source that stopped delivering. */

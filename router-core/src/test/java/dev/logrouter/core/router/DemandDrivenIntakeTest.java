@@ -4,13 +4,11 @@ import dev.logrouter.core.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.fdsocket.FdSocketSource;
-import dev.logrouter.core.fdsocket.FdSocketSpec;
 import dev.logrouter.core.journal.Journal;
 import dev.logrouter.core.journal.JournalSpec;
 import dev.logrouter.core.net.NetFormat;
 import dev.logrouter.core.net.NetProtocol;
 import dev.logrouter.core.net.NetSource;
-import dev.logrouter.core.net.NetSourceSpec;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.sink.BufferSpec;

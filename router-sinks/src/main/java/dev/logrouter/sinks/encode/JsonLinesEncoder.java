@@ -5,10 +5,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import dev.logrouter.core.fdsocket.FdSocketSource;
-import dev.logrouter.core.kmsg.KmsgRecordParser;
 import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
@@ -16,7 +13,6 @@ import dev.logrouter.core.record.Rfc3339;
 import dev.logrouter.core.transform.JsonLineExtractor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -296,8 +292,8 @@ public final class JsonLinesEncoder implements RecordEncoder {
     }
 
     /**
-     * The record's fields Talos sends, sorted. A method of its own, kept small so the JIT inlines
-     * the map's {@code forEach} here and the entry objects of a {@code Map.of} map do not escape.
+     * The record's fields Talos sends, sorted. (With a {@code Map.of} map, JDK 17 builds its entry set
+     * for {@code forEach}: the 24 B per record measured for the {@code peer} shape.)
      */
     private GoKeyedFields visibleFieldsSorted(Map<String, Object> fields) {
         GoKeyedFields m = sortedFields;

@@ -1,6 +1,5 @@
 package dev.logrouter.sinks.encode;
 
-import dev.logrouter.core.kmsg.KmsgRecordParser;
 import dev.logrouter.core.record.Facility;
 import dev.logrouter.core.record.FieldNames;
 import dev.logrouter.core.record.LogRecord;

@@ -7,9 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
-import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.SinkBuffer;
-import dev.logrouter.sinks.encode.EncoderSpec;
 import dev.logrouter.sinks.encode.Format;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
-import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.core.sink.SinkState;
 import dev.logrouter.sinks.net.Endpoint;

@@ -7,7 +7,6 @@ import static dev.logrouter.sinks.tcp.TcpSinkTest.record;
 import static dev.logrouter.sinks.tcp.TcpSinkTest.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.core.sink.SinkState;
 import java.time.Duration;

@@ -4,7 +4,6 @@ import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logrouter.core.record.LogRecord;
-import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.sinks.net.Endpoint;
 import java.time.Duration;
