@@ -21,12 +21,12 @@ class MemlogdInvalidUtf8Test {
 
     @Test
     void oneReplacementPerInvalidByteInTheJsonAndLogreadForms() {
-        List<String> lines = new ArrayList<>();
+        List<byte[]> lines = new ArrayList<>();
         LineFramer f = new LineFramer(1024, (line, partial) -> lines.add(line));
         byte[] in = {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80, 'b', (byte) 0xe2, (byte) 0x82, '\n'};
         f.feed(in, 0, in.length);
-        LogRecord r = new LogRecord(1, T, "fd", "hello", "stdout", Level.INFO, lines.get(0),
-                Map.of(FieldNames.MEMLOGD_NAME, "hello.out"), LogRecord.Kind.NORMAL);
+        LogRecord r = LogRecord.ofUtf8(T, "fd", "hello", "stdout", Level.INFO, lines.get(0),
+                Map.of(FieldNames.MEMLOGD_NAME, "hello.out"), LogRecord.Kind.NORMAL).withCursor(1);
         assertThat(MemlogdFormat.jsonLine(r)).isEqualTo("{\"time\":\"2024-07-02T19:22:51.974497577Z\",\"source\":"
                 + "\"hello.out\",\"msg\":\"a\\ufffd\\ufffd\\ufffdb\\ufffd\\ufffd\"}\n");
         assertThat(MemlogdFormat.logreadLine(r))

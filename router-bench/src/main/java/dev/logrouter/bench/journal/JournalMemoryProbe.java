@@ -54,11 +54,11 @@ public final class JournalMemoryProbe {
         String stdout = "stdout";
 
         long base = usedAfterGc();
-        // references to the same message Strings the records hold, to measure the Strings alone later
-        String[] msgs = new String[n];
+        // references to the same message arrays the records hold, to measure the messages alone later
+        byte[][] msgs = new byte[n][];
         long withIndex = usedAfterGc();
         Filled f = fill(n, msgBytes, arrow, msgs, source, service, stdout);
-        // fill() has returned and closed its journal: only the message Strings stay, via msgs
+        // fill() has returned and closed its journal: only the message arrays stay, via msgs
         long stringsOnly = usedAfterGc();
         long emptyJournal = f.emptyJournal;
         long full = f.full;
@@ -69,12 +69,12 @@ public final class JournalMemoryProbe {
         double strings = (double) (stringsOnly - withIndex) / n;
         double records = total - ring - strings;
         System.out.printf("records: %d, message: %d bytes of UTF-8, %s, journal max_lines=%d max_bytes=%d%n",
-                n, msgBytes, arrow ? "one U+2192 then ASCII (a UTF-16 String)" : "all ASCII (a Latin-1 String)",
+                n, msgBytes, arrow ? "one U+2192 then ASCII" : "all ASCII",
                 n, 1L << 40);
         System.out.printf("used heap after GC: base=%d, +index=%d, +empty journal=%d, +%d records=%d,"
                 + " strings only=%d%n", base, withIndex, emptyJournal, n, full, stringsOnly);
         System.out.printf("  ring arrays (empty journal)  %7.1f bytes/record%n", ring);
-        System.out.printf("  message Strings              %7.1f bytes/record%n", strings);
+        System.out.printf("  message UTF-8 arrays         %7.1f bytes/record%n", strings);
         System.out.printf("  LogRecord objects (rest)     %7.1f bytes/record%n", records);
         System.out.printf("journal heap per record (measured): %.1f bytes (target <= %d): %s%n", total,
                 TARGET_BYTES_PER_RECORD, total <= TARGET_BYTES_PER_RECORD ? "MET" : "NOT MET");
@@ -88,14 +88,14 @@ public final class JournalMemoryProbe {
     }
 
     /** Fills a journal, measures it empty and full, closes it; nothing outside refers to it afterwards. */
-    private static Filled fill(int n, int msgBytes, boolean arrow, String[] msgs, String source, String service, String stream)
+    private static Filled fill(int n, int msgBytes, boolean arrow, byte[][] msgs, String source, String service, String stream)
             throws InterruptedException {
         Journal journal = Journal.create(new JournalSpec(n, 1L << 40));
         long emptyJournal = usedAfterGc();
         int[] filled = {0};
         LineFramer framer = new LineFramer(64 * 1024, (line, partial) -> {
             msgs[filled[0]++] = line;
-            journal.append(new LogRecord(LogRecord.NO_CURSOR, LogRecord.now(), source, service, stream,
+            journal.append(LogRecord.ofUtf8(LogRecord.now(), source, service, stream,
                     Level.INFO, line, Map.of(), partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL));
         });
         feedLines(framer, n, msgBytes, arrow);

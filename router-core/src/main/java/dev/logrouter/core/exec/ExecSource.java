@@ -245,7 +245,7 @@ public final class ExecSource implements LogSource {
         // only the first piece of a line cut into partial pieces can carry a level prefix
         boolean[] continuation = {false};
         StreamLineReader lines = new StreamLineReader(spec.maxLineBytes(), spec.idleFlush(), timer, (line, partial) -> {
-            LogRecord r = new LogRecord(LogRecord.NO_CURSOR, LogRecord.now(), spec.name(), spec.service(), stream,
+            LogRecord r = LogRecord.ofUtf8(LogRecord.now(), spec.name(), spec.service(), stream,
                     Level.INFO, line, Map.of(), partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL);
             if (spec.levelPrefix() && !continuation[0]) {
                 r = LevelPrefix.apply(r);

@@ -40,7 +40,7 @@ final class FdReader implements EpollIoHandle {
         String sourceName = spec.name();
         boolean levelPrefix = spec.levelPrefix();
         this.framer = new LineFramer(spec.maxLineBytes(), (line, partial) -> {
-            LogRecord r = new LogRecord(LogRecord.NO_CURSOR, readTime, sourceName, service, stream, Level.INFO, line,
+            LogRecord r = LogRecord.ofUtf8(readTime, sourceName, service, stream, Level.INFO, line,
                     fields, partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL);
             if (levelPrefix && !continuation) {
                 r = LevelPrefix.apply(r);

@@ -1,6 +1,10 @@
 package dev.logrouter.core.framing;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * UTF-8 decoding with Go's rule for invalid input: every byte that does not start a valid sequence
@@ -9,6 +13,9 @@ import java.nio.charset.StandardCharsets;
  * memlogd and Talos are Go programs that keep the bytes and replace them this way when they print
  * or marshal them; decoding the same way at the framer makes logrouter's {@code logread} and Talos
  * {@code json_lines} output equal theirs for the same input.
+ *
+ * <p>{@link #sanitize} applies the same rule without decoding: the result is UTF-8 that decodes to
+ * exactly what {@link #decode} gives, with each invalid byte replaced by U+FFFD's three bytes.
  */
 public final class GoUtf8 {
 
@@ -51,6 +58,63 @@ public final class GoUtf8 {
             i += size;
         }
         return sb.toString();
+    }
+
+    private static final byte[] REPLACEMENT = {(byte) 0xef, (byte) 0xbf, (byte) 0xbd};
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * A copy of {@code len} bytes that is valid UTF-8: every byte that does not start a valid sequence
+     * becomes U+FFFD (as {@link #decode} does). ASCII is checked eight bytes at a time, the common
+     * case then is one array copy.
+     */
+    public static byte[] sanitize(byte[] data, int off, int len) {
+        int end = off + len;
+        int i = off;
+        for (; i <= end - Long.BYTES; i += Long.BYTES) {
+            if (((long) LONGS.get(data, i) & HIGH_BITS) != 0) {
+                break;
+            }
+        }
+        int firstInvalid = -1;
+        while (i < end) {
+            if (data[i] >= 0) {
+                i++;
+                continue;
+            }
+            int size = validLength(data, i, end);
+            if (size == 0) {
+                firstInvalid = i;
+                break;
+            }
+            i += size;
+        }
+        if (firstInvalid < 0) {
+            return Arrays.copyOfRange(data, off, end);
+        }
+        // at most three output bytes per input byte
+        byte[] out = new byte[firstInvalid - off + 3 * (end - firstInvalid)];
+        int o = firstInvalid - off;
+        System.arraycopy(data, off, out, 0, o);
+        i = firstInvalid;
+        while (i < end) {
+            if (data[i] >= 0) {
+                out[o++] = data[i++];
+                continue;
+            }
+            int size = validLength(data, i, end);
+            if (size == 0) {
+                System.arraycopy(REPLACEMENT, 0, out, o, 3);
+                o += 3;
+                i++;
+            } else {
+                System.arraycopy(data, i, out, o, size);
+                o += size;
+                i += size;
+            }
+        }
+        return Arrays.copyOf(out, o);
     }
 
     /** Length of the valid sequence at {@code i} (Go's accept ranges), or 0 when it is invalid. */

@@ -16,7 +16,9 @@ import java.util.Arrays;
  *       splits a UTF-8 sequence.</li>
  *   <li>{@link #flush()} emits a pending unterminated line as partial; callers call it at EOF and
  *       after an idle timeout.</li>
- *   <li>Invalid UTF-8 becomes U+FFFD, one per invalid byte as Go does it ({@link GoUtf8}); NUL and other control bytes are kept as they are.</li>
+ *   <li>Lines are handed over as UTF-8 bytes, not decoded: invalid UTF-8 becomes U+FFFD, one per
+ *       invalid byte as Go does it ({@link GoUtf8#sanitize}); NUL and other control bytes are kept as
+ *       they are.</li>
  * </ul>
  */
 public final class LineFramer {
@@ -25,10 +27,12 @@ public final class LineFramer {
     @FunctionalInterface
     public interface LineConsumer {
         /**
-         * @param line    the decoded text without its terminator
+         * @param line    the line without its terminator: valid UTF-8, in an array of its own that the
+         *                consumer may keep (a record holds it as its message, see
+         *                {@link dev.logrouter.core.record.LogRecord#ofUtf8})
          * @param partial true when the line was cut (too long, idle, or EOF) rather than ended by a newline
          */
-        void accept(String line, boolean partial);
+        void accept(byte[] line, boolean partial);
     }
 
     private final int maxLineBytes;
@@ -121,7 +125,7 @@ public final class LineFramer {
             appendPending(new byte[] {'\r'}, 0, 1);
         }
         if (pendingLen > 0) {
-            String s = decode(pending, 0, pendingLen);
+            byte[] s = sanitize(pending, 0, pendingLen);
             pendingLen = 0;
             shrinkPending();
             emit(s, true);
@@ -161,16 +165,16 @@ public final class LineFramer {
     private void emitDirect(byte[] data, int off, int len) {
         while (len > maxLineBytes) {
             int cut = utf8Cut(data, off, maxLineBytes);
-            emit(decode(data, off, cut), true);
+            emit(sanitize(data, off, cut), true);
             off += cut;
             len -= cut;
         }
-        emit(decode(data, off, len), false);
+        emit(sanitize(data, off, len), false);
     }
 
     private void emitPendingPlus(byte[] data, int off, int len, boolean partial) {
         appendPending(data, off, len);
-        String s = decode(pending, 0, pendingLen);
+        byte[] s = sanitize(pending, 0, pendingLen);
         pendingLen = 0;
         shrinkPending();
         emit(s, partial);
@@ -192,7 +196,7 @@ public final class LineFramer {
             off += room;
             len -= room;
             int cut = utf8Cut(pending, 0, pendingLen);
-            emit(decode(pending, 0, cut), true);
+            emit(sanitize(pending, 0, cut), true);
             int rest = pendingLen - cut;
             System.arraycopy(pending, cut, pending, 0, rest);
             pendingLen = rest;
@@ -229,13 +233,13 @@ public final class LineFramer {
         }
     }
 
-    private void emit(String s, boolean partial) {
+    private void emit(byte[] s, boolean partial) {
         lines++;
         consumer.accept(s, partial);
     }
 
-    private static String decode(byte[] data, int off, int len) {
-        // one U+FFFD per invalid byte, as memlogd and Talos (Go) write it; valid input takes a fast path
-        return GoUtf8.decode(data, off, len);
+    private static byte[] sanitize(byte[] data, int off, int len) {
+        // one U+FFFD per invalid byte, as memlogd and Talos (Go) write it; valid input is one copy
+        return GoUtf8.sanitize(data, off, len);
     }
 }

@@ -93,8 +93,9 @@ public final class Journal implements AutoCloseable {
         lock.lock();
         try {
             long c = tail;
-            // records are immutable and shared by every reader: the stored one is a copy with its cursor
-            r = draft.withCursor(c);
+            // the draft was just built by its source and is seen by no other thread yet: it takes its
+            // cursor in place (a draft that already has one is copied)
+            r = draft.assignCursor(c);
             long h = head;
             while (h < c && (c - h >= capacity || bytes + size > spec.maxBytes())) {
                 int i = index(h);

@@ -12,6 +12,7 @@ import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
@@ -174,19 +175,20 @@ public final class NetSource implements LogSource {
             LogRecord r;
             if (partial) {
                 partialLines.incrementAndGet();
-                r = new LogRecord(LogRecord.NO_CURSOR, now, spec.name(), spec.service(), stream, Level.INFO, line, peer,
+                r = LogRecord.ofUtf8(now, spec.name(), spec.service(), stream, Level.INFO, line, peer,
                         LogRecord.Kind.PARTIAL);
             } else if (spec.format() == NetFormat.JSON_LINES) {
-                if (line.isBlank()) {
+                String text = new String(line, StandardCharsets.UTF_8);
+                if (text.isBlank()) {
                     return;
                 }
-                JsonLineParser.Parsed p = json.parse(line, now, spec.name(), spec.service(), stream, peer);
+                JsonLineParser.Parsed p = json.parse(text, now, spec.name(), spec.service(), stream, peer);
                 if (!p.ok()) {
                     jsonErrors.incrementAndGet();
                 }
                 r = p.record();
             } else {
-                r = new LogRecord(LogRecord.NO_CURSOR, now, spec.name(), spec.service(), stream, Level.INFO, line, peer,
+                r = LogRecord.ofUtf8(now, spec.name(), spec.service(), stream, Level.INFO, line, peer,
                         LogRecord.Kind.NORMAL);
             }
             records.incrementAndGet();

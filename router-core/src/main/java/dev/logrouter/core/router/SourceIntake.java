@@ -138,7 +138,7 @@ final class SourceIntake implements CoreSubscriber<LogRecord>, Disposable {
                     // records the source itself lost (e.g. overwritten in the kernel ring)
                     counters.drop(r.lost());
                 } else {
-                    counters.record(r.msg().length());
+                    counters.record(r.msgBytes());
                 }
                 router.ingest(r, tracker, outbox);
                 if (++consumed == REPLENISH) {

@@ -1,5 +1,6 @@
 package dev.logrouter.core.sink;
 
+import dev.logrouter.core.framing.GoUtf8;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import java.math.BigDecimal;
@@ -44,7 +45,8 @@ final class RecordCodec {
         out = putString(out, r.source());
         out = putString(out, r.service());
         out = putString(out, r.stream());
-        out = putString(out, r.msg());
+        byte[] utf8 = r.msgUtf8();
+        out = utf8 != null ? putBytes(out, utf8) : putString(out, r.msg());
         Map<String, Object> f = r.fields();
         out = ensure(out, 5);
         putVarLong(out, f.size());
@@ -94,7 +96,7 @@ final class RecordCodec {
             String source = getString(in);
             String service = getString(in);
             String stream = getString(in);
-            String msg = getString(in);
+            byte[] msg = getUtf8(in);
             long n = getVarLong(in);
             if (n < 0 || n > in.remaining()) {
                 throw new IllegalArgumentException("bad field count " + n);
@@ -122,7 +124,7 @@ final class RecordCodec {
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the record");
             }
-            return new LogRecord(cursor, time, source, service, stream, level, msg, fields, kind);
+            return LogRecord.ofUtf8(time, source, service, stream, level, msg, fields, kind).assignCursor(cursor);
         } catch (java.nio.BufferUnderflowException | ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("truncated record", e);
         }
@@ -134,7 +136,10 @@ final class RecordCodec {
     }
 
     private static ByteBuffer putString(ByteBuffer out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return putBytes(out, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ByteBuffer putBytes(ByteBuffer out, byte[] b) {
         out = ensure(out, 5 + b.length);
         putVarLong(out, b.length);
         out.put(b);
@@ -142,13 +147,26 @@ final class RecordCodec {
     }
 
     private static String getString(ByteBuffer in) {
+        int len = stringLength(in);
+        String s = new String(in.array(), in.arrayOffset() + in.position(), len, StandardCharsets.UTF_8);
+        in.position(in.position() + len);
+        return s;
+    }
+
+    private static int stringLength(ByteBuffer in) {
         long len = getVarLong(in);
         if (len < 0 || len > in.remaining()) {
             throw new IllegalArgumentException("bad string length " + len);
         }
-        String s = new String(in.array(), in.arrayOffset() + in.position(), (int) len, StandardCharsets.UTF_8);
-        in.position(in.position() + (int) len);
-        return s;
+        return (int) len;
+    }
+
+    /** A message, kept as UTF-8 (the segment's checksum guards it; invalid bytes are still replaced). */
+    private static byte[] getUtf8(ByteBuffer in) {
+        int len = stringLength(in);
+        byte[] b = GoUtf8.sanitize(in.array(), in.arrayOffset() + in.position(), len);
+        in.position(in.position() + len);
+        return b;
     }
 
     static ByteBuffer ensure(ByteBuffer b, int more) {

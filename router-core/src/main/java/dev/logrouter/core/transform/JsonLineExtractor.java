@@ -161,7 +161,7 @@ public final class JsonLineExtractor {
     }
 
     /** Go's {@code unicode.IsSpace} (every such code point is in the BMP). */
-    static boolean isGoSpace(char c) {
+    public static boolean isGoSpace(char c) {
         switch (c) {
             case '\t': case '\n': case 0x0b: case '\f': case '\r': case ' ': case 0x85: case 0xa0:
             case 0x1680: case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000:

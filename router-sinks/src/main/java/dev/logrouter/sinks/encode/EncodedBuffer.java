@@ -100,6 +100,28 @@ public final class EncodedBuffer extends OutputStream {
         return i;
     }
 
+    /**
+     * {@link #writePlainAscii} for UTF-8 bytes {@code s[from, to)}: copies while they are ASCII and
+     * not marked in {@code stops}.
+     *
+     * @return the index of the first byte not written ({@code to} when all were)
+     */
+    public int writePlainAscii(byte[] s, int from, int to, boolean[] stops) {
+        ensure(to - from);
+        byte[] b = bytes;
+        int at = size - from;
+        int i = from;
+        for (; i < to; i++) {
+            byte c = s[i];
+            if (c < 0 || stops[c]) {
+                break;
+            }
+            b[at + i] = c;
+        }
+        size = at + i;
+        return i;
+    }
+
     /** Appends {@code s} as UTF-8; unpaired surrogates become U+FFFD. */
     public void writeUtf8(CharSequence s) {
         int n = s.length();

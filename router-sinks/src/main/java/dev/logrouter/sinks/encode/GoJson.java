@@ -76,14 +76,7 @@ final class GoJson {
                     default: out.write(c);
                 }
             } else if (c < 0x20) {
-                switch (c) {
-                    case '\b': out.write('\\'); out.write('b'); break;
-                    case '\f': out.write('\\'); out.write('f'); break;
-                    case '\n': out.write('\\'); out.write('n'); break;
-                    case '\r': out.write('\\'); out.write('r'); break;
-                    case '\t': out.write('\\'); out.write('t'); break;
-                    default: unicodeEscape(out, c);
-                }
+                writeControl(out, c);
             } else if (c == 0x2028 || c == 0x2029 || c == 0xfffd) {
                 // U+FFFD: the framer put it for an invalid byte, which Go writes as this escape
                 unicodeEscape(out, c);
@@ -106,6 +99,58 @@ final class GoJson {
             }
         }
         out.write('"');
+    }
+
+    /**
+     * {@link #writeString(EncodedBuffer, String)} for a message held as valid UTF-8 (the framer made
+     * it so): the same output, with the bytes copied as they are instead of decoded and re-encoded.
+     * U+FFFD is escaped, as the String path does, because it stands for an invalid input byte.
+     */
+    static void writeString(EncodedBuffer out, byte[] s, int from, int to) {
+        out.write('"');
+        int i = out.writePlainAscii(s, from, to, ESCAPED_ASCII);
+        while (i < to) {
+            int b = s[i];
+            if (b >= 0) {
+                if (!ESCAPED_ASCII[b]) {
+                    out.write(b);
+                } else if (b == '"' || b == '\\') {
+                    out.write('\\');
+                    out.write(b);
+                } else if (b == '<' || b == '>' || b == '&') {
+                    unicodeEscape(out, b);
+                } else {
+                    writeControl(out, b);
+                }
+                i++;
+                i = i < to ? out.writePlainAscii(s, i, to, ESCAPED_ASCII) : i;
+                continue;
+            }
+            int b0 = b & 0xff;
+            if (b0 == 0xe2 && i + 2 < to && s[i + 1] == (byte) 0x80 && (s[i + 2] == (byte) 0xa8 || s[i + 2] == (byte) 0xa9)) {
+                unicodeEscape(out, s[i + 2] == (byte) 0xa8 ? 0x2028 : 0x2029);
+                i += 3;
+            } else if (b0 == 0xef && i + 2 < to && s[i + 1] == (byte) 0xbf && s[i + 2] == (byte) 0xbd) {
+                unicodeEscape(out, 0xfffd);
+                i += 3;
+            } else {
+                // a lead or continuation byte of any other character: written as it is
+                out.write(b0);
+                i++;
+            }
+        }
+        out.write('"');
+    }
+
+    private static void writeControl(EncodedBuffer out, int c) {
+        switch (c) {
+            case '\b': out.write('\\'); out.write('b'); break;
+            case '\f': out.write('\\'); out.write('f'); break;
+            case '\n': out.write('\\'); out.write('n'); break;
+            case '\r': out.write('\\'); out.write('r'); break;
+            case '\t': out.write('\\'); out.write('t'); break;
+            default: unicodeEscape(out, c);
+        }
     }
 
     /** True for an ASCII character Go writes escaped. */

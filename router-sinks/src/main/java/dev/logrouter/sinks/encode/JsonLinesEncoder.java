@@ -171,11 +171,28 @@ public final class JsonLinesEncoder implements RecordEncoder {
      */
     @Override
     public boolean skips(LogRecord r) {
-        if (fieldSet == FieldSet.TALOS && !KERNEL.equals(r.stream()) && JsonLineExtractor.isBlank(r.msg())) {
+        if (fieldSet == FieldSet.TALOS && !KERNEL.equals(r.stream()) && isBlank(r)) {
             skipped++;
             return true;
         }
         return false;
+    }
+
+    private static boolean isBlank(LogRecord r) {
+        byte[] utf8 = r.msgUtf8();
+        if (utf8 == null) {
+            return JsonLineExtractor.isBlank(r.msg());
+        }
+        for (byte b : utf8) {
+            if (b < 0) {
+                // a non-ASCII character: Unicode has spaces there too
+                return JsonLineExtractor.isBlank(r.msg());
+            }
+            if (!JsonLineExtractor.isGoSpace((char) b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Blank service lines {@link #skips skipped} so far. */
@@ -204,6 +221,23 @@ public final class JsonLinesEncoder implements RecordEncoder {
      * sorted as Go sorts a map.
      */
     private void writeTalosService(LogRecord r, boolean truncated, EncodedBuffer out) {
+        byte[] utf8 = r.msgUtf8();
+        if (utf8 != null && lineIsPlain(r, truncated)) {
+            // the bytes as they came in: trimmed where the ends are ASCII, copied with Go's escapes
+            int from = 0;
+            int to = utf8.length;
+            while (from < to && utf8[from] >= 0 && JsonLineExtractor.isGoSpace((char) utf8[from])) {
+                from++;
+            }
+            while (to > from && utf8[to - 1] >= 0 && JsonLineExtractor.isGoSpace((char) utf8[to - 1])) {
+                to--;
+            }
+            if (from == to || utf8[from] >= 0 && utf8[to - 1] >= 0) {
+                writeTalosServiceFast(r, null, utf8, from, to, r.level(), r.time(), out);
+                return;
+            }
+            // a non-ASCII character at an end may be a Unicode space: the text path trims it
+        }
         String line = r.msg();
         String text;
         Level level;
@@ -225,7 +259,7 @@ public final class JsonLinesEncoder implements RecordEncoder {
         if (lineFields.isEmpty() && extraTags.isEmpty() && extraFields.isEmpty() && host == null && !truncated) {
             // the common case: Talos's four keys as ready bytes, merged in Go's key order with the
             // record's own fields (the tcp source's peer, say); no value boxed, no key escaped twice
-            writeTalosServiceFast(r, text, level, t, out);
+            writeTalosServiceFast(r, text, null, 0, 0, level, t, out);
             return;
         }
         GoKeyedFields m = sortedFields;
@@ -249,7 +283,8 @@ public final class JsonLinesEncoder implements RecordEncoder {
      * {@code talos-level}, {@code talos-service}, {@code talos-time}, which are already in Go's
      * order and replace a record field of the same name, as the map assignment in Talos does.
      */
-    private void writeTalosServiceFast(LogRecord r, String text, Level level, long t, EncodedBuffer out) {
+    private void writeTalosServiceFast(LogRecord r, String text, byte[] utf8, int from, int to, Level level, long t,
+                                       EncodedBuffer out) {
         GoKeyedFields m = visibleFieldsSorted(r.fields());
         int n = m.size();
         int j = 0;
@@ -274,7 +309,13 @@ public final class JsonLinesEncoder implements RecordEncoder {
             byte[] key = FIXED_KEY_BYTES[fixed];
             out.write(key, 0, key.length);
             switch (fixed) {
-                case 0 -> GoJson.writeString(out, text);
+                case 0 -> {
+                    if (text != null) {
+                        GoJson.writeString(out, text);
+                    } else {
+                        GoJson.writeString(out, utf8, from, to);
+                    }
+                }
                 case 1 -> {
                     byte[] lv = LEVEL_VALUES[level.ordinal()];
                     out.write(lv, 0, lv.length);
@@ -289,6 +330,22 @@ public final class JsonLinesEncoder implements RecordEncoder {
         }
         out.write('}');
         m.clear(); // no references kept to the record's values
+    }
+
+    /**
+     * True when the message is no JSON object and nothing but the record's own fields joins Talos's
+     * four keys: what {@link #writeTalosServiceFast} writes from the message's bytes.
+     */
+    private boolean lineIsPlain(LogRecord r, boolean truncated) {
+        if (!extraTags.isEmpty() || !extraFields.isEmpty() || host != null || truncated) {
+            return false;
+        }
+        for (byte b : r.msgUtf8()) {
+            if (b == '{') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
