@@ -41,6 +41,10 @@ public class JsonLinesEncodeBenchmark {
     @Param({"plain", "peer", "memlogd", "json"})
     public String shape;
 
+    /** The message as the framer now hands it over ({@code utf8}) or as a {@code String} (other sources). */
+    @Param({"utf8", "text"})
+    public String message;
+
     private LogRecord[] records;
     private final JsonLinesEncoder encoder = new JsonLinesEncoder();
     private final EncodedBuffer out = new EncodedBuffer(64 * 1024);
@@ -62,8 +66,11 @@ public class JsonLinesEncodeBenchmark {
                 case "memlogd" -> Map.of(FieldNames.MEMLOGD_NAME, "web");
                 default -> Map.of();
             };
-            records[i] = new LogRecord(i + 1, t0 + i * 1_000_000L, "bench", "web", "stdout", dev.logrouter.core.record.Level.INFO, msg,
-                    fields, LogRecord.Kind.NORMAL);
+            records[i] = message.equals("utf8")
+                    ? LogRecord.ofUtf8(t0 + i * 1_000_000L, "bench", "web", "stdout", dev.logrouter.core.record.Level.INFO,
+                            msg.getBytes(java.nio.charset.StandardCharsets.UTF_8), fields, LogRecord.Kind.NORMAL).withCursor(i + 1)
+                    : new LogRecord(i + 1, t0 + i * 1_000_000L, "bench", "web", "stdout", dev.logrouter.core.record.Level.INFO, msg,
+                            fields, LogRecord.Kind.NORMAL);
         }
     }
 

@@ -167,11 +167,17 @@ public class JournalAppendBenchmark {
             clock.print("producer " + thread, appended, "records");
         }
 
+        /**
+         * A fresh draft, as a source hands one over for each line (the journal gives a draft its
+         * cursor in place, so a draft appended before would be copied): the op includes building it.
+         */
         LogRecord draft(LogRecord[] drafts) {
             int i = next;
             next = (i + 1) & (DRAFTS - 1);
             appended++;
-            return drafts[i];
+            LogRecord t = drafts[i];
+            return LogRecord.ofUtf8(t.time(), t.source(), t.service(), t.stream(), t.level(), t.msgUtf8(), t.fields(),
+                    t.kind());
         }
     }
 
@@ -215,8 +221,8 @@ public class JournalAppendBenchmark {
     }
 
     /**
-     * Drafts as a source builds them: shared source/service/stream strings, a distinct message String
-     * of {@code msgBytes} ASCII characters per record, the same {@code fields} map for all.
+     * Drafts as a source builds them: shared source/service/stream strings, a distinct message of
+     * {@code msgBytes} ASCII characters per record kept as UTF-8, the same {@code fields} map for all.
      */
     static LogRecord[] drafts(int count, int msgBytes, Map<String, Object> fields) {
         String[] services = {"web", "db", "worker", "kernel"};
@@ -228,8 +234,8 @@ public class JournalAppendBenchmark {
             String stream = streams[(i / 4) % streams.length];
             dev.logrouter.core.record.Level level = i % 10 == 0
                     ? dev.logrouter.core.record.Level.WARNING : dev.logrouter.core.record.Level.INFO;
-            out[i] = new LogRecord(LogRecord.NO_CURSOR, t0 + i * 1000L, service, service, stream, level,
-                    message(i, msgBytes), fields, LogRecord.Kind.NORMAL);
+            out[i] = LogRecord.ofUtf8(t0 + i * 1000L, service, service, stream, level,
+                    message(i, msgBytes).getBytes(java.nio.charset.StandardCharsets.UTF_8), fields, LogRecord.Kind.NORMAL);
         }
         return out;
     }

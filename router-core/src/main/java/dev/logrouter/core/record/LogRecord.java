@@ -38,19 +38,24 @@ public final class LogRecord {
         GAP
     }
 
+    private static final Level[] LEVELS = Level.values();
+    private static final Kind[] KINDS = Kind.values();
+
+    // Laid out for the journal, which holds many: 12 B header, two longs, four references and two
+    // bytes fill 56 B; one more reference (the message's two forms apart, or the enums as
+    // references) would make it 64.
+
     /** Set by the constructor or once by {@link #assignCursor}, before the record is published. */
     private long cursor;
     private final long time;
     private final String source;
     private final String service;
     private final String stream;
-    private final Level level;
-    /** The message as text, or null when it is held as {@link #utf8}. */
-    private final String text;
-    /** The message as valid UTF-8, or null when it is held as {@link #text}; never modified. */
-    private final byte[] utf8;
+    /** The message: a {@code String}, or a {@code byte[]} of valid UTF-8 that is never modified. */
+    private final Object msg;
     private final Map<String, Object> fields;
-    private final Kind kind;
+    private final byte level;
+    private final byte kind;
 
     /**
      * @param cursor  journal position, or {@link #NO_CURSOR}
@@ -75,11 +80,10 @@ public final class LogRecord {
         this.source = Objects.requireNonNull(source, "source");
         this.service = Objects.requireNonNull(service, "service");
         this.stream = Objects.requireNonNull(stream, "stream");
-        this.level = Objects.requireNonNull(level, "level");
-        this.text = text;
-        this.utf8 = utf8;
+        this.level = (byte) Objects.requireNonNull(level, "level").ordinal();
+        this.msg = text != null ? text : utf8;
         this.fields = fields == null || fields.isEmpty() ? Map.of() : fields;
-        this.kind = Objects.requireNonNull(kind, "kind");
+        this.kind = (byte) Objects.requireNonNull(kind, "kind").ordinal();
     }
 
     /**
@@ -134,12 +138,12 @@ public final class LogRecord {
     }
 
     public Level level() {
-        return level;
+        return LEVELS[level];
     }
 
     /** The message as text; a message held as UTF-8 is decoded on each call. */
     public String msg() {
-        return text != null ? text : new String(utf8, StandardCharsets.UTF_8);
+        return msg instanceof String s ? s : new String((byte[]) msg, StandardCharsets.UTF_8);
     }
 
     /**
@@ -147,15 +151,18 @@ public final class LogRecord {
      * The array is the record's own: read it, never modify it.
      */
     public byte[] msgUtf8() {
-        return utf8;
+        return msg instanceof byte[] b ? b : null;
+    }
+
+    private String text() {
+        return msg instanceof String s ? s : null;
     }
 
     /** Length of the message in UTF-8 bytes. */
     public int msgBytes() {
-        if (utf8 != null) {
-            return utf8.length;
+        if (!(msg instanceof String s)) {
+            return ((byte[]) msg).length;
         }
-        String s = text;
         int n = s.length();
         int bytes = n;
         for (int i = 0; i < n; i++) {
@@ -173,7 +180,7 @@ public final class LogRecord {
     }
 
     public Kind kind() {
-        return kind;
+        return KINDS[kind];
     }
 
     static boolean isLatin1(String s) {
@@ -195,7 +202,7 @@ public final class LogRecord {
 
     /** A copy with another cursor. */
     public LogRecord withCursor(long newCursor) {
-        return new LogRecord(newCursor, time, source, service, stream, level, text, utf8, fields, kind);
+        return new LogRecord(newCursor, time, source, service, stream, level(), text(), msgUtf8(), fields, kind());
     }
 
     /**
@@ -213,12 +220,12 @@ public final class LogRecord {
     }
 
     public LogRecord withFields(Map<String, Object> newFields) {
-        return new LogRecord(cursor, time, source, service, stream, level, text, utf8,
-                Collections.unmodifiableMap(new LinkedHashMap<>(newFields)), kind);
+        return new LogRecord(cursor, time, source, service, stream, level(), text(), msgUtf8(),
+                Collections.unmodifiableMap(new LinkedHashMap<>(newFields)), kind());
     }
 
     public LogRecord withMsg(String newMsg) {
-        return new LogRecord(cursor, time, source, service, stream, level, newMsg, fields, kind);
+        return new LogRecord(cursor, time, source, service, stream, level(), newMsg, fields, kind());
     }
 
     public Instant instant() {
@@ -226,16 +233,16 @@ public final class LogRecord {
     }
 
     public boolean isGap() {
-        return kind == Kind.GAP;
+        return kind == Kind.GAP.ordinal();
     }
 
     public boolean isPartial() {
-        return kind == Kind.PARTIAL;
+        return kind == Kind.PARTIAL.ordinal();
     }
 
     /** Exact number of records a gap record stands for; 0 for other records. */
     public long lost() {
-        if (kind != Kind.GAP) {
+        if (!isGap()) {
             return 0;
         }
         Object v = fields.get(FieldNames.LOST);
@@ -249,9 +256,9 @@ public final class LogRecord {
      * are not counted; they are shared per source.
      */
     public long estimatedBytes() {
-        long size = utf8 != null
-                ? 56 + 16 + utf8.length
-                : 56 + 24 + 16 + 8 + (long) text.length() * (isLatin1(text) ? 1 : 2);
+        long size = msg instanceof String text
+                ? 56 + 24 + 16 + 8 + (long) text.length() * (isLatin1(text) ? 1 : 2)
+                : 56 + 16 + ((byte[]) msg).length;
         if (!fields.isEmpty()) {
             // forEach, not entrySet(): walking Map.of's or an unmodifiable map's entries allocates an
             // entry object each, on every record of a source that adds a field
@@ -287,8 +294,8 @@ public final class LogRecord {
     }
 
     private boolean sameMessage(LogRecord r) {
-        if (utf8 != null && r.utf8 != null) {
-            return Arrays.equals(utf8, r.utf8);
+        if (msg instanceof byte[] a && r.msg instanceof byte[] b) {
+            return Arrays.equals(a, b);
         }
         return msg().equals(r.msg());
     }
@@ -301,7 +308,7 @@ public final class LogRecord {
     @Override
     public String toString() {
         return "LogRecord[cursor=" + cursor + ", time=" + time + ", source=" + source + ", service=" + service
-                + ", stream=" + stream + ", level=" + level + ", msg=" + msg() + ", fields=" + fields
-                + ", kind=" + kind + "]";
+                + ", stream=" + stream + ", level=" + level() + ", msg=" + msg() + ", fields=" + fields
+                + ", kind=" + kind() + "]";
     }
 }

@@ -100,26 +100,15 @@ public final class EncodedBuffer extends OutputStream {
         return i;
     }
 
-    /**
-     * {@link #writePlainAscii} for UTF-8 bytes {@code s[from, to)}: copies while they are ASCII and
-     * not marked in {@code stops}.
-     *
-     * @return the index of the first byte not written ({@code to} when all were)
-     */
-    public int writePlainAscii(byte[] s, int from, int to, boolean[] stops) {
-        ensure(to - from);
-        byte[] b = bytes;
-        int at = size - from;
-        int i = from;
-        for (; i < to; i++) {
-            byte c = s[i];
-            if (c < 0 || stops[c]) {
-                break;
-            }
-            b[at + i] = c;
-        }
-        size = at + i;
-        return i;
+    /** Makes room for {@code n} more bytes and returns the array to write them into, from {@link #size()}. */
+    byte[] room(int n) {
+        ensure(n);
+        return bytes;
+    }
+
+    /** Counts {@code n} bytes written into {@link #room} as content. */
+    void advance(int n) {
+        size += n;
     }
 
     /** Appends {@code s} as UTF-8; unpaired surrogates become U+FFFD. */

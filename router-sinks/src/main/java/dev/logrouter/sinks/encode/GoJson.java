@@ -1,7 +1,10 @@
 package dev.logrouter.sinks.encode;
 
 import com.fasterxml.jackson.core.io.schubfach.DoubleToDecimal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -108,7 +111,7 @@ final class GoJson {
      */
     static void writeString(EncodedBuffer out, byte[] s, int from, int to) {
         out.write('"');
-        int i = out.writePlainAscii(s, from, to, ESCAPED_ASCII);
+        int i = copyPlain(out, s, from, to);
         while (i < to) {
             int b = s[i];
             if (b >= 0) {
@@ -122,8 +125,7 @@ final class GoJson {
                 } else {
                     writeControl(out, b);
                 }
-                i++;
-                i = i < to ? out.writePlainAscii(s, i, to, ESCAPED_ASCII) : i;
+                i = copyPlain(out, s, i + 1, to);
                 continue;
             }
             int b0 = b & 0xff;
@@ -140,6 +142,57 @@ final class GoJson {
             }
         }
         out.write('"');
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * Copies {@code s[from, to)} while its bytes are ASCII that Go writes as they are, eight at a time
+     * (the message copy is most of what the encoder does per record).
+     *
+     * @return the index of the first byte not copied ({@code to} when all were)
+     */
+    private static int copyPlain(EncodedBuffer out, byte[] s, int from, int to) {
+        byte[] b = out.room(to - from);
+        int shift = out.size() - from;
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long w = (long) LONGS.get(s, i);
+            if (needsCare(w)) {
+                break;
+            }
+            LONGS.set(b, i + shift, w);
+        }
+        for (; i < to; i++) {
+            byte c = s[i];
+            if (c < 0 || ESCAPED_ASCII[c]) {
+                break;
+            }
+            b[i + shift] = c;
+        }
+        out.advance(i - from);
+        return i;
+    }
+
+    /**
+     * True when one of the eight bytes is not ASCII, below 0x20, or one of {@code " \ < > &}. A byte
+     * test {@code (x - 0x01..) & ~x & 0x80..} is non-zero exactly when some byte of {@code x} is zero
+     * (it may mark more bytes after it, which does not matter for "any"); {@code x = w ^ c..} makes the
+     * bytes equal to {@code c} zero, and {@code w - 0x20..} borrows at the bytes below 0x20.
+     */
+    private static boolean needsCare(long w) {
+        long control = (w - 0x2020202020202020L) & ~w;
+        long quote = zeroByte(w ^ 0x2222222222222222L);
+        long backslash = zeroByte(w ^ 0x5c5c5c5c5c5c5c5cL);
+        long angle = zeroByte((w | 0x0202020202020202L) ^ 0x3e3e3e3e3e3e3e3eL); // < and > differ only in bit 1
+        long amp = zeroByte(w ^ 0x2626262626262626L);
+        return ((w | control | quote | backslash | angle | amp) & HIGH_BITS) != 0;
+    }
+
+    private static long zeroByte(long x) {
+        return (x - ONES) & ~x;
     }
 
     private static void writeControl(EncodedBuffer out, int c) {
