@@ -2,6 +2,7 @@ package dev.logrouter.core.io;
 
 import dev.logrouter.core.metrics.CounterSet;
 import dev.logrouter.core.source.Demand;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -36,8 +37,11 @@ public final class StreamListener {
 
     /** One connection's protocol adapter. Called on the connection's event loop only; must not block. */
     public interface Connection {
-        /** Bytes as read; {@code chunk} is the adapter's to keep. */
-        void bytes(byte[] chunk);
+        /**
+         * Bytes as read: {@code data[off, off + len)}, valid during this call only (the listener reads
+         * the next ones into the same array: adapters frame and copy what they keep).
+         */
+        void bytes(byte[] data, int off, int len);
 
         /** The connection ended (closed by the peer, failed, or the source stopped). */
         void end();
@@ -91,11 +95,10 @@ public final class StreamListener {
                     Channel ch = channel.get();
                     open.add(ch);
                     Connection connection = connections.apply(ch.remoteAddress());
+                    ReadBuffer scratch = new ReadBuffer();
                     return in.receive()
                             .doOnNext(buf -> {
-                                byte[] chunk = new byte[buf.readableBytes()];
-                                buf.readBytes(chunk);
-                                connection.bytes(chunk);
+                                scratch.handOver(buf, connection);
                                 ReadPause.afterRead(ch, demand);
                             })
                             // Reactor Netty would close the connection with only a log line of its own
@@ -112,6 +115,33 @@ public final class StreamListener {
                             .then();
                 })
                 .bindNow(Duration.ofSeconds(10));
+    }
+
+    /**
+     * One connection's copy of what a read returned: Netty's buffers are direct, adapters read arrays.
+     * Reused from read to read (a fresh array per read was as many bytes of garbage as the lines'
+     * own), and given back when a rare large read grew it beyond {@link #KEEP}.
+     */
+    private static final class ReadBuffer {
+        private static final int KEEP = 64 * 1024;
+        private byte[] array = new byte[2048];
+
+        void handOver(ByteBuf buf, Connection connection) {
+            int n = buf.readableBytes();
+            if (buf.hasArray()) {
+                connection.bytes(buf.array(), buf.arrayOffset() + buf.readerIndex(), n);
+                buf.skipBytes(n);
+                return;
+            }
+            if (n > array.length) {
+                array = new byte[Math.max(n, Math.min(KEEP, array.length * 2))];
+            }
+            buf.readBytes(array, 0, n);
+            connection.bytes(array, 0, n);
+            if (array.length > KEEP) {
+                array = new byte[KEEP];
+            }
+        }
     }
 
     /**

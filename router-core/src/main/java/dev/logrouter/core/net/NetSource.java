@@ -144,9 +144,9 @@ public final class NetSource implements LogSource {
         LineFramer framer = framer(demand, peer(from));
         return new StreamListener.Connection() {
             @Override
-            public void bytes(byte[] chunk) {
-                bytes.addAndGet(chunk.length);
-                framer.feed(chunk, 0, chunk.length);
+            public void bytes(byte[] data, int off, int len) {
+                bytes.addAndGet(len);
+                framer.feed(data, off, len);
             }
 
             @Override

@@ -41,8 +41,8 @@ public final class LogRecord {
     private static final Level[] LEVELS = Level.values();
     private static final Kind[] KINDS = Kind.values();
 
-    // Laid out for the journal, which holds many: 12 B header, two longs, four references and two
-    // bytes fill 56 B; one more reference (the message's two forms apart, or the enums as
+    // Laid out for the journal, which holds many: 12 B header, two longs, five references, an int and
+    // two bytes fit in 56 B; one more reference (the message's two forms apart, or the enums as
     // references) would make it 64.
 
     /** Set by the constructor or once by {@link #assignCursor}, before the record is published. */
@@ -56,6 +56,8 @@ public final class LogRecord {
     private final Map<String, Object> fields;
     private final byte level;
     private final byte kind;
+    /** {@link #estimatedBytes()} once computed, else 0; a racy cache as {@code String.hash} is. */
+    private int estimate;
 
     /**
      * @param cursor  journal position, or {@link #NO_CURSOR}
@@ -256,6 +258,16 @@ public final class LogRecord {
      * are not counted; they are shared per source.
      */
     public long estimatedBytes() {
+        // asked for by the journal and twice by each sink buffer the record goes through
+        int e = estimate;
+        if (e == 0) {
+            e = (int) Math.min(Integer.MAX_VALUE, computeEstimate());
+            estimate = e;
+        }
+        return e;
+    }
+
+    private long computeEstimate() {
         long size = msg instanceof String text
                 ? 56 + 24 + 16 + 8 + (long) text.length() * (isLatin1(text) ? 1 : 2)
                 : 56 + 16 + ((byte[]) msg).length;

@@ -169,9 +169,9 @@ public final class SyslogSource implements LogSource {
                             (d, off, len, cut) -> deliver(demand, d, off, len, cut));
                     return new StreamListener.Connection() {
                         @Override
-                        public void bytes(byte[] chunk) {
+                        public void bytes(byte[] data, int off, int len) {
                             long before = framer.droppedBytes();
-                            framer.feed(chunk, 0, chunk.length);
+                            framer.feed(data, off, len);
                             droppedBytes.addAndGet(framer.droppedBytes() - before);
                         }
 

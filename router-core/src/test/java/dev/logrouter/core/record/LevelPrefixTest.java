@@ -35,4 +35,20 @@ class LevelPrefixTest {
         LogRecord plain = LogRecord.of(1, "src", "svc", "stderr", Level.NOTICE, "no prefix");
         assertThat(LevelPrefix.apply(plain)).isSameAs(plain);
     }
+
+    @Test
+    void aMessageHeldAsBytesIsCutAndStaysBytes() {
+        LogRecord r = LogRecord.ofUtf8(1, "src", "svc", "stderr", Level.INFO,
+                "<3>broken → here".getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Map.of(),
+                LogRecord.Kind.NORMAL);
+        LogRecord p = LevelPrefix.apply(r);
+        assertThat(p.msgUtf8()).isNotNull();
+        assertThat(p.msg()).isEqualTo("broken → here");
+        assertThat(p.level()).isEqualTo(Level.ERR);
+        for (String s : new String[] {"<3>", "<192>x", "<html>", "x<3>y", "→<3>x"}) {
+            LogRecord plain = LogRecord.ofUtf8(1, "src", "svc", "stderr", Level.NOTICE,
+                    s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Map.of(), LogRecord.Kind.NORMAL);
+            assertThat(LevelPrefix.apply(plain)).as(s).isSameAs(plain);
+        }
+    }
 }
