@@ -2,6 +2,7 @@ package dev.logrouter.core.transform;
 
 import dev.logrouter.core.json.JsonObjectReader;
 import dev.logrouter.core.record.Level;
+import dev.logrouter.core.record.LogRecord;
 import java.math.BigInteger;
 import java.util.Collections;
 import java.util.List;
@@ -141,6 +142,50 @@ public final class JsonLineExtractor {
     public static boolean isBlank(String line) {
         for (int i = 0; i < line.length(); i++) {
             if (!isGoSpace(line.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #isBlank(String)} of a record's message; a message held as UTF-8 is read as bytes while
+     * they are ASCII (only a non-ASCII character, which may be a Unicode space, needs the text).
+     */
+    public static boolean isBlank(LogRecord r) {
+        byte[] utf8 = r.msgUtf8();
+        if (utf8 == null) {
+            return isBlank(r.msg());
+        }
+        for (byte b : utf8) {
+            if (b < 0) {
+                return isBlank(r.msg());
+            }
+            if (!isGoSpace((char) b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when {@link #extract} would give the record's message back as it is, with no fields: it has
+     * no {@code '{'} and no white space at either end. A message held as UTF-8 is decoded only when an
+     * end is not ASCII (it may be a Unicode space).
+     */
+    public static boolean isPlain(LogRecord r) {
+        byte[] utf8 = r.msgUtf8();
+        int n = utf8 == null ? 0 : utf8.length;
+        if (utf8 == null || n > 0 && (utf8[0] < 0 || utf8[n - 1] < 0)) {
+            String msg = r.msg();
+            return msg.indexOf('{') < 0 && !msg.isEmpty() && !isGoSpace(msg.charAt(0))
+                    && !isGoSpace(msg.charAt(msg.length() - 1));
+        }
+        if (n == 0 || isGoSpace((char) utf8[0]) || isGoSpace((char) utf8[n - 1])) {
+            return false;
+        }
+        for (byte b : utf8) {
+            if (b == '{') {
                 return false;
             }
         }

@@ -19,7 +19,7 @@ final class ParseJsonStep implements Step {
     /** Only the blank-line rule: drops (and counts) blank service lines, passes the rest as they are. */
     static Step skipBlank(LongAdder blank) {
         return r -> {
-            if (KERNEL.equals(r.stream()) || r.isGap() || !JsonLineExtractor.isBlank(r.msg())) {
+            if (KERNEL.equals(r.stream()) || r.isGap() || !JsonLineExtractor.isBlank(r)) {
                 return r;
             }
             blank.increment();
@@ -32,12 +32,11 @@ final class ParseJsonStep implements Step {
         if (KERNEL.equals(r.stream()) || r.isGap()) {
             return r;
         }
-        String msg = r.msg();
         // the common plain line: nothing to trim, no brace, so nothing to do and nothing allocated
-        if (msg.indexOf('{') < 0 && !msg.isEmpty() && !JsonLineExtractor.isGoSpace(msg.charAt(0))
-                && !JsonLineExtractor.isGoSpace(msg.charAt(msg.length() - 1))) {
+        if (JsonLineExtractor.isPlain(r)) {
             return r;
         }
+        String msg = r.msg();
         if (JsonLineExtractor.isBlank(msg)) {
             blank.increment();
             return null;

@@ -63,6 +63,29 @@ class TransformChainTest {
         assertThat(c.apply(rec("web", "broken {\"a\":", Map.of())).msg()).isEqualTo("broken {\"a\":");
     }
 
+    /** A message held as UTF-8 (pipes, sockets) gives what the same message as text gives. */
+    @Test
+    void parseJsonAndSkipBlankTreatAMessageHeldAsBytesAsItsText() {
+        String[] lines = {"plain line", "", "   ", "\t\r", "\u00a0", " \u3000 ", "\u00a0x", "x\u2028", "→ arrow ←",
+            "  padded  ", "{\"msg\":\"j\",\"level\":\"error\",\"k\":1}", "pre {\"msg\":\"x\"}", "é{", "{"};
+        for (TransformSpec spec : new TransformSpec[] {new TransformSpec.ParseJson(), new TransformSpec.SkipBlank()}) {
+            for (String line : lines) {
+                TransformChain text = chain(spec);
+                TransformChain bytes = chain(spec);
+                LogRecord t = rec("web", line, Map.of("peer", "::1"));
+                LogRecord b = LogRecord.ofUtf8(T, "fd", "web", "stdout", Level.INFO,
+                        line.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("peer", "::1"),
+                        LogRecord.Kind.NORMAL);
+                LogRecord fromText = text.apply(t);
+                LogRecord fromBytes = bytes.apply(b);
+                assertThat(fromBytes).as("%s of %s", spec, line).isEqualTo(fromText);
+                if (fromText == t) {
+                    assertThat(fromBytes).as("%s of %s passed on as it is", spec, line).isSameAs(b);
+                }
+            }
+        }
+    }
+
     @Test
     void parseJsonDropsBlankLinesAndCountsThem() {
         TransformChain c = chain(new TransformSpec.ParseJson());

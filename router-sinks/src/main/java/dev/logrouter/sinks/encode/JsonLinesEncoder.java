@@ -171,28 +171,11 @@ public final class JsonLinesEncoder implements RecordEncoder {
      */
     @Override
     public boolean skips(LogRecord r) {
-        if (fieldSet == FieldSet.TALOS && !KERNEL.equals(r.stream()) && isBlank(r)) {
+        if (fieldSet == FieldSet.TALOS && !KERNEL.equals(r.stream()) && JsonLineExtractor.isBlank(r)) {
             skipped++;
             return true;
         }
         return false;
-    }
-
-    private static boolean isBlank(LogRecord r) {
-        byte[] utf8 = r.msgUtf8();
-        if (utf8 == null) {
-            return JsonLineExtractor.isBlank(r.msg());
-        }
-        for (byte b : utf8) {
-            if (b < 0) {
-                // a non-ASCII character: Unicode has spaces there too
-                return JsonLineExtractor.isBlank(r.msg());
-            }
-            if (!JsonLineExtractor.isGoSpace((char) b)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Blank service lines {@link #skips skipped} so far. */
@@ -222,21 +205,11 @@ public final class JsonLinesEncoder implements RecordEncoder {
      */
     private void writeTalosService(LogRecord r, boolean truncated, EncodedBuffer out) {
         byte[] utf8 = r.msgUtf8();
-        if (utf8 != null && lineIsPlain(r, truncated)) {
-            // the bytes as they came in: trimmed where the ends are ASCII, copied with Go's escapes
-            int from = 0;
-            int to = utf8.length;
-            while (from < to && utf8[from] >= 0 && JsonLineExtractor.isGoSpace((char) utf8[from])) {
-                from++;
-            }
-            while (to > from && utf8[to - 1] >= 0 && JsonLineExtractor.isGoSpace((char) utf8[to - 1])) {
-                to--;
-            }
-            if (from == to || utf8[from] >= 0 && utf8[to - 1] >= 0) {
-                writeTalosServiceFast(r, null, utf8, from, to, r.level(), r.time(), out);
-                return;
-            }
-            // a non-ASCII character at an end may be a Unicode space: the text path trims it
+        if (utf8 != null && !truncated && extraTags.isEmpty() && extraFields.isEmpty() && host == null
+                && JsonLineExtractor.isPlain(r)) {
+            // nothing to trim or extract: the message's bytes are copied with Go's escapes, undecoded
+            writeTalosServiceFast(r, null, utf8, r.level(), r.time(), out);
+            return;
         }
         String line = r.msg();
         String text;
@@ -259,7 +232,7 @@ public final class JsonLinesEncoder implements RecordEncoder {
         if (lineFields.isEmpty() && extraTags.isEmpty() && extraFields.isEmpty() && host == null && !truncated) {
             // the common case: Talos's four keys as ready bytes, merged in Go's key order with the
             // record's own fields (the tcp source's peer, say); no value boxed, no key escaped twice
-            writeTalosServiceFast(r, text, null, 0, 0, level, t, out);
+            writeTalosServiceFast(r, text, null, level, t, out);
             return;
         }
         GoKeyedFields m = sortedFields;
@@ -281,10 +254,10 @@ public final class JsonLinesEncoder implements RecordEncoder {
      * {@link #writeTalosService} when only the record's own fields join Talos's four keys: the
      * visible record fields are sorted (few: usually none or one) and merged with {@code msg},
      * {@code talos-level}, {@code talos-service}, {@code talos-time}, which are already in Go's
-     * order and replace a record field of the same name, as the map assignment in Talos does.
+     * order and replace a record field of the same name, as the map assignment in Talos does. The
+     * {@code msg} value is {@code text}, or when that is null the UTF-8 bytes {@code utf8}.
      */
-    private void writeTalosServiceFast(LogRecord r, String text, byte[] utf8, int from, int to, Level level, long t,
-                                       EncodedBuffer out) {
+    private void writeTalosServiceFast(LogRecord r, String text, byte[] utf8, Level level, long t, EncodedBuffer out) {
         GoKeyedFields m = visibleFieldsSorted(r.fields());
         int n = m.size();
         int j = 0;
@@ -313,7 +286,7 @@ public final class JsonLinesEncoder implements RecordEncoder {
                     if (text != null) {
                         GoJson.writeString(out, text);
                     } else {
-                        GoJson.writeString(out, utf8, from, to);
+                        GoJson.writeString(out, utf8, 0, utf8.length);
                     }
                 }
                 case 1 -> {
@@ -330,22 +303,6 @@ public final class JsonLinesEncoder implements RecordEncoder {
         }
         out.write('}');
         m.clear(); // no references kept to the record's values
-    }
-
-    /**
-     * True when the message is no JSON object and nothing but the record's own fields joins Talos's
-     * four keys: what {@link #writeTalosServiceFast} writes from the message's bytes.
-     */
-    private boolean lineIsPlain(LogRecord r, boolean truncated) {
-        if (!extraTags.isEmpty() || !extraFields.isEmpty() || host != null || truncated) {
-            return false;
-        }
-        for (byte b : r.msgUtf8()) {
-            if (b == '{') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
