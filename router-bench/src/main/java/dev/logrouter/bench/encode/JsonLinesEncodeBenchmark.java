@@ -55,17 +55,19 @@ public class JsonLinesEncodeBenchmark {
     @Setup
     public void setUp() {
         records = new LogRecord[RECORDS];
+        Map<String, Object> shared = switch (shape) {
+            case "peer" -> Map.of("peer", "127.0.0.1");
+            case "memlogd" -> Map.of(FieldNames.MEMLOGD_NAME, "web");
+            default -> Map.of();
+        };
         long t0 = 1_764_000_000_123_456_789L;
         for (int i = 0; i < RECORDS; i++) {
             String msg = shape.equals("json")
                     ? "{\"level\":\"info\",\"ts\":1764000000.5,\"msg\":\"GET /api/v1/items/" + i
                             + "\",\"status\":200,\"ms\":" + (i % 97) + "}"
                     : line(i);
-            Map<String, Object> fields = switch (shape) {
-                case "peer" -> Map.of("peer", "127.0.0.1");
-                case "memlogd" -> Map.of(FieldNames.MEMLOGD_NAME, "web");
-                default -> Map.of();
-            };
+            // one map for all, as a source shares it (the tcp source per connection, the fd socket per pipe)
+            Map<String, Object> fields = shared;
             records[i] = message.equals("utf8")
                     ? LogRecord.ofUtf8(t0 + i * 1_000_000L, "bench", "web", "stdout", dev.logrouter.core.record.Level.INFO,
                             msg.getBytes(java.nio.charset.StandardCharsets.UTF_8), fields, LogRecord.Kind.NORMAL).withCursor(i + 1)

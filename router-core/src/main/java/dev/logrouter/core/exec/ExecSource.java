@@ -244,15 +244,16 @@ public final class ExecSource implements LogSource {
     private Thread reader(InputStream in, String stream, Demand<LogRecord> sink) {
         // only the first piece of a line cut into partial pieces can carry a level prefix
         boolean[] continuation = {false};
-        StreamLineReader lines = new StreamLineReader(spec.maxLineBytes(), spec.idleFlush(), timer, (line, partial) -> {
-            LogRecord r = LogRecord.ofUtf8(LogRecord.now(), spec.name(), spec.service(), stream,
+        StreamLineReader.LineConsumer records = (line, partial, readTime) -> {
+            LogRecord r = LogRecord.ofUtf8(readTime, spec.name(), spec.service(), stream,
                     Level.INFO, line, Map.of(), partial ? LogRecord.Kind.PARTIAL : LogRecord.Kind.NORMAL);
             if (spec.levelPrefix() && !continuation[0]) {
                 r = LevelPrefix.apply(r);
             }
             continuation[0] = partial;
             sink.next(r);
-        });
+        };
+        StreamLineReader lines = new StreamLineReader(spec.maxLineBytes(), spec.idleFlush(), timer, records);
         Thread t = new Thread(() -> {
             try (in) {
                 lines.readToEnd(in);

@@ -1,5 +1,6 @@
 package dev.logrouter.core.framing;
 
+import dev.logrouter.core.record.LogRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -14,13 +15,27 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class StreamLineReader {
 
+    /** Receives framed lines with the wall-clock time their bytes were read. */
+    @FunctionalInterface
+    public interface LineConsumer {
+        /**
+         * @param line     as {@link LineFramer.LineConsumer#accept} has it
+         * @param partial  as {@link LineFramer.LineConsumer#accept} has it
+         * @param readTime epoch nanoseconds of the read that completed the line ({@code LogRecord.now()}),
+         *                 taken once per read: a clock call per line was a visible share of a pipe's cost
+         */
+        void accept(byte[] line, boolean partial, long readTime);
+    }
+
     private final LineFramer framer;
+    /** Written and read under the framer's monitor, like the framer itself. */
+    private long readTime;
     private final Duration idleFlush;
     private final Scheduler timer;
     private volatile long lastData;
 
-    public StreamLineReader(int maxLineBytes, Duration idleFlush, Scheduler timer, LineFramer.LineConsumer consumer) {
-        this.framer = new LineFramer(maxLineBytes, consumer);
+    public StreamLineReader(int maxLineBytes, Duration idleFlush, Scheduler timer, LineConsumer consumer) {
+        this.framer = new LineFramer(maxLineBytes, (line, partial) -> consumer.accept(line, partial, readTime));
         this.idleFlush = idleFlush;
         this.timer = timer;
     }
@@ -44,6 +59,7 @@ public final class StreamLineReader {
                 total += n;
                 synchronized (framer) {
                     lastData = timer.now(TimeUnit.NANOSECONDS);
+                    readTime = LogRecord.now();
                     framer.feed(buf, 0, n);
                 }
             }

@@ -20,7 +20,7 @@ class StreamLineReaderTest {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
         List<String> got = new CopyOnWriteArrayList<>();
         StreamLineReader reader = new StreamLineReader(1024, Duration.ofSeconds(2), vts,
-                (l, p) -> got.add(new String(l, StandardCharsets.UTF_8) + (p ? "|partial" : "")));
+                (l, p, t) -> got.add(new String(l, StandardCharsets.UTF_8) + (p ? "|partial" : "")));
         PipedOutputStream out = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(out, 4096);
         Thread t = new Thread(() -> {
@@ -50,7 +50,7 @@ class StreamLineReaderTest {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
         List<String> got = new CopyOnWriteArrayList<>();
         StreamLineReader reader = new StreamLineReader(1024, Duration.ofSeconds(1), vts,
-                (l, p) -> got.add(new String(l, StandardCharsets.UTF_8) + (p ? "|partial" : "")));
+                (l, p, t) -> got.add(new String(l, StandardCharsets.UTF_8) + (p ? "|partial" : "")));
         long n = reader.readToEnd(new java.io.ByteArrayInputStream("a\nb".getBytes(StandardCharsets.UTF_8)));
         assertThat(n).isEqualTo(3);
         assertThat(got).containsExactly("a", "b|partial");
