@@ -7,6 +7,7 @@ import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceHealth;
+import dev.logrouter.core.source.SourceFlux;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -171,7 +171,7 @@ public final class ExecSource implements LogSource {
     }
 
     private Flux<LogRecord> runOnce(AtomicReference<Integer> lastExit) {
-        return Flux.create(sink -> {
+        return SourceFlux.create(sink -> {
             ProcessBuilder pb = new ProcessBuilder(spec.command());
             pb.environment().putAll(spec.env());
             if (spec.workingDir() != null) {
@@ -223,7 +223,7 @@ public final class ExecSource implements LogSource {
                     stop(p);
                 }
             });
-        }, FluxSink.OverflowStrategy.BUFFER);
+        });
     }
 
     private void failure(String msg) {

@@ -6,6 +6,7 @@ import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
+import dev.logrouter.core.source.SourceFlux;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -13,7 +14,6 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -112,7 +112,7 @@ public final class FdSocketSource implements LogSource {
 
     @Override
     public Flux<LogRecord> records() {
-        return Flux.create(sink -> {
+        return SourceFlux.create(sink -> {
             FdSocketSession session = new FdSocketSession(this, spec, timer, sink, Demand.of(sink));
             try {
                 session.start();
@@ -123,7 +123,7 @@ public final class FdSocketSource implements LogSource {
                 return;
             }
             sink.onDispose(session::stop);
-        }, FluxSink.OverflowStrategy.BUFFER);
+        });
     }
 
     LogRecord selfLog(Level level, String msg) {

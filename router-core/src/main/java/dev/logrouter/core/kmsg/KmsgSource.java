@@ -5,6 +5,7 @@ import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.source.LogSource;
+import dev.logrouter.core.source.SourceFlux;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -177,7 +178,7 @@ public final class KmsgSource implements LogSource {
 
     @Override
     public Flux<LogRecord> records() {
-        return Flux.create(sink -> {
+        return SourceFlux.create(sink -> {
             Reader reader = new Reader(sink);
             current = reader;
             sink.onRequest(n -> reader.demandChanged());
@@ -191,7 +192,7 @@ public final class KmsgSource implements LogSource {
                 }
             });
             reader.start();
-        }, FluxSink.OverflowStrategy.BUFFER);
+        });
     }
 
     /** Message of the error record for a device that cannot be opened. */

@@ -10,13 +10,13 @@ import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
+import dev.logrouter.core.source.SourceFlux;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.netty.DisposableServer;
 
 /**
@@ -104,7 +104,7 @@ public final class NetSource implements LogSource {
 
     @Override
     public Flux<LogRecord> records() {
-        return Flux.create(sink -> {
+        return SourceFlux.create(sink -> {
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
             Demand<LogRecord> demand = Demand.of(sink);
             InetSocketAddress addr;
@@ -137,7 +137,7 @@ public final class NetSource implements LogSource {
                 loops.dispose();
                 bound = null;
             });
-        }, FluxSink.OverflowStrategy.BUFFER);
+        });
     }
 
     private StreamListener.Connection connection(Demand<LogRecord> demand, SocketAddress from) {

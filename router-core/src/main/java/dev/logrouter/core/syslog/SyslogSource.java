@@ -8,6 +8,7 @@ import dev.logrouter.core.net.ListenAddress;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.source.Demand;
 import dev.logrouter.core.source.LogSource;
+import dev.logrouter.core.source.SourceFlux;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class SyslogSource implements LogSource {
 
     @Override
     public Flux<LogRecord> records() {
-        return Flux.create(sink -> {
+        return SourceFlux.create(sink -> {
             List<Disposable> open = new ArrayList<>();
             IntakeLoops loops = IntakeLoops.forSource(spec.name());
             Demand<LogRecord> demand = Demand.of(sink);
@@ -134,7 +135,7 @@ public final class SyslogSource implements LogSource {
                 return;
             }
             sink.onDispose(all);
-        }, FluxSink.OverflowStrategy.BUFFER);
+        });
     }
 
     void deliver(Demand<LogRecord> out, byte[] data, int off, int len, boolean cut) {
