@@ -272,13 +272,28 @@ public final class LogRecord {
                 ? 56 + 24 + 16 + 8 + (long) text.length() * (isLatin1(text) ? 1 : 2)
                 : 56 + 16 + ((byte[]) msg).length;
         if (!fields.isEmpty()) {
-            // forEach, not entrySet(): walking Map.of's or an unmodifiable map's entries allocates an
-            // entry object each, on every record of a source that adds a field
-            FieldBytes f = new FieldBytes();
-            fields.forEach(f);
-            size += 64 + f.sum;
+            size += 64 + fieldBytes(fields);
         }
         return size;
+    }
+
+    /** The fields map last estimated, with its estimate: sources share one map among their records. */
+    private record FieldsEstimate(Map<String, Object> fields, long bytes) {
+    }
+
+    private static volatile FieldsEstimate lastFields;
+
+    private static long fieldBytes(Map<String, Object> fields) {
+        FieldsEstimate last = lastFields;
+        if (last != null && last.fields == fields) {
+            return last.bytes;
+        }
+        // forEach, not entrySet(): walking an unmodifiable map's entries allocates an entry object each
+        // (JDK 17's Map.of still builds its entry set for forEach: hence the cache above)
+        FieldBytes f = new FieldBytes();
+        fields.forEach(f);
+        lastFields = new FieldsEstimate(fields, f.sum);
+        return f.sum;
     }
 
     /** Sums the estimated size of each field: the entry, its key and its value. */
