@@ -86,36 +86,71 @@ public final class Journal implements AutoCloseable {
      * @return the stored record, carrying its cursor
      */
     public LogRecord append(LogRecord draft) {
-        // the cursor does not change the estimate: computed before the lock, so producers do not wait
-        // on each other's message scans
-        int size = (int) Math.min(Integer.MAX_VALUE, draft.estimatedBytes());
+        // the cursor does not change the estimate: computed (and kept by the record) before the lock,
+        // so producers do not wait on each other's message scans
+        int size = sizeOf(draft);
         LogRecord r;
         lock.lock();
         try {
-            long c = tail;
-            // the draft was just built by its source and is seen by no other thread yet: it takes its
-            // cursor in place (a draft that already has one is copied)
-            r = draft.assignCursor(c);
-            long h = head;
-            while (h < c && (c - h >= capacity || bytes + size > spec.maxBytes())) {
-                int i = index(h);
-                bytes -= slotBytes[i];
-                h++;
-                head = h;
-                slots.setRelease(i, null);
-                overwritten++;
-            }
-            int i = index(c);
-            slots.setRelease(i, r);
-            slotBytes[i] = size;
-            bytes += size;
-            tail = c + 1;
+            r = place(draft, size);
         } finally {
             lock.unlock();
         }
         if (waiting.get() > 0) {
             wakeFollowers();
         }
+        return r;
+    }
+
+    /**
+     * Appends {@code records[from, to)} in order under one lock, each as {@link #append} does; the
+     * stored records (carrying their cursors) replace the drafts in the array. For a producer that has
+     * a run of records in hand: one lock round trip for the run, not one per record.
+     */
+    public void appendAll(LogRecord[] records, int from, int to) {
+        if (from >= to) {
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            sizeOf(records[i]);
+        }
+        lock.lock();
+        try {
+            for (int i = from; i < to; i++) {
+                records[i] = place(records[i], sizeOf(records[i]));
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (waiting.get() > 0) {
+            wakeFollowers();
+        }
+    }
+
+    private static int sizeOf(LogRecord r) {
+        return (int) Math.min(Integer.MAX_VALUE, r.estimatedBytes());
+    }
+
+    /** Under the lock: gives {@code draft} the next cursor, evicts what no longer fits, stores it. */
+    private LogRecord place(LogRecord draft, int size) {
+        long c = tail;
+        // the draft was just built by its source and is seen by no other thread yet: it takes its
+        // cursor in place (a draft that already has one is copied)
+        LogRecord r = draft.assignCursor(c);
+        long h = head;
+        while (h < c && (c - h >= capacity || bytes + size > spec.maxBytes())) {
+            int i = index(h);
+            bytes -= slotBytes[i];
+            h++;
+            head = h;
+            slots.setRelease(i, null);
+            overwritten++;
+        }
+        int i = index(c);
+        slots.setRelease(i, r);
+        slotBytes[i] = size;
+        bytes += size;
+        tail = c + 1;
         return r;
     }
 

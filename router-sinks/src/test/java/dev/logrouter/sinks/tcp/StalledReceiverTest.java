@@ -176,9 +176,28 @@ class StalledReceiverTest {
                 break;
             }
         }
-        // under load the sink may still be filling the receiver's buffer: wait for the stall the scenario needs
-        awaitQuietly(() -> recvQ(port) > unread && buffer.depth() > 20_000, Duration.ofSeconds(30),
-                "the receiver's buffer full and the sink stalled");
+        // under load the sink may still be filling the receiver's buffer: wait for the stall the scenario
+        // needs (the unread bytes no longer grow), then top the buffer up, since what the kernel took
+        // meanwhile left it (the depth read at the loop's end is not the depth once stalled)
+        awaitQuietly(() -> recvQ(port) > unread, Duration.ofSeconds(30), "the receiver's buffer full");
+        long[] seen = {recvQ(port)};
+        try {
+            // polled every 200 ms: the same figure twice in a row
+            org.awaitility.Awaitility.await("the receiver's unread bytes to stop growing").atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ofMillis(200)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                        long now = recvQ(port);
+                        boolean still = now == seen[0];
+                        seen[0] = now;
+                        return still;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.println(e.getMessage());
+        }
+        while (buffer.depth() <= 20_000 && i <= 190_000) {
+            for (int k = 0; k < 1000; k++, i++) {
+                buffer.offer(TcpSinkTest.record(i));
+            }
+        }
         long q = recvQ(port);
         assertThat(q).as("receiver's unread bytes, buffer depth " + buffer.depth() + " at record " + i).isGreaterThan(unread);
         assertThat(buffer.depth()).as("records the stalled sink could not take, at record " + i + ", recvQ " + q).isGreaterThan(20_000);
