@@ -60,18 +60,40 @@ final class EncodedRecords {
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
     private final ArrayDeque<EncodedBuffer> spare = new ArrayDeque<>();
 
-    // The index: a ring of per-record slots, slot of record n = n & mask.
+    /** The index: a ring of per-record slots, the slot of record n is {@code n & mask}. */
+    private static final class Slots {
+        /** Stream position just after the record. */
+        final long[] ends;
+        /** The cursor of a record; the loss a gap record announces. */
+        final long[] values;
+        /** When the record was first handed to a connection. */
+        final long[] firstSent;
+        final byte[] kinds;
+        final byte[] flags;
+        /** The buffer's record to acknowledge once this one left: set on the last of each batch only. */
+        final LogRecord[] ackRefs;
+
+        Slots(int capacity) {
+            ends = new long[capacity];
+            values = new long[capacity];
+            firstSent = new long[capacity];
+            kinds = new byte[capacity];
+            flags = new byte[capacity];
+            ackRefs = new LogRecord[capacity];
+        }
+
+        void copy(int from, Slots to, int at) {
+            to.ends[at] = ends[from];
+            to.values[at] = values[from];
+            to.firstSent[at] = firstSent[from];
+            to.kinds[at] = kinds[from];
+            to.flags[at] = flags[from];
+            to.ackRefs[at] = ackRefs[from];
+        }
+    }
+
     private int mask = 255;
-    /** Stream position just after the record. */
-    private long[] ends = new long[mask + 1];
-    /** The cursor of a record; the loss a gap record announces. */
-    private long[] values = new long[mask + 1];
-    /** When the record was first handed to a connection. */
-    private long[] firstSent = new long[mask + 1];
-    private byte[] kinds = new byte[mask + 1];
-    private byte[] flags = new byte[mask + 1];
-    /** The buffer's record to acknowledge once this one left: set on the last of each batch only. */
-    private LogRecord[] ackRefs = new LogRecord[mask + 1];
+    private Slots idx = new Slots(mask + 1);
 
     private long first;
     private long sendFrom;
@@ -116,41 +138,41 @@ final class EncodedRecords {
     }
 
     private long start(long n) {
-        return n == first ? startPos : ends[slot(n - 1)];
+        return n == first ? startPos : idx.ends[slot(n - 1)];
     }
 
     int size(long n) {
-        return (int) (ends[slot(n)] - start(n));
+        return (int) (idx.ends[slot(n)] - start(n));
     }
 
     byte kind(long n) {
-        return kinds[slot(n)];
+        return idx.kinds[slot(n)];
     }
 
     /** The cursor of a record, the announced loss of a gap record. */
     long value(long n) {
-        return values[slot(n)];
+        return idx.values[slot(n)];
     }
 
     boolean sent(long n) {
-        return (flags[slot(n)] & SENT) != 0;
+        return (idx.flags[slot(n)] & SENT) != 0;
     }
 
     boolean written(long n) {
-        return (flags[slot(n)] & WRITTEN) != 0;
+        return (idx.flags[slot(n)] & WRITTEN) != 0;
     }
 
     long firstSentNanos(long n) {
-        return firstSent[slot(n)];
+        return idx.firstSent[slot(n)];
     }
 
     LogRecord ackRef(long n) {
-        return ackRefs[slot(n)];
+        return idx.ackRefs[slot(n)];
     }
 
     /** Acknowledge the buffer with {@code r} once record {@code n} left. */
     void ackWith(long n, LogRecord r) {
-        ackRefs[slot(n)] = r;
+        idx.ackRefs[slot(n)] = r;
     }
 
     static byte kindOf(LogRecord r, boolean own) {
@@ -210,43 +232,25 @@ final class EncodedRecords {
 
     private void set(long n, long end, LogRecord r, boolean own) {
         int s = slot(n);
-        ends[s] = end;
+        idx.ends[s] = end;
         byte k = kindOf(r, own);
-        kinds[s] = k;
-        values[s] = k == RECORD ? r.cursor() : r.lost();
-        flags[s] = 0;
-        firstSent[s] = 0;
-        ackRefs[s] = null;
+        idx.kinds[s] = k;
+        idx.values[s] = k == RECORD ? r.cursor() : r.lost();
+        idx.flags[s] = 0;
+        idx.firstSent[s] = 0;
+        idx.ackRefs[s] = null;
     }
 
     private void grow() {
         if (next - first <= mask) {
             return;
         }
-        int cap = (mask + 1) * 2;
-        long[] e = new long[cap];
-        long[] v = new long[cap];
-        long[] f = new long[cap];
-        byte[] k = new byte[cap];
-        byte[] fl = new byte[cap];
-        LogRecord[] a = new LogRecord[cap];
-        int m = cap - 1;
+        Slots bigger = new Slots((mask + 1) * 2);
+        int m = bigger.ends.length - 1;
         for (long n = first; n < next; n++) {
-            int from = slot(n);
-            int to = (int) n & m;
-            e[to] = ends[from];
-            v[to] = values[from];
-            f[to] = firstSent[from];
-            k[to] = kinds[from];
-            fl[to] = flags[from];
-            a[to] = ackRefs[from];
+            idx.copy(slot(n), bigger, (int) n & m);
         }
-        ends = e;
-        values = v;
-        firstSent = f;
-        kinds = k;
-        flags = fl;
-        ackRefs = a;
+        idx = bigger;
         mask = m;
     }
 
@@ -268,13 +272,13 @@ final class EncodedRecords {
         long resent = 0;
         for (long n = sendFrom; n < next; n++) {
             int s = slot(n);
-            if ((flags[s] & SENT) != 0) {
-                if (kinds[s] != OWN_GAP) {
+            if ((idx.flags[s] & SENT) != 0) {
+                if (idx.kinds[s] != OWN_GAP) {
                     resent++;
                 }
             } else {
-                flags[s] |= SENT;
-                firstSent[s] = nowNanos;
+                idx.flags[s] |= SENT;
+                idx.firstSent[s] = nowNanos;
             }
         }
         return resent;
@@ -319,9 +323,9 @@ final class EncodedRecords {
         long n = 0;
         for (long i = sendFrom; i < next; i++) {
             int s = slot(i);
-            if ((flags[s] & WRITTEN) == 0) {
-                flags[s] |= WRITTEN;
-                if (kinds[s] != OWN_GAP) {
+            if ((idx.flags[s] & WRITTEN) == 0) {
+                idx.flags[s] |= WRITTEN;
+                if (idx.kinds[s] != OWN_GAP) {
                     n++;
                 }
             }
@@ -332,14 +336,14 @@ final class EncodedRecords {
 
     /** Bytes written after record {@code n}'s end (n in the window). */
     long behind(long n) {
-        return start(sendFrom) - ends[slot(n)];
+        return start(sendFrom) - idx.ends[slot(n)];
     }
 
     /** The oldest record of the window leaves it; chunks left without records are reused. */
     void evictFirst() {
         int s = slot(first);
-        startPos = ends[s];
-        ackRefs[s] = null;
+        startPos = idx.ends[s];
+        idx.ackRefs[s] = null;
         first++;
         releaseChunks();
     }
@@ -369,7 +373,7 @@ final class EncodedRecords {
     /** Newest acknowledgement target in the window, or null. */
     LogRecord newestAckInWindow() {
         for (long n = sendFrom - 1; n >= first; n--) {
-            LogRecord r = ackRefs[slot(n)];
+            LogRecord r = idx.ackRefs[slot(n)];
             if (r != null) {
                 return r;
             }
@@ -390,24 +394,13 @@ final class EncodedRecords {
         }
         long oldFirst = first;
         long oldNext = next;
-        long[] e = new long[(int) (oldNext - oldFirst)];
-        long[] v = new long[e.length];
-        long[] f = new long[e.length];
-        byte[] k = new byte[e.length];
-        byte[] fl = new byte[e.length];
-        LogRecord[] a = new LogRecord[e.length];
-        long[] st = new long[e.length];
+        Slots was = idx;
+        int wasMask = mask;
+        long[] starts = new long[(int) (oldNext - oldFirst)];
         for (long n = oldFirst; n < oldNext; n++) {
-            int i = (int) (n - oldFirst);
-            int s = slot(n);
-            st[i] = start(n);
-            e[i] = ends[s];
-            v[i] = values[s];
-            f[i] = firstSent[s];
-            k[i] = kinds[s];
-            fl[i] = flags[s];
-            a[i] = ackRefs[s];
+            starts[(int) (n - oldFirst)] = start(n);
         }
+        idx = new Slots(mask + 1);
         ArrayDeque<Chunk> old = new ArrayDeque<>(chunks);
         chunks.clear();
         boolean replaced = false;
@@ -439,20 +432,15 @@ final class EncodedRecords {
                     grow();
                     set(next, endPos, instead, true);
                     // acknowledging with it covers the dropped record, which is counted
-                    ackRefs[slot(next)] = a[i];
+                    idx.ackRefs[slot(next)] = was.ackRefs[(int) n & wasMask];
                     next++;
                 }
                 continue;
             }
-            ranges(old, st[i], e[i], this::copyIn);
+            ranges(old, starts[i], was.ends[(int) n & wasMask], this::copyIn);
             grow();
-            int s = slot(next);
-            ends[s] = endPos;
-            values[s] = v[i];
-            firstSent[s] = f[i];
-            kinds[s] = k[i];
-            flags[s] = fl[i];
-            ackRefs[s] = a[i];
+            was.copy((int) n & wasMask, idx, slot(next));
+            idx.ends[slot(next)] = endPos;
             next++;
         }
         return replaced;
@@ -470,7 +458,7 @@ final class EncodedRecords {
 
     /** Everything goes (the sink stopped). */
     void clear() {
-        Arrays.fill(ackRefs, null);
+        Arrays.fill(idx.ackRefs, null);
         chunks.clear();
         first = next;
         sendFrom = next;
@@ -480,7 +468,7 @@ final class EncodedRecords {
     /** The first {@code max} bytes of record {@code n} as text, for a log line. */
     String preview(long n, int max) {
         long from = start(n);
-        long to = Math.min(ends[slot(n)], from + max);
+        long to = Math.min(idx.ends[slot(n)], from + max);
         EncodedBuffer b = new EncodedBuffer((int) (to - from) + 16);
         ranges(chunks, from, to, b::write);
         return b.toString().strip();

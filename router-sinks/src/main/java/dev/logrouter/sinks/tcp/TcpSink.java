@@ -45,10 +45,11 @@ import reactor.util.retry.RetryBackoffSpec;
  * connection and writes each record it receives once (plus the re-sends described below).
  *
  * <p>Failures: a failed connect or write is retried forever with jittered exponential backoff
- * ({@code backoff_min}..{@code backoff_max}). The most recent {@code resend_bytes} of written records
- * stay in a re-send window; when a connection breaks (reset, write error, write timeout, or a close
- * right after a write) the window is written again on the next connection before anything new
- * (at-least-once; the re-sent records carry their original cursor and are counted in
+ * ({@code backoff_min}..{@code backoff_max}). Each record is encoded once, when its batch arrives;
+ * the most recent {@code resend_bytes} of written bytes stay in a re-send window as those bytes (the
+ * record objects are not kept); when a connection breaks (reset, write error, write timeout, or a
+ * close right after a write) the window is written again, byte for byte, on the next connection
+ * before anything new (at-least-once; the re-sent records carry their original cursor and are counted in
  * {@link SinkCounters#resent()}). The default window covers the send queue plus the most a receiver on
  * this host can hold unread; records that leave a smaller window before that many newer bytes were
  * taken by the kernel are, if the connection then breaks, counted as dropped and announced by one
