@@ -612,9 +612,9 @@ public final class TcpSink implements LogSink {
             }
             counters.addResent(log.markSent(System.nanoTime()));
             Channel ch = l.conn.channel();
-            // One copy from the encoded chunks (kept for re-sending) into a pooled direct buffer. Handing
-            // Netty the chunks wrapped instead lost lines on the TLS path (TcpSinkTlsTest), and the
-            // socket write copies heap bytes to direct memory either way.
+            // One copy from the encoded chunks (kept for re-sending) into a pooled direct buffer: the
+            // socket write needs the bytes in direct memory, so wrapping the heap chunks would only move
+            // that copy into the transport (and hand it arrays the window later reuses).
             long bytes = log.pendingBytes();
             ByteBuf out = ch.alloc().directBuffer((int) bytes);
             log.copyPending(out);
