@@ -5,7 +5,6 @@ import dev.logrouter.core.sink.Batching;
 import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkCounters;
-import dev.logrouter.sinks.encode.EncodedBuffer;
 import dev.logrouter.sinks.encode.FramedEncoder;
 import dev.logrouter.sinks.encode.RecordEncoder;
 import io.netty.buffer.ByteBuf;
@@ -15,7 +14,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
@@ -47,10 +45,11 @@ import reactor.util.retry.RetryBackoffSpec;
  * connection and writes each record it receives once (plus the re-sends described below).
  *
  * <p>Failures: a failed connect or write is retried forever with jittered exponential backoff
- * ({@code backoff_min}..{@code backoff_max}). The most recent {@code resend_bytes} of written records
- * stay in a re-send window; when a connection breaks (reset, write error, write timeout, or a close
- * right after a write) the window is written again on the next connection before anything new
- * (at-least-once; the re-sent records carry their original cursor and are counted in
+ * ({@code backoff_min}..{@code backoff_max}). Each record is encoded once, when its batch arrives;
+ * the most recent {@code resend_bytes} of written bytes stay in a re-send window as those bytes (the
+ * record objects are not kept); when a connection breaks (reset, write error, write timeout, or a
+ * close right after a write) the window is written again, byte for byte, on the next connection
+ * before anything new (at-least-once; the re-sent records carry their original cursor and are counted in
  * {@link SinkCounters#resent()}). The default window covers the send queue plus the most a receiver on
  * this host can hold unread; records that leave a smaller window before that many newer bytes were
  * taken by the kernel are, if the connection then breaks, counted as dropped and announced by one
@@ -211,27 +210,6 @@ public final class TcpSink implements LogSink {
         });
     }
 
-    /** A record waiting to be written or kept for re-sending. */
-    private static final class Entry {
-        final LogRecord record;
-        /** A gap record made by this sink: re-sent like the others, but not one of the records it was given. */
-        final boolean own;
-        /** Handed to a connection at least once: writing it again counts as a re-send. */
-        boolean sent;
-        /** The kernel took it at least once: counted in {@code written}. */
-        boolean written;
-        /** When it was first handed to a connection. */
-        long firstSentNanos;
-        int size;
-        /** Bytes the kernel had taken on the current connection once it took this record. */
-        long end;
-
-        Entry(LogRecord record, boolean own) {
-            this.record = record;
-            this.own = own;
-        }
-    }
-
     /** One connection and how it ended. */
     private static final class Link {
         static final int OPEN = 0;
@@ -378,20 +356,16 @@ public final class TcpSink implements LogSink {
 
     /**
      * The state of one {@link #write} call. {@code concatMap} runs one {@link #send} at a time, so
-     * the queues and the encoder are only touched by one thread at a time.
+     * the records and the encoder are only touched by one thread at a time.
      */
     private final class Session {
-        /** Records to write on the current connection, oldest first. */
-        final ArrayDeque<Entry> pending = new ArrayDeque<>();
         /**
-         * Records the kernel took on the current connection, newest last: everything since the last
-         * point known to be delivered (connection start, or an idle orderly close), bounded by
-         * {@code resend_bytes}.
+         * Every record taken and not yet known delivered, encoded: the re-send window (what the
+         * kernel took on the current connection since the last point known to be delivered, bounded
+         * by {@code resend_bytes}), then what waits to be written.
          */
-        final ArrayDeque<Entry> window = new ArrayDeque<>();
-        long windowBytes;
+        final EncodedRecords log = new EncodedRecords();
         final FramedEncoder encoder = spec.encoder().newFramedEncoder();
-        final EncodedBuffer buf = new EncodedBuffer(64 * 1024);
         final Retry reconnect = reconnectBackoff(spec.backoffMin(), spec.backoffMax(), timer)
                 .doBeforeRetry(signal -> {
                     counters.error(describe(signal.failure()));
@@ -408,24 +382,55 @@ public final class TcpSink implements LogSink {
         /** Delivery hook: everything up to the newest record of the window is delivered. */
         private void ackWindow() {
             // the newest record the buffer handed over (the sink's own gap records are not the buffer's)
-            for (java.util.Iterator<Entry> it = window.descendingIterator(); it.hasNext(); ) {
-                Entry last = it.next();
-                if (!last.own) {
-                    ack.delivered(last.record);
-                    return;
-                }
+            LogRecord last = log.newestAckInWindow();
+            if (last != null) {
+                ack.delivered(last);
             }
         }
 
-        /** The record first in line at the last broken connection, and how many broke with it there. */
-        Entry suspect;
+        /** The record (its number) first in line at the last broken connection, and how many broke with it there. */
+        long suspect = -1;
         int suspectBreaks;
 
         Mono<Void> send(List<LogRecord> batch) {
+            long lastOfBatch = -1;
+            LogRecord ackWith = null;
             for (LogRecord r : batch) {
-                pending.addLast(new Entry(r, false));
+                long n = encode(r, false);
+                if (n >= 0) {
+                    lastOfBatch = n;
+                    ackWith = r;
+                }
+            }
+            if (ackWith != null) {
+                log.ackWith(lastOfBatch, ackWith);
             }
             return Flux.defer(this::attempt).retryWhen(reconnect).then();
+        }
+
+        /**
+         * Encodes a record once, as it will be written and re-sent; a record the encoder cannot
+         * represent is counted and announced, never sent half-done.
+         *
+         * @return its number, or -1 when it could not be encoded
+         */
+        private long encode(LogRecord r, boolean own) {
+            try {
+                return log.append(r, own, encoder);
+            } catch (RuntimeException bad) {
+                encodeFailed(r, own, bad);
+                return -1;
+            }
+        }
+
+        private void encodeFailed(LogRecord r, boolean own, RuntimeException bad) {
+            String why = RecordEncoder.failure(r, bad);
+            if (own) {
+                counters.error(why);
+            } else {
+                counters.encodeFailed(why);
+            }
+            LOG.warn("sink {}: {}", spec.name(), why);
         }
 
         /** Writes what is pending; emits the link when it had to connect, which restarts the backoff. */
@@ -507,36 +512,32 @@ public final class TcpSink implements LogSink {
             if (!l.mayHaveLost()) {
                 counters.connection("idle"); // idle close: the receiver had everything
                 ackWindow();
-                window.clear();
-                windowBytes = 0;
-                suspect = null;
+                log.dropWindow();
+                suspect = -1;
                 suspectBreaks = 0;
                 return;
             }
-            // Re-send the window first, in order, then what was waiting.
-            while (!window.isEmpty()) {
-                pending.addFirst(window.pollLast());
-            }
-            windowBytes = 0;
+            // Re-send the window first, in order, as the bytes first written, then what was waiting.
+            log.rewind();
             countUnconfirmed(l);
-            if (l.firstWriteNanos == 0 || pending.isEmpty()) {
+            if (l.firstWriteNanos == 0 || !log.hasPending()) {
                 return; // nothing was written on it: says nothing about any record
             }
             if (l.madeProgress()) {
                 // The receiver took this connection's older records for a while: suspect the first
                 // record written for the first time shortly before it broke.
-                suspect = null;
-                for (Entry e : pending) {
-                    if (!e.sent || e.firstSentNanos >= l.endNanos - POISON_GRACE_NANOS) {
-                        suspect = e;
+                suspect = -1;
+                for (long n = log.first(); n < log.next(); n++) {
+                    if (!log.sent(n) || log.firstSentNanos(n) >= l.endNanos - POISON_GRACE_NANOS) {
+                        suspect = n;
                         break;
                     }
                 }
                 suspectBreaks = 1;
                 return;
             }
-            if (suspect == null || !pending.contains(suspect)) {
-                suspect = pending.peekFirst();
+            if (suspect < log.first() || suspect >= log.next()) {
+                suspect = log.first();
                 suspectBreaks = 1;
                 return;
             }
@@ -570,44 +571,35 @@ public final class TcpSink implements LogSink {
             counters.error(why);
             // counted as written when the kernel took them; maybe lost all the same
             counters.retractWritten(records, gaps);
-            pending.addFirst(new Entry(LogRecord.gap(LogRecord.now(), "sink " + spec.name()
-                    + " (connection broke beyond the re-send window)", records + u.gapLost), true));
+            LogRecord gap = LogRecord.gap(LogRecord.now(), "sink " + spec.name()
+                    + " (connection broke beyond the re-send window)", records + u.gapLost);
+            try {
+                log.prepend(gap, true, encoder);
+            } catch (RuntimeException bad) {
+                encodeFailed(gap, true, bad);
+            }
         }
 
         /** A record that breaks every connection it is sent on: drop it, count it, say so, go on. */
-        private void dropPoison(Entry bad) {
-            String what = bad.own ? "gap record" : "record " + bad.record.cursor();
+        private void dropPoison(long bad) {
+            byte kind = log.kind(bad);
+            boolean own = kind == EncodedRecords.OWN_GAP;
+            String what = kind == EncodedRecords.RECORD ? "record " + log.value(bad) : "gap record";
             String why = "sink " + spec.name() + ": " + what + " broke " + suspectBreaks
                     + " connections in a row (the receiver drops the connection on it); dropped";
-            LOG.warn("{} (service {}, {} bytes encoded)", why, bad.record.service(), bad.size);
+            LOG.warn("{} ({} bytes encoded, starting {})", why, log.size(bad), log.preview(bad, 160));
             counters.error(why);
+            boolean written = log.written(bad);
+            LogRecord instead = own ? null : LogRecord.gap(LogRecord.now(), "sink " + spec.name()
+                    + " (" + what + " broke the connection " + suspectBreaks + " times)", 1);
+            log.replace(bad, instead, encoder);
             // Go on suspecting the one after it, in case the receiver still breaks every connection.
-            java.util.List<Entry> rebuilt = new java.util.ArrayList<>(pending.size());
-            Entry next = null;
-            boolean after = false;
-            for (Entry e : pending) {
-                if (e == bad) {
-                    if (!bad.own) {
-                        rebuilt.add(new Entry(LogRecord.gap(LogRecord.now(), "sink " + spec.name()
-                                + " (record " + bad.record.cursor() + " broke the connection "
-                                + suspectBreaks + " times)", 1), true));
-                    }
-                    after = true;
-                    continue;
-                }
-                if (after && next == null) {
-                    next = e;
-                }
-                rebuilt.add(e);
-            }
-            pending.clear();
-            pending.addAll(rebuilt);
-            suspect = next;
-            suspectBreaks = next == null ? 0 : 1;
-            if (bad.own) {
+            suspect = bad + 1 < log.next() ? bad + 1 : -1;
+            suspectBreaks = suspect < 0 ? 0 : 1;
+            if (own) {
                 return; // our own announcement: nothing the sink was given is lost
             }
-            if (bad.written) {
+            if (written) {
                 counters.retractWritten(1, 0); // counted when the kernel took it; it is lost all the same
             } else {
                 counters.addDropped(1);
@@ -615,41 +607,17 @@ public final class TcpSink implements LogSink {
         }
 
         private Mono<Void> writePending(Link l) {
-            buf.reset();
-            for (Entry e : new java.util.ArrayList<>(pending)) {
-                int before = buf.size();
-                try {
-                    e.size = encoder.append(e.record, buf);
-                } catch (RuntimeException bad) {
-                    // A record the encoder cannot represent is counted and announced, never sent half-done.
-                    buf.truncate(before);
-                    pending.remove(e);
-                    String why = RecordEncoder.failure(e.record, bad);
-                    if (!e.own && !e.written) {
-                        counters.encodeFailed(why);
-                    } else {
-                        counters.error(why);
-                    }
-                    LOG.warn("sink {}: {}", spec.name(), why);
-                    continue;
-                }
-                if (e.sent) {
-                    if (!e.own) {
-                        counters.addResent(1);
-                    }
-                } else {
-                    e.sent = true;
-                    e.firstSentNanos = System.nanoTime();
-                }
-            }
-            if (buf.size() == 0) {
-                pending.clear();
+            if (!log.hasPending()) {
                 return Mono.empty();
             }
+            counters.addResent(log.markSent(System.nanoTime()));
             Channel ch = l.conn.channel();
-            ByteBuf out = ch.alloc().buffer(buf.size());
-            out.writeBytes(buf.array(), 0, buf.size());
-            int bytes = buf.size();
+            // One copy from the encoded chunks (kept for re-sending) into a pooled direct buffer: the
+            // socket write needs the bytes in direct memory, so wrapping the heap chunks would only move
+            // that copy into the transport (and hand it arrays the window later reuses).
+            long bytes = log.pendingBytes();
+            ByteBuf out = ch.alloc().directBuffer((int) bytes);
+            log.copyPending(out);
             l.writing = true;
             long started = System.nanoTime();
             return Mono.<Void>create(sink -> ch.writeAndFlush(out).addListener(f -> {
@@ -674,48 +642,43 @@ public final class TcpSink implements LogSink {
                             l.firstWriteNanos = now;
                         }
                         counters.addWrittenBytes(bytes);
-                        keep(l);
+                        keep(l, bytes);
                     })
                     .doOnError(err -> abort(l, err));
         }
 
-        /** After a successful write: move it to the window, keep only the newest {@code resend_bytes}. */
-        private void keep(Link l) {
-            Entry e;
-            long n = 0;
-            while ((e = pending.pollFirst()) != null) {
-                l.accepted += e.size;
-                e.end = l.accepted;
-                if (!e.written) {
-                    e.written = true;
-                    if (!e.own) {
-                        n++;
-                    }
-                }
-                window.addLast(e);
-                windowBytes += e.size;
-            }
-            counters.addWritten(n);
-            Entry evicted = null;
+        /** After a successful write: it joins the window, which keeps only the newest {@code resend_bytes}. */
+        private void keep(Link l, long bytes) {
+            l.accepted += bytes;
+            counters.addWritten(log.markWritten());
+            LogRecord evicted = null;
             l.unconfirmed.confirm(l.accepted, l.safeDistance);
             // A record leaves only when resend_bytes of newer records stay behind it: with a window of
             // at least the safe distance, whatever leaves is known read.
-            while ((e = window.peekFirst()) != null && windowBytes - e.size >= spec.resendBytes()) {
-                window.pollFirst();
-                windowBytes -= e.size;
-                if (l.accepted - e.end < l.safeDistance) {
-                    l.unconfirmed.add(e.end, e.record.cursor(), e.record.lost(), e.own ? Unconfirmed.OWN_GAP
-                            : e.record.isGap() ? Unconfirmed.BUFFER_GAP : Unconfirmed.RECORD);
+            long n;
+            while (log.hasWindow() && log.windowBytes() - log.size(n = log.first()) >= spec.resendBytes()) {
+                long behind = log.behind(n);
+                if (behind < l.safeDistance) {
+                    byte kind = log.kind(n);
+                    long v = log.value(n);
+                    l.unconfirmed.add(l.accepted - behind, kind == EncodedRecords.RECORD ? v : 0,
+                            kind == EncodedRecords.RECORD ? 0 : v, kind == EncodedRecords.OWN_GAP
+                                    ? Unconfirmed.OWN_GAP : kind == EncodedRecords.BUFFER_GAP
+                                    ? Unconfirmed.BUFFER_GAP : Unconfirmed.RECORD);
                 }
-                if (!e.own) {
-                    evicted = e;
+                LogRecord r = log.ackRef(n);
+                if (r != null) {
+                    evicted = r;
                 }
+                log.evictFirst();
             }
             if (evicted != null) {
                 // out of the window: it can no longer be re-sent, so it counts as delivered
-                ack.delivered(evicted.record);
+                ack.delivered(evicted);
             }
         }
+
+
         /** Ends a connection after a failed or stuck write, with a reset rather than an orderly close. */
         private void abort(Link l, Throwable err) {
             if (err instanceof TimeoutException) {
@@ -740,11 +703,12 @@ public final class TcpSink implements LogSink {
             // Records the kernel never took are lost when the sink is stopped early: count them, so
             // that every record taken from the buffer is either written or dropped.
             long never = 0;
-            for (Entry e : pending) {
-                if (!e.written && !e.own) {
-                    if (e.record.isGap()) {
+            for (long n = log.sendFrom(); n < log.next(); n++) {
+                if (!log.written(n)) {
+                    byte kind = log.kind(n);
+                    if (kind == EncodedRecords.BUFFER_GAP) {
                         counters.addUnsentGap();
-                    } else {
+                    } else if (kind == EncodedRecords.RECORD) {
                         never++;
                     }
                 }
@@ -752,11 +716,10 @@ public final class TcpSink implements LogSink {
             if (never > 0) {
                 counters.addDropped(never);
             }
-            if (sig == SignalType.ON_COMPLETE && pending.isEmpty()) {
+            if (sig == SignalType.ON_COMPLETE && !log.hasPending()) {
                 ackWindow(); // every write completed and the close below is orderly
             }
-            pending.clear();
-            window.clear();
+            log.clear();
             Link l = link;
             link = null;
             if (l != null) {
