@@ -102,31 +102,6 @@ public final class Journal implements AutoCloseable {
         return r;
     }
 
-    /**
-     * Appends {@code records[from, to)} in order under one lock, each as {@link #append} does; the
-     * stored records (carrying their cursors) replace the drafts in the array. For a producer that has
-     * a run of records in hand: one lock round trip for the run, not one per record.
-     */
-    public void appendAll(LogRecord[] records, int from, int to) {
-        if (from >= to) {
-            return;
-        }
-        for (int i = from; i < to; i++) {
-            sizeOf(records[i]);
-        }
-        lock.lock();
-        try {
-            for (int i = from; i < to; i++) {
-                records[i] = place(records[i], sizeOf(records[i]));
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (waiting.get() > 0) {
-            wakeFollowers();
-        }
-    }
-
     private static int sizeOf(LogRecord r) {
         return (int) Math.min(Integer.MAX_VALUE, r.estimatedBytes());
     }

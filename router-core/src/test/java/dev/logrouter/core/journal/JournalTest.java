@@ -49,31 +49,6 @@ class JournalTest {
     }
 
     @Test
-    void appendAllStoresARunAsAppendStoresEachRecordOfIt() {
-        // a line bound and a byte bound that both evict while runs of several sizes are appended
-        Journal one = journal(7, 2500);
-        Journal runs = journal(7, 2500);
-        int n = 0;
-        for (int run : new int[] {1, 3, 8, 2, 11, 5, 1, 20}) {
-            LogRecord[] batch = new LogRecord[run + 2];
-            for (int k = 0; k < run; k++, n++) {
-                String msg = "m" + n + "x".repeat(n % 5 * 100);
-                one.append(LogRecord.of(n, "test", "svc", "stdout", Level.INFO, msg));
-                batch[k + 1] = LogRecord.of(n, "test", "svc", "stdout", Level.INFO, msg);
-            }
-            runs.appendAll(batch, 1, run + 1);
-            assertThat(batch[0]).isNull();
-            assertThat(batch[run + 1]).isNull();
-            for (int k = 1; k <= run; k++) {
-                assertThat(batch[k].cursor()).isEqualTo(n - run + k);
-            }
-        }
-        assertThat(runs.stats()).isEqualTo(one.stats());
-        assertThat(runs.dump().map(r -> r.cursor() + ":" + r.msg()).collectList().block())
-                .isEqualTo(one.dump().map(r -> r.cursor() + ":" + r.msg()).collectList().block());
-    }
-
-    @Test
     void dumpReplaysWhatIsHeldThenCompletes() {
         Journal j = journal(3, 1 << 20);
         for (int i = 1; i <= 5; i++) {
