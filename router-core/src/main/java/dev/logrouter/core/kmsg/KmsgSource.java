@@ -3,7 +3,7 @@ package dev.logrouter.core.kmsg;
 import dev.logrouter.core.metrics.CounterSet;
 import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
-import dev.logrouter.core.sink.DeliveryAck;
+import dev.logrouter.core.source.DeliveryReport;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceFlux;
 import java.io.IOException;
@@ -159,7 +159,7 @@ public final class KmsgSource implements LogSource {
 
     /** With a state file, the state follows what the sinks delivered; see the class comment. */
     @Override
-    public DeliveryAck trackDelivery() {
+    public DeliveryReport trackDelivery() {
         if (spec.stateFile() == null) {
             return null;
         }

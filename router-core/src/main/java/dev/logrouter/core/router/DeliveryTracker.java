@@ -1,7 +1,7 @@
 package dev.logrouter.core.router;
 
 import dev.logrouter.core.record.LogRecord;
-import dev.logrouter.core.sink.DeliveryAck;
+import dev.logrouter.core.source.DeliveryReport;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -25,11 +25,11 @@ final class DeliveryTracker {
         }
     }
 
-    private final DeliveryAck reports;
+    private final DeliveryReport reports;
     private final ArrayDeque<Pending> order = new ArrayDeque<>();
     private final Map<LogRecord, Pending> byRecord = new IdentityHashMap<>();
 
-    DeliveryTracker(DeliveryAck reports) {
+    DeliveryTracker(DeliveryReport reports) {
         this.reports = reports;
     }
 

@@ -7,10 +7,10 @@ import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.route.RouteTable;
 import dev.logrouter.core.transform.TransformChain;
 import dev.logrouter.core.sink.BufferSpec;
-import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.core.sink.SinkCounters;
+import dev.logrouter.core.source.DeliveryReport;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.source.SourceCounters;
 import java.time.Duration;
@@ -302,7 +302,7 @@ public final class Router implements AutoCloseable {
     public SourceBinding attach(LogSource source) {
         SourceCounters counters = new SourceCounters(source.name(), source.type(), source.counters());
         counters.state("running");
-        DeliveryAck reports = source.trackDelivery();
+        DeliveryReport reports = source.trackDelivery();
         DeliveryTracker tracker = reports == null ? null : new DeliveryTracker(reports);
         if (tracker != null) {
             trackers.put(source.name(), tracker);

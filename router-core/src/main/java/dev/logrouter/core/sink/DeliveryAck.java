@@ -1,18 +1,18 @@
 package dev.logrouter.core.sink;
 
-import dev.logrouter.core.record.LogRecord;
-
 /**
- * How a sink tells its buffer how far it has delivered: {@code delivered(r)} means {@code r} and
- * every record the sink received before it are delivered (or dropped and counted by the sink). Calls
- * must follow the order in which the sink received the records; a call for a record already
- * covered is ignored. Any thread may call it.
+ * How a sink tells its buffer how far it has delivered, by position: {@code delivered(n)} means the
+ * first {@code n} records the sink received from the buffer's flux (the buffer's gap records
+ * included) are delivered, or dropped and counted by the sink. A position, not a record, so that
+ * neither the sink nor the buffer has to keep a record object for it: a sink that keeps what it may
+ * re-send as encoded bytes holds no records at all. Calls come with growing {@code n}; one that does
+ * not pass the last is ignored. Any thread may call it.
  */
 @FunctionalInterface
 public interface DeliveryAck {
 
     /** Acknowledges nothing. */
-    DeliveryAck NONE = r -> { };
+    DeliveryAck NONE = received -> { };
 
-    void delivered(LogRecord r);
+    void delivered(long received);
 }

@@ -28,15 +28,18 @@ public interface LogSink {
     Mono<Void> write(Flux<LogRecord> records);
 
     /**
-     * {@link #write(Flux)}, telling {@code ack} how far records are delivered; the router calls this
-     * one. What "delivered" means is the sink's: a sink that does not override this method acknowledges
-     * each record as it receives it, before writing it. A sink whose transport confirms delivery later
-     * (a TCP sink once a record can no longer need re-sending) overrides it. A disk buffer keeps every
-     * record until it is acknowledged, and a source's saved position (kmsg) never passes a record that
-     * is not.
+     * {@link #write(Flux)}, telling {@code ack} how far records are delivered (by how many of those
+     * received); the router calls this one. What "delivered" means is the sink's: a sink that does not
+     * override this method acknowledges each record as it receives it, before writing it. A sink whose
+     * transport confirms delivery later (a TCP sink once a record can no longer need re-sending)
+     * overrides it. A disk buffer keeps every record until it is acknowledged, and a source's saved
+     * position (kmsg) never passes a record that is not.
      */
     default Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
-        return write(records.doOnNext(ack::delivered));
+        return write(Flux.defer(() -> {
+            long[] received = {0};
+            return records.doOnNext(r -> ack.delivered(++received[0]));
+        }));
     }
 
     /**

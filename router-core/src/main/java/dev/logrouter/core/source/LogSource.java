@@ -1,7 +1,6 @@
 package dev.logrouter.core.source;
 
 import dev.logrouter.core.record.LogRecord;
-import dev.logrouter.core.sink.DeliveryAck;
 import org.slf4j.Marker;
 import org.slf4j.MarkerFactory;
 import dev.logrouter.core.metrics.CounterSet;
@@ -55,7 +54,7 @@ public interface LogSource {
 
     /**
      * Called by the router before it subscribes when it will report how far this source's records
-     * are delivered: the returned {@link DeliveryAck} then hears {@code delivered(r)} once {@code r}
+     * are delivered: the returned {@link DeliveryReport} then hears {@code delivered(r)} once {@code r}
      * (as stored, with its cursor) and every record this source emitted before it were delivered by
      * every sink they were routed to, persisted by a disk buffer, or dropped and counted by a buffer.
      * Records a sink still held when the router's shutdown deadline passed are never reported (those
@@ -63,7 +62,7 @@ public interface LogSource {
      * across restarts (kmsg) saves this one instead of what it emitted, so a crash re-sends rather
      * than skips. Null (the default): the source does not care and the router tracks nothing.
      */
-    default DeliveryAck trackDelivery() {
+    default DeliveryReport trackDelivery() {
         return null;
     }
 }

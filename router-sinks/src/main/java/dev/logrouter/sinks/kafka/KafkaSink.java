@@ -193,6 +193,8 @@ public final class KafkaSink implements LogSink {
         final DeliveryAck ack;
         /** Records received from the buffer, in order, until they and all before them are settled. */
         final java.util.ArrayDeque<Entry> order = new java.util.ArrayDeque<>();
+        /** Records of the buffer acknowledged to it so far, in the order received. */
+        long acknowledged;
         final Thread thread;
         final ConcurrentLinkedQueue<LogRecord> incoming = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
@@ -348,12 +350,15 @@ public final class KafkaSink implements LogSink {
 
         /** Tells the buffer how far every record is settled: acks complete out of order across partitions. */
         private void acknowledgeInOrder() {
-            Entry last = null;
+            long settledInOrder = 0;
             while (!order.isEmpty() && order.peekFirst().settled) {
-                last = order.pollFirst();
+                order.pollFirst();
+                settledInOrder++;
             }
-            if (last != null) {
-                ack.delivered(last.record);
+            if (settledInOrder > 0) {
+                // order holds the buffer's records only, in the order received: a position in its flux
+                acknowledged += settledInOrder;
+                ack.delivered(acknowledged);
             }
         }
 

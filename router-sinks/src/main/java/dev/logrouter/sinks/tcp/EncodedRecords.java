@@ -70,8 +70,11 @@ final class EncodedRecords {
         final long[] firstSent;
         final byte[] kinds;
         final byte[] flags;
-        /** The buffer's record to acknowledge once this one left: set on the last of each batch only. */
-        final LogRecord[] ackRefs;
+        /**
+         * How many records the sink had received from its buffer with this one's batch: acknowledged
+         * once this one left; set on the last of each batch only, else 0.
+         */
+        final long[] ackAt;
 
         Slots(int capacity) {
             ends = new long[capacity];
@@ -79,7 +82,7 @@ final class EncodedRecords {
             firstSent = new long[capacity];
             kinds = new byte[capacity];
             flags = new byte[capacity];
-            ackRefs = new LogRecord[capacity];
+            ackAt = new long[capacity];
         }
 
         void copy(int from, Slots to, int at) {
@@ -88,7 +91,7 @@ final class EncodedRecords {
             to.firstSent[at] = firstSent[from];
             to.kinds[at] = kinds[from];
             to.flags[at] = flags[from];
-            to.ackRefs[at] = ackRefs[from];
+            to.ackAt[at] = ackAt[from];
         }
     }
 
@@ -166,13 +169,14 @@ final class EncodedRecords {
         return idx.firstSent[slot(n)];
     }
 
-    LogRecord ackRef(long n) {
-        return idx.ackRefs[slot(n)];
+    /** The buffer position to acknowledge once record {@code n} left, or 0. */
+    long ackAt(long n) {
+        return idx.ackAt[slot(n)];
     }
 
-    /** Acknowledge the buffer with {@code r} once record {@code n} left. */
-    void ackWith(long n, LogRecord r) {
-        idx.ackRefs[slot(n)] = r;
+    /** Acknowledge the buffer up to {@code received} once record {@code n} left. */
+    void ackAt(long n, long received) {
+        idx.ackAt[slot(n)] = received;
     }
 
     static byte kindOf(LogRecord r, boolean own) {
@@ -238,7 +242,7 @@ final class EncodedRecords {
         idx.values[s] = k == RECORD ? r.cursor() : r.lost();
         idx.flags[s] = 0;
         idx.firstSent[s] = 0;
-        idx.ackRefs[s] = null;
+        idx.ackAt[s] = 0;
     }
 
     private void grow() {
@@ -343,7 +347,7 @@ final class EncodedRecords {
     void evictFirst() {
         int s = slot(first);
         startPos = idx.ends[s];
-        idx.ackRefs[s] = null;
+        idx.ackAt[s] = 0;
         first++;
         releaseChunks();
     }
@@ -370,15 +374,15 @@ final class EncodedRecords {
         }
     }
 
-    /** Newest acknowledgement target in the window, or null. */
-    LogRecord newestAckInWindow() {
+    /** Newest acknowledgement position in the window, or 0. */
+    long newestAckInWindow() {
         for (long n = sendFrom - 1; n >= first; n--) {
-            LogRecord r = idx.ackRefs[slot(n)];
-            if (r != null) {
-                return r;
+            long at = idx.ackAt[slot(n)];
+            if (at != 0) {
+                return at;
             }
         }
-        return null;
+        return 0;
     }
 
     /**
@@ -432,7 +436,7 @@ final class EncodedRecords {
                     grow();
                     set(next, endPos, instead, true);
                     // acknowledging with it covers the dropped record, which is counted
-                    idx.ackRefs[slot(next)] = was.ackRefs[(int) n & wasMask];
+                    idx.ackAt[slot(next)] = was.ackAt[(int) n & wasMask];
                     next++;
                 }
                 continue;
@@ -458,7 +462,7 @@ final class EncodedRecords {
 
     /** Everything goes (the sink stopped). */
     void clear() {
-        Arrays.fill(idx.ackRefs, null);
+        Arrays.fill(idx.ackAt, 0);
         chunks.clear();
         first = next;
         sendFrom = next;

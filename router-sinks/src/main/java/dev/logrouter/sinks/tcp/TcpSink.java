@@ -374,6 +374,8 @@ public final class TcpSink implements LogSink {
         volatile Link link;
         long gen;
         final DeliveryAck ack;
+        /** Records received from the buffer so far: the positions acknowledged to it. */
+        long received;
 
         Session(DeliveryAck ack) {
             this.ack = ack;
@@ -381,10 +383,10 @@ public final class TcpSink implements LogSink {
 
         /** Delivery hook: everything up to the newest record of the window is delivered. */
         private void ackWindow() {
-            // the newest record the buffer handed over (the sink's own gap records are not the buffer's)
-            LogRecord last = log.newestAckInWindow();
-            if (last != null) {
-                ack.delivered(last);
+            // the newest position in the buffer's flux (the sink's own gap records are not the buffer's)
+            long at = log.newestAckInWindow();
+            if (at != 0) {
+                ack.delivered(at);
             }
         }
 
@@ -394,16 +396,16 @@ public final class TcpSink implements LogSink {
 
         Mono<Void> send(List<LogRecord> batch) {
             long lastOfBatch = -1;
-            LogRecord ackWith = null;
             for (LogRecord r : batch) {
                 long n = encode(r, false);
                 if (n >= 0) {
                     lastOfBatch = n;
-                    ackWith = r;
                 }
             }
-            if (ackWith != null) {
-                log.ackWith(lastOfBatch, ackWith);
+            // a record that could not be encoded is counted as dropped: acknowledged with the batch
+            received += batch.size();
+            if (lastOfBatch >= 0) {
+                log.ackAt(lastOfBatch, received);
             }
             return Flux.defer(this::attempt).retryWhen(reconnect).then();
         }
@@ -651,7 +653,7 @@ public final class TcpSink implements LogSink {
         private void keep(Link l, long bytes) {
             l.accepted += bytes;
             counters.addWritten(log.markWritten());
-            LogRecord evicted = null;
+            long evicted = 0;
             l.unconfirmed.confirm(l.accepted, l.safeDistance);
             // A record leaves only when resend_bytes of newer records stay behind it: with a window of
             // at least the safe distance, whatever leaves is known read.
@@ -666,13 +668,13 @@ public final class TcpSink implements LogSink {
                                     ? Unconfirmed.OWN_GAP : kind == EncodedRecords.BUFFER_GAP
                                     ? Unconfirmed.BUFFER_GAP : Unconfirmed.RECORD);
                 }
-                LogRecord r = log.ackRef(n);
-                if (r != null) {
-                    evicted = r;
+                long at = log.ackAt(n);
+                if (at != 0) {
+                    evicted = at;
                 }
                 log.evictFirst();
             }
-            if (evicted != null) {
+            if (evicted != 0) {
                 // out of the window: it can no longer be re-sent, so it counts as delivered
                 ack.delivered(evicted);
             }
