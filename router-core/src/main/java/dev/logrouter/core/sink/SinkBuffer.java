@@ -31,7 +31,10 @@ import reactor.core.scheduler.Scheduler;
  * {@link WhenFull} policy applies: drop the oldest or the newest (counted exactly, and announced to
  * the subscriber by one gap record with the count before the next record), or block the producer.
  * Before the first subscriber records accumulate under the same bounds. Nothing is replayed: each
- * record is delivered once. {@link #close()} completes the flux after what is buffered.
+ * record is delivered once. {@link #close()} completes the flux after what is buffered. Records go to
+ * the subscriber up to {@value #DRAIN_BATCH} per lock (a pending gap record first), and
+ * {@link #tryOffer(LogRecord[], int, int, Runnable)} takes many under one lock: producer and sink meet
+ * on the lock once per batch, not once per record.
  *
  * <p>Where records wait depends on the spec: in memory, or, with a {@link DiskSpec}, in segment
  * files that survive a restart (records not acknowledged before it are handed out again, see
@@ -627,7 +630,9 @@ public final class SinkBuffer {
                     heldGaps++;
                 }
             }
-            while (n < max) {
+            while (n < max && (unannounced == 0 || !emitGaps)) {
+                // a disk store that cuts off a corrupt region counts it here: the batch ends, so its gap
+                // follows the record read after it as closely as one at a time
                 LogRecord next = store.next();
                 if (next == null) {
                     break;
