@@ -13,8 +13,10 @@ import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.core.sink.WhenFull;
 import dev.logrouter.core.source.LogSource;
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -58,8 +60,11 @@ public class SinkHandOffBenchmark {
     private static final int ACK_EVERY = 256;
     private static final String MSG = "x".repeat(100);
 
-    /** Counts records on the buffer's worker and acknowledges every {@value #ACK_EVERY}th. */
-    static final class Counter {
+    /**
+     * Counts records on the buffer's worker and acknowledges every {@value #ACK_EVERY}th; prints the
+     * process CPU per record of each iteration.
+     */
+    public abstract static class Counter {
         volatile long received;
         private long count;
 
@@ -75,15 +80,38 @@ public class SinkHandOffBenchmark {
                 LockSupport.parkNanos(20_000);
             }
         }
+
+        private long cpuStart;
+        private long receivedStart;
+
+        @Setup(org.openjdk.jmh.annotations.Level.Iteration)
+        public void startIteration() {
+            cpuStart = processCpuNanos();
+            receivedStart = received;
+        }
+
+        /** Process CPU per record: all threads (producer, worker, GC, JIT), less disturbed by a busy machine than ops/s. */
+        @TearDown(org.openjdk.jmh.annotations.Level.Iteration)
+        public void endIteration() {
+            long n = received - receivedStart;
+            if (n > 0) {
+                System.out.printf(Locale.ROOT, "%n[cpu] process: %.1f ns CPU per record%n",
+                        (double) (processCpuNanos() - cpuStart) / n);
+            }
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
     }
 
     @State(Scope.Benchmark)
-    public static class Direct {
+    public static class Direct extends Counter {
         @Param({"one", "batch64"})
         public String offer;
 
         final LogRecord[] records = new LogRecord[1024];
-        final Counter counter = new Counter();
         Scheduler scheduler;
         SinkBuffer buffer;
         volatile boolean blocked;
@@ -110,7 +138,7 @@ public class SinkHandOffBenchmark {
 
                 @Override
                 protected void hookOnNext(LogRecord r) {
-                    counter.take(r, buffer::ack);
+                    take(r, buffer::ack);
                     if (++sinceRequest == 768) {
                         sinceRequest = 0;
                         request(768);
@@ -136,7 +164,7 @@ public class SinkHandOffBenchmark {
     @OperationsPerInvocation(N)
     public long buffer(Direct s) {
         s.producer = Thread.currentThread();
-        long target = s.counter.received + N;
+        long target = s.received + N;
         if (s.offer.equals("one")) {
             for (int i = 0; i < N; i++) {
                 s.blocked = true;
@@ -161,13 +189,12 @@ public class SinkHandOffBenchmark {
                 i += took;
             }
         }
-        s.counter.await(target);
-        return s.counter.received;
+        s.await(target);
+        return s.received;
     }
 
     @State(Scope.Benchmark)
-    public static class Routed {
-        final Counter counter = new Counter();
+    public static class Routed extends Counter {
         Router router;
         /** The source's own thread, as a source with its event loop or reader thread. */
         Scheduler emitter;
@@ -194,7 +221,7 @@ public class SinkHandOffBenchmark {
 
                 @Override
                 public Mono<Void> write(Flux<LogRecord> records, DeliveryAck ack) {
-                    return records.limitRate(1024).doOnNext(r -> counter.take(r, ack)).then();
+                    return records.limitRate(1024).doOnNext(r -> take(r, ack)).then();
                 }
             };
             Map<LogSink, BufferSpec> sinks = new LinkedHashMap<>();
@@ -212,7 +239,7 @@ public class SinkHandOffBenchmark {
     @Benchmark
     @OperationsPerInvocation(N)
     public long router(Routed s) {
-        long target = s.counter.received + N;
+        long target = s.received + N;
         LogSource source = new LogSource() {
             @Override
             public String name() {
@@ -231,8 +258,8 @@ public class SinkHandOffBenchmark {
             }
         };
         Router.SourceBinding b = s.router.attach(source);
-        s.counter.await(target);
+        s.await(target);
         s.router.detach(b);
-        return s.counter.received;
+        return s.received;
     }
 }

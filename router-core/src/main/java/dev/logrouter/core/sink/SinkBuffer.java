@@ -233,17 +233,17 @@ public final class SinkBuffer {
     public boolean offer(LogRecord r) {
         offered.incrementAndGet();
         long size = store.sizeOf(r);
-        boolean taken;
+        boolean kept;
         lock.lock();
         try {
-            taken = spec.whenFull() == WhenFull.BLOCK ? admitWaiting(r, size) : admitDropping(r, size);
+            kept = spec.whenFull() == WhenFull.BLOCK ? admitWaiting(r, size) : admitDropping(r, size);
         } finally {
             lock.unlock();
         }
-        if (taken) {
+        if (kept) {
             drainSoon();
         }
-        return taken;
+        return kept;
     }
 
     /** Under the lock, for {@link WhenFull#BLOCK}: waits until {@code r} fits (or the buffer closes), then stores it. */
@@ -342,7 +342,7 @@ public final class SinkBuffer {
      */
     public int tryOffer(LogRecord[] records, int from, int to, Runnable onRoom) {
         int i = from;
-        boolean taken = false;
+        boolean accepted = false;
         lock.lock();
         try {
             for (; i < to; i++) {
@@ -352,12 +352,12 @@ public final class SinkBuffer {
                 if (a == Admission.FULL) {
                     break;
                 }
-                taken |= a == Admission.ACCEPTED;
+                accepted |= a == Admission.ACCEPTED;
             }
         } finally {
             lock.unlock();
         }
-        if (taken) {
+        if (accepted) {
             drainSoon();
         }
         return i - from;
