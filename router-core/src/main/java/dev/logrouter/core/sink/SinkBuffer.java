@@ -341,6 +341,10 @@ public final class SinkBuffer {
      *         only when the buffer was full under {@code block}
      */
     public int tryOffer(LogRecord[] records, int from, int to, Runnable onRoom) {
+        if (to - from == 1) {
+            // the common run of one (a source emitting a record at a time): sized before the lock
+            return tryOffer(records[from], onRoom) == Admission.FULL ? 0 : 1;
+        }
         int i = from;
         boolean accepted = false;
         lock.lock();
