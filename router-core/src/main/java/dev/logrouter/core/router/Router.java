@@ -343,10 +343,10 @@ public final class Router implements AutoCloseable {
 
     /**
      * Appends to the journal, then hands the record to each routed sink's buffer: into {@code outbox}
-     * (the caller offers them, grouped by buffer, and can pause), or, without one, offered at once and never waiting
+     * (the caller offers them and can pause), or, without one, offered at once and never waiting
      * (taken beyond a full block buffer's bound: for producers that cannot pause, like log lines).
      */
-    LogRecord ingest(LogRecord draft, DeliveryTracker tracker, CopiesByBuffer outbox) {
+    LogRecord ingest(LogRecord draft, DeliveryTracker tracker, java.util.Deque<SourceIntake.Pending> outbox) {
         INGESTING.set(Boolean.TRUE);
         try {
             LogRecord r = journal.append(draft);
@@ -359,7 +359,7 @@ public final class Router implements AutoCloseable {
                     current.table().dispatch(r, (i, t) -> {
                         LogRecord out = current.sinkChains()[i].apply(t);
                         if (out != null) {
-                            outbox.add(current.bindings()[i].buffer(), out);
+                            outbox.addLast(new SourceIntake.Pending(current.bindings()[i].buffer(), out));
                         }
                     });
                 }
@@ -378,7 +378,7 @@ public final class Router implements AutoCloseable {
                     if (outbox == null) {
                         b[i].buffer().tryOffer(r, null);
                     } else {
-                        outbox.add(b[i].buffer(), r);
+                        outbox.addLast(new SourceIntake.Pending(b[i].buffer(), r));
                     }
                 }
             }

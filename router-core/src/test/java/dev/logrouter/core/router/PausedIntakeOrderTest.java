@@ -29,11 +29,11 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A source's records routed and offered to the sink buffers a batch at a time: a {@code when_full: block}
- * buffer that fills in the middle of a batch pauses the source, and every sink still gets the source's
- * records once each, in order, with the delivery reports in order too.
+ * A source's records routed to three sinks while a {@code when_full: block} buffer with a slow sink fills
+ * again and again (each time pausing the source, with records of a batch in hand): every sink still gets
+ * the source's records once each and in order, and the delivery reports come in order too.
  */
-class BatchedIntakeTest {
+class PausedIntakeOrderTest {
 
     /** Keeps what it is given, a few at a time with short stalls, and acknowledges each. */
     static final class SlowSink implements LogSink {
@@ -78,7 +78,7 @@ class BatchedIntakeTest {
     @RepeatedTest(4)
     void aBlockSinkFullInTheMiddleOfABatchPausesTheSourceAndEverySinkGetsItsRecordsInOrderOnce() throws Exception {
         int n = 30_000;
-        Scheduler emitter = Schedulers.newSingle("batched-intake-test");
+        Scheduler emitter = Schedulers.newSingle("paused-intake-test");
         try (Router router = new Router(Journal.create(TestSpecs.JOURNAL))) {
             SlowSink blocking = new SlowSink("blocking");
             SlowSink all = new SlowSink("all");
