@@ -342,7 +342,7 @@ public final class SinkBuffer {
      */
     public int tryOffer(LogRecord[] records, int from, int to, Runnable onRoom) {
         if (to - from == 1) {
-            // the common run of one (a source emitting a record at a time): sized before the lock
+            // one record: the single-record way, sized before the lock
             return tryOffer(records[from], onRoom) == Admission.FULL ? 0 : 1;
         }
         int i = from;
@@ -692,21 +692,24 @@ public final class SinkBuffer {
     /** After a cancel: {@code taken[from..n)} never reached the sink. */
     private void returnUnhanded(int from, int n) {
         int records = 0;
-        for (int j = from; j < n; j++) {
-            if (taken[j] != null) {
-                records++;
-            }
-        }
         lock.lock();
         try {
             if (settled != null) {
-                // the newest entries of held are these, in the same order
+                // the newest entries of held are these, in the same order; an abandonHeld that came first
+                // has counted and cleared them already
                 for (int j = from; j < n && held.count > 0; j++) {
                     int size = held.pollLast();
                     if (size == GAP) {
                         heldGaps--;
                     } else {
                         heldBytes -= size;
+                        records++;
+                    }
+                }
+            } else {
+                for (int j = from; j < n; j++) {
+                    if (taken[j] != null) {
+                        records++;
                     }
                 }
             }
