@@ -442,16 +442,21 @@ public final class SinkBuffer {
     private void settle() {
         long s = settled.getAsLong();
         while (settledSeen < s && held.count > 0) {
-            int size = held.pollFirst();
-            if (size == GAP) {
-                heldGaps--;
-            } else {
-                heldBytes -= size;
-            }
+            unhold(held.pollFirst());
             settledSeen++;
         }
         // settlements beyond what was handed over (none expected) are forgotten, never owed
         settledSeen = Math.max(settledSeen, s);
+    }
+
+    /** Under the lock: an entry taken off {@link #held}; 1 for a record, 0 for a gap. */
+    private int unhold(int size) {
+        if (size == GAP) {
+            heldGaps--;
+            return 0;
+        }
+        heldBytes -= size;
+        return 1;
     }
 
     /**
@@ -698,13 +703,7 @@ public final class SinkBuffer {
                 // the newest entries of held are these, in the same order; an abandonHeld that came first
                 // has counted and cleared them already
                 for (int j = from; j < n && held.count > 0; j++) {
-                    int size = held.pollLast();
-                    if (size == GAP) {
-                        heldGaps--;
-                    } else {
-                        heldBytes -= size;
-                        records++;
-                    }
+                    records += unhold(held.pollLast());
                 }
             } else {
                 for (int j = from; j < n; j++) {
