@@ -26,6 +26,11 @@ final class IntFifo {
         return v;
     }
 
+    int pollLast() {
+        count--;
+        return items[(head + count) % items.length];
+    }
+
     void clear() {
         head = 0;
         count = 0;

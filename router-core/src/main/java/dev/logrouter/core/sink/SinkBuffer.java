@@ -3,6 +3,7 @@ package dev.logrouter.core.sink;
 import dev.logrouter.core.record.LogRecord;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,10 @@ import reactor.core.scheduler.Scheduler;
  * {@link WhenFull} policy applies: drop the oldest or the newest (counted exactly, and announced to
  * the subscriber by one gap record with the count before the next record), or block the producer.
  * Before the first subscriber records accumulate under the same bounds. Nothing is replayed: each
- * record is delivered once. {@link #close()} completes the flux after what is buffered.
+ * record is delivered once. {@link #close()} completes the flux after what is buffered. Records go to
+ * the subscriber up to {@value #DRAIN_BATCH} per lock (a pending gap record first), and
+ * {@link #tryOffer(LogRecord[], int, int, Runnable)} takes many under one lock: producer and sink meet
+ * on the lock once per batch, not once per record.
  *
  * <p>Where records wait depends on the spec: in memory, or, with a {@link DiskSpec}, in segment
  * files that survive a restart (records not acknowledged before it are handed out again, see
@@ -51,6 +55,8 @@ public final class SinkBuffer {
 
     /** How long after an offer a drain starts; see {@link #drain(long)}. */
     static final long OFFER_DRAIN_DELAY_MICROS = 200;
+    /** Records (and a gap) taken for the subscriber under one lock: one hand-off per batch, not per record. */
+    static final int DRAIN_BATCH = 128;
 
     private final String name;
     private final BufferSpec spec;
@@ -94,6 +100,11 @@ public final class SinkBuffer {
     /** A {@code request(n <= 0)}: signalled by the drain as {@code onError}, which ends the subscription. */
     private volatile Throwable badRequest;
     private boolean done;
+    /** The drain's own (serialized by {@link #wip}): what {@link #take} took; a null entry is the gap. */
+    private final LogRecord[] taken = new LogRecord[DRAIN_BATCH];
+    private long takenGap;
+    private boolean completeWhenTaken;
+    private List<Runnable> roomToCall;
 
     /**
      * @param name     the sink's name, used in gap records
@@ -222,61 +233,75 @@ public final class SinkBuffer {
     public boolean offer(LogRecord r) {
         offered.incrementAndGet();
         long size = store.sizeOf(r);
+        boolean kept;
         lock.lock();
         try {
-            if (closed || cancelled) {
-                dropped.incrementAndGet();
-                droppedShutdown.incrementAndGet();
-                return false;
-            }
-            while (isFull(size)) {
-                switch (spec.whenFull()) {
-                    case DROP_NEWEST:
-                        dropped.incrementAndGet();
-                        unannounced++;
-                        release(r);
-                        return false;
-                    case DROP_OLDEST:
-                        if (!store.dropOldest()) {
-                            // everything held is in flight in the sink: the newcomer goes instead
-                            dropped.incrementAndGet();
-                            unannounced++;
-                            release(r);
-                            return false;
-                        }
-                        dropped.incrementAndGet();
-                        unannounced++;
-                        break;
-                    default:
-                        try {
-                            notFull.await(100, TimeUnit.MILLISECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            dropped.incrementAndGet();
-                            unannounced++;
-                            release(r);
-                            return false;
-                        }
-                        if (closed || cancelled) {
-                            dropped.incrementAndGet();
-                            droppedShutdown.incrementAndGet();
-                            return false;
-                        }
-                }
-            }
-            if (!store.append(r, size)) {
-                dropped.incrementAndGet();
-                unannounced++;
-                release(r);
-                return false;
-            }
+            kept = spec.whenFull() == WhenFull.BLOCK ? admitWaiting(r, size) : admitDropping(r, size);
         } finally {
             lock.unlock();
         }
+        if (kept) {
+            drainSoon();
+        }
+        return kept;
+    }
+
+    /** Under the lock, for {@link WhenFull#BLOCK}: waits until {@code r} fits (or the buffer closes), then stores it. */
+    private boolean admitWaiting(LogRecord r, long size) {
+        while (!closed && !cancelled && isFull(size)) {
+            try {
+                notFull.await(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return dropNewcomer(r);
+            }
+        }
+        return admitStoring(r, size);
+    }
+
+    /** Under the lock, for the drop policies: makes room by dropping the oldest, or drops {@code r}; counted. */
+    private boolean admitDropping(LogRecord r, long size) {
+        if (closed || cancelled) {
+            return dropAtShutdown();
+        }
+        while (isFull(size)) {
+            // drop_oldest with everything held in flight in the sink: the newcomer goes instead
+            if (spec.whenFull() == WhenFull.DROP_NEWEST || !store.dropOldest()) {
+                return dropNewcomer(r);
+            }
+            dropped.incrementAndGet();
+            unannounced++;
+        }
+        return store(r, size);
+    }
+
+    /** Under the lock: stores {@code r} unless the buffer is closed. */
+    private boolean admitStoring(LogRecord r, long size) {
+        return closed || cancelled ? dropAtShutdown() : store(r, size);
+    }
+
+    private boolean store(LogRecord r, long size) {
+        return store.append(r, size) || dropNewcomer(r);
+    }
+
+    /** Under the lock: {@code r} is not kept (policy, or the store failed); counted and announced. */
+    private boolean dropNewcomer(LogRecord r) {
+        dropped.incrementAndGet();
+        unannounced++;
+        release(r);
+        return false;
+    }
+
+    private boolean dropAtShutdown() {
+        dropped.incrementAndGet();
+        droppedShutdown.incrementAndGet();
+        return false;
+    }
+
+    private void drainSoon() {
         if (subscriber != null) {
             drain(OFFER_DRAIN_DELAY_MICROS);
         }
-        return true;
     }
 
     /**
@@ -292,36 +317,65 @@ public final class SinkBuffer {
      * sees. A sink's own holdings are bounded by its prefetch.
      */
     public Admission tryOffer(LogRecord r, Runnable onRoom) {
-        if (spec.whenFull() != WhenFull.BLOCK) {
-            return offer(r) ? Admission.ACCEPTED : Admission.DROPPED;
-        }
         long size = store.sizeOf(r);
+        Admission a;
         lock.lock();
         try {
-            if (closed || cancelled) {
-                offered.incrementAndGet();
-                dropped.incrementAndGet();
-                droppedShutdown.incrementAndGet();
-                return Admission.DROPPED;
-            }
-            if (onRoom != null && store.isFull(size, spec)) {
-                roomWaiters.add(onRoom);
-                return Admission.FULL;
-            }
-            offered.incrementAndGet();
-            if (!store.append(r, size)) {
-                dropped.incrementAndGet();
-                unannounced++;
-                release(r);
-                return Admission.DROPPED;
+            a = admitNow(r, size, onRoom);
+        } finally {
+            lock.unlock();
+        }
+        if (a == Admission.ACCEPTED) {
+            drainSoon();
+        }
+        return a;
+    }
+
+    /**
+     * {@link #tryOffer(LogRecord, Runnable)} for {@code records[from..to)} in order, under one lock: what a
+     * source hands over at once. Stops at the first record a full {@link WhenFull#BLOCK} buffer does not
+     * take (then {@code onRoom} runs once there is room, as for one record); every other record is taken
+     * or dropped and counted as one offered alone would be.
+     *
+     * @return how many records from {@code from} on were taken or dropped; less than {@code to - from}
+     *         only when the buffer was full under {@code block}
+     */
+    public int tryOffer(LogRecord[] records, int from, int to, Runnable onRoom) {
+        if (to - from == 1) {
+            // one record: the single-record way, sized before the lock
+            return tryOffer(records[from], onRoom) == Admission.FULL ? 0 : 1;
+        }
+        int i = from;
+        boolean accepted = false;
+        lock.lock();
+        try {
+            for (; i < to; i++) {
+                LogRecord r = records[i];
+                // here, not before the lock: a disk store's append uses what sizeOf encoded on this thread
+                Admission a = admitNow(r, store.sizeOf(r), onRoom);
+                if (a == Admission.FULL) {
+                    break;
+                }
+                accepted |= a == Admission.ACCEPTED;
             }
         } finally {
             lock.unlock();
         }
-        if (subscriber != null) {
-            drain(OFFER_DRAIN_DELAY_MICROS);
+        if (accepted) {
+            drainSoon();
         }
-        return Admission.ACCEPTED;
+        return i - from;
+    }
+
+    /** Under the lock: {@link #tryOffer(LogRecord, Runnable)}'s decision; FULL registers {@code onRoom}. */
+    private Admission admitNow(LogRecord r, long size, Runnable onRoom) {
+        if (spec.whenFull() == WhenFull.BLOCK && onRoom != null && !closed && !cancelled && store.isFull(size, spec)) {
+            roomWaiters.add(onRoom);
+            return Admission.FULL;
+        }
+        offered.incrementAndGet();
+        boolean kept = spec.whenFull() == WhenFull.BLOCK ? admitStoring(r, size) : admitDropping(r, size);
+        return kept ? Admission.ACCEPTED : Admission.DROPPED;
     }
 
     /** Under the lock: the room waiters to call now (there is room, or no room will ever come), else null. */
@@ -388,16 +442,21 @@ public final class SinkBuffer {
     private void settle() {
         long s = settled.getAsLong();
         while (settledSeen < s && held.count > 0) {
-            int size = held.pollFirst();
-            if (size == GAP) {
-                heldGaps--;
-            } else {
-                heldBytes -= size;
-            }
+            unhold(held.pollFirst());
             settledSeen++;
         }
         // settlements beyond what was handed over (none expected) are forgotten, never owed
         settledSeen = Math.max(settledSeen, s);
+    }
+
+    /** Under the lock: an entry taken off {@link #held}; 1 for a record, 0 for a gap. */
+    private int unhold(int size) {
+        if (size == GAP) {
+            heldGaps--;
+            return 0;
+        }
+        heldBytes -= size;
+        return 1;
     }
 
     /**
@@ -524,46 +583,9 @@ public final class SinkBuffer {
                 long r = requested.get();
                 long e = 0;
                 while (e != r && !cancelled && badRequest == null) {
-                    LogRecord next;
-                    long gap = 0;
-                    boolean complete = false;
-                    List<Runnable> room = null;
-                    lock.lock();
-                    try {
-                        if (unannounced > 0 && emitGaps) {
-                            gap = unannounced;
-                            unannounced = 0;
-                            next = null;
-                            if (settled != null) {
-                                held.addLast(GAP);
-                                heldGaps++;
-                            }
-                        } else {
-                            next = store.next();
-                            if (next != null) {
-                                if (settled != null) {
-                                    int size = (int) Math.min(Integer.MAX_VALUE, store.sizeOf(next));
-                                    held.addLast(size);
-                                    heldBytes += size;
-                                }
-                                notFull.signal();
-                                room = takeRoomWaiters();
-                            } else {
-                                complete = closed;
-                            }
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
-                    // on this worker already; before onNext, so producers refill while the sink writes
-                    runAll(room);
-                    if (gap > 0) {
-                        s.onNext(LogRecord.gap(LogRecord.now(), "sink " + name, gap));
-                    } else if (next != null) {
-                        delivered.incrementAndGet();
-                        s.onNext(next);
-                    } else {
-                        if (complete) {
+                    int n = take((int) Math.min(r - e, DRAIN_BATCH));
+                    if (n == 0) {
+                        if (completeWhenTaken) {
                             done = true;
                             finish();
                             subscriber = null;
@@ -571,7 +593,11 @@ public final class SinkBuffer {
                         }
                         break;
                     }
-                    e++;
+                    // on this worker already; before onNext, so producers refill while the sink writes
+                    List<Runnable> room = roomToCall;
+                    roomToCall = null;
+                    runAll(room);
+                    e += handOver(s, n);
                 }
                 if (e != 0 && r != Long.MAX_VALUE) {
                     requested.addAndGet(-e);
@@ -585,6 +611,114 @@ public final class SinkBuffer {
             }
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
+    }
+
+    /**
+     * Under one lock: the pending gap announcement (first: it covers drops before the records taken
+     * with it) and up to {@code max} records in all, into {@link #taken}. Sets {@link #completeWhenTaken}
+     * when nothing is left of a closed buffer and {@link #roomToCall} to the producers to resume.
+     *
+     * @return how many entries of {@link #taken} to hand over; the gap, if any, is entry 0 with
+     *         {@link #takenGap} its count
+     */
+    private int take(int max) {
+        int n = 0;
+        takenGap = 0;
+        completeWhenTaken = false;
+        lock.lock();
+        try {
+            if (cancelled) {
+                return 0;
+            }
+            if (unannounced > 0 && emitGaps) {
+                takenGap = unannounced;
+                unannounced = 0;
+                taken[n++] = null;
+                if (settled != null) {
+                    held.addLast(GAP);
+                    heldGaps++;
+                }
+            }
+            while (n < max && (unannounced == 0 || !emitGaps)) {
+                // a disk store that cuts off a corrupt region counts it here: the batch ends, so its gap
+                // follows the record read after it as closely as one at a time
+                LogRecord next = store.next();
+                if (next == null) {
+                    break;
+                }
+                taken[n++] = next;
+                if (settled != null) {
+                    int size = (int) Math.min(Integer.MAX_VALUE, store.sizeOf(next));
+                    held.addLast(size);
+                    heldBytes += size;
+                }
+            }
+            if (n > (takenGap > 0 ? 1 : 0)) {
+                notFull.signalAll();
+                roomToCall = takeRoomWaiters();
+            } else if (n == 0) {
+                completeWhenTaken = closed;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return n;
+    }
+
+    /**
+     * Hands {@code taken[0..n)} to the subscriber. A cancel stops it: the records not handed over are
+     * no longer the sink's (taken off {@link #held}); a memory buffer counts them as dropped at shutdown,
+     * a disk buffer keeps them (not acknowledged, so read again at the next start).
+     *
+     * @return how many were handed over
+     */
+    private int handOver(Subscriber<? super LogRecord> s, int n) {
+        int i = 0;
+        try {
+            for (; i < n; i++) {
+                if (cancelled) {
+                    returnUnhanded(i, n);
+                    break;
+                }
+                LogRecord next = taken[i];
+                if (next == null) {
+                    s.onNext(LogRecord.gap(LogRecord.now(), "sink " + name, takenGap));
+                } else {
+                    delivered.incrementAndGet();
+                    s.onNext(next);
+                }
+            }
+        } finally {
+            Arrays.fill(taken, 0, n, null);
+        }
+        return i;
+    }
+
+    /** After a cancel: {@code taken[from..n)} never reached the sink. */
+    private void returnUnhanded(int from, int n) {
+        int records = 0;
+        lock.lock();
+        try {
+            if (settled != null) {
+                // the newest entries of held are these, in the same order; an abandonHeld that came first
+                // has counted and cleared them already
+                for (int j = from; j < n && held.count > 0; j++) {
+                    records += unhold(held.pollLast());
+                }
+            } else {
+                for (int j = from; j < n; j++) {
+                    if (taken[j] != null) {
+                        records++;
+                    }
+                }
+            }
+            if (store instanceof MemoryStore) {
+                dropped.addAndGet(records);
+                droppedShutdown.addAndGet(records);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Everything was handed out after {@link #close()}: files and threads are released. */
