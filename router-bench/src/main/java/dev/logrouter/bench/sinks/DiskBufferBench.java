@@ -63,8 +63,7 @@ public final class DiskBufferBench {
         buffer.flux().subscribe(new BaseSubscriber<LogRecord>() {
             @Override
             protected void hookOnNext(LogRecord r) {
-                got.incrementAndGet();
-                buffer.ack(r);
+                buffer.ack(got.incrementAndGet());
             }
 
             @Override

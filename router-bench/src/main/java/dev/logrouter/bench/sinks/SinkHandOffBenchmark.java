@@ -70,7 +70,7 @@ public class SinkHandOffBenchmark {
 
         void take(LogRecord r, DeliveryAck ack) {
             if (++count % ACK_EVERY == 0) {
-                ack.delivered(r);
+                ack.delivered(count);
             }
             received = count;
         }

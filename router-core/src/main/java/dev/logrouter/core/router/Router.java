@@ -178,7 +178,7 @@ public final class Router implements AutoCloseable {
         SinkCounters counted = sink.counters();
         SinkBuffer buffer = new SinkBuffer(sink.name(), spec, true, sinkScheduler,
                 counted.tracksSettlement() ? counted::settled : null);
-        buffer.onRelease(this::released);
+        buffer.onRelease(this::released, this::tracked);
         // Disposing d must cancel the write itself (a subscriber of a cached Mono would only leave it),
         // so that a forced stop closes the transport and the buffer (a disk buffer's files).
         Sinks.Empty<Void> ended = Sinks.empty();
@@ -392,6 +392,11 @@ public final class Router implements AutoCloseable {
     static String describe(Throwable err) {
         String m = err.getMessage();
         return m == null || m.isBlank() ? err.getClass().getSimpleName() : m;
+    }
+
+    /** Whether a source waits to hear that {@code r} was delivered (only then do buffers keep it in flight). */
+    private boolean tracked(LogRecord r) {
+        return !trackers.isEmpty() && trackers.containsKey(r.source());
     }
 
     /** A buffer no longer needs {@code records}: tell the trackers (each picks its source's records). */

@@ -18,6 +18,12 @@ interface BufferStore {
          */
         void released(List<LogRecord> records);
 
+        /**
+         * Whether {@link #released} must hear of {@code r} once the sink has it (a source waits for it):
+         * a memory store keeps only those records in flight, the rest leave it when handed out.
+         */
+        boolean keepsInFlight(LogRecord r);
+
         /** Records lost inside the store (a corrupt disk segment): counted as dropped, announced by a gap. */
         void lost(long n);
     }
@@ -34,18 +40,21 @@ interface BufferStore {
     /** Appends {@code r} (of {@link #sizeOf} {@code size}); false when it could not be stored (counted as dropped). */
     boolean append(LogRecord r, long size);
 
-    /** The next record to hand out, now counted as in flight until {@link #ack}ed; null when none. */
-    LogRecord next();
+    /**
+     * The next record to hand out, as entry {@code position} of the subscriber's flux (counted from 1,
+     * the buffer's gap records included), now in flight until {@link #ack}ed; null when none.
+     */
+    LogRecord next(long position);
 
     /** Drops the oldest waiting record; false when none is waiting. */
     boolean dropOldest();
 
     /**
-     * The sink is done with {@code r} and every record handed out before it.
+     * The sink is done with the first {@code received} entries of its flux.
      *
      * @return true when room was freed
      */
-    boolean ack(LogRecord r);
+    boolean ack(long received);
 
     /** The subscriber cancelled: forgets what it does not keep; returns the number of records dropped. */
     long cancel();

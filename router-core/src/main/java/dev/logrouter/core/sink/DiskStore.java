@@ -70,7 +70,7 @@ final class DiskStore implements BufferStore {
     }
 
     /** A record handed out, with where its frame starts. */
-    private record InFlight(LogRecord record, long segment, long offset, int frame) {
+    private record InFlight(long position, long segment, long offset, int frame) {
     }
 
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
@@ -394,7 +394,7 @@ final class DiskStore implements BufferStore {
     }
 
     @Override
-    public LogRecord next() {
+    public LogRecord next(long position) {
         while (waiting > 0) {
             if (readOff >= readSeg.size) {
                 if (readSeg == writeSeg) {
@@ -425,7 +425,7 @@ final class DiskStore implements BufferStore {
                 LogRecord r = RecordCodec.decode(ByteBuffer.wrap(window.array(), at, len).slice());
                 readOff = start + HEADER + len;
                 waiting--;
-                inFlight.addLast(new InFlight(r, readSeg.id, start, HEADER + len));
+                inFlight.addLast(new InFlight(position, readSeg.id, start, HEADER + len));
                 return r;
             } catch (IOException | IllegalArgumentException e) {
                 skipRest(e.toString());
@@ -538,7 +538,7 @@ final class DiskStore implements BufferStore {
             return false;
         }
         int before = inFlight.size();
-        LogRecord r = next();
+        LogRecord r = next(0);
         if (r == null) {
             return false;
         }
@@ -552,22 +552,16 @@ final class DiskStore implements BufferStore {
     }
 
     @Override
-    public boolean ack(LogRecord r) {
-        boolean found = false;
-        for (InFlight f : inFlight) {
-            if (f.record() == r) {
-                found = true;
-                break;
-            }
-        }
-        if (!found) {
+    public boolean ack(long received) {
+        InFlight f = inFlight.peekFirst();
+        if (f == null || f.position() > received) {
             return false;
         }
-        InFlight f;
-        do {
-            f = inFlight.pollFirst();
+        while (f != null && f.position() <= received) {
+            inFlight.pollFirst();
             bytes -= f.frame();
-        } while (f.record() != r);
+            f = inFlight.peekFirst();
+        }
         deleteReleased();
         if (closed) {
             // the sink confirms its last records after the buffer completed: keep the position exact

@@ -12,9 +12,16 @@ final class MemoryStore implements BufferStore {
     private final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
     /** Estimated size of each queued record, in queue order: computed once per offer. */
     private final IntFifo sizes = new IntFifo();
-    /** Handed out and not yet acknowledged, oldest first. */
-    private final ArrayDeque<LogRecord> inFlight = new ArrayDeque<>();
+    /**
+     * Handed out and not yet acknowledged, oldest first: only records a source waits for (see
+     * {@link Events#keepsInFlight}). Keeping every record here held as many records as the sink had
+     * taken and not confirmed (a TCP sink's whole re-send window) beyond what the sink itself keeps.
+     */
+    private final ArrayDeque<Kept> inFlight = new ArrayDeque<>();
     private long bytes;
+
+    private record Kept(long position, LogRecord record) {
+    }
 
     MemoryStore(Events events) {
         this.events = events;
@@ -44,11 +51,13 @@ final class MemoryStore implements BufferStore {
     }
 
     @Override
-    public LogRecord next() {
+    public LogRecord next(long position) {
         LogRecord r = queue.pollFirst();
         if (r != null) {
             bytes -= sizes.pollFirst();
-            inFlight.addLast(r);
+            if (events.keepsInFlight(r)) {
+                inFlight.addLast(new Kept(position, r));
+            }
         }
         return r;
     }
@@ -65,34 +74,28 @@ final class MemoryStore implements BufferStore {
     }
 
     @Override
-    public boolean ack(LogRecord r) {
-        if (!containsInFlight(r)) {
+    public boolean ack(long received) {
+        Kept k = inFlight.peekFirst();
+        if (k == null || k.position() > received) {
             return false;
         }
         List<LogRecord> done = new ArrayList<>();
-        LogRecord x;
-        do {
-            x = inFlight.pollFirst();
-            done.add(x);
-        } while (x != r);
+        while (k != null && k.position() <= received) {
+            done.add(inFlight.pollFirst().record());
+            k = inFlight.peekFirst();
+        }
         events.released(done);
         return false; // in-flight records do not count against the memory bounds
-    }
-
-    private boolean containsInFlight(LogRecord r) {
-        for (LogRecord x : inFlight) {
-            if (x == r) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
     public long cancel() {
         // dropped and counted: the sources need not keep them (a router shutting down stops listening first)
         if (!inFlight.isEmpty() || !queue.isEmpty()) {
-            List<LogRecord> gone = new ArrayList<>(inFlight);
+            List<LogRecord> gone = new ArrayList<>(inFlight.size() + queue.size());
+            for (Kept k : inFlight) {
+                gone.add(k.record());
+            }
             gone.addAll(queue);
             events.released(gone);
         }

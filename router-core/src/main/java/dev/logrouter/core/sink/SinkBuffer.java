@@ -13,6 +13,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,9 @@ public final class SinkBuffer {
     private final BufferStore store;
     private final Disposable syncTask;
     private volatile Consumer<List<LogRecord>> releaseListener;
+    private volatile Predicate<LogRecord> releaseWanted;
+    /** Entries handed out so far (records and gap records): the positions sinks acknowledge; under the lock. */
+    private long handedOut;
     /** Records written or dropped by the sink so far, or null when the sink does not report it. */
     private final LongSupplier settled;
     /**
@@ -134,6 +138,15 @@ public final class SinkBuffer {
             }
 
             @Override
+            public boolean keepsInFlight(LogRecord r) {
+                if (releaseListener == null) {
+                    return false;
+                }
+                Predicate<LogRecord> k = releaseWanted;
+                return k == null || k.test(r);
+            }
+
+            @Override
             public void lost(long n) {
                 dropped.addAndGet(n);
                 offered.addAndGet(n);
@@ -165,6 +178,16 @@ public final class SinkBuffer {
      * see the class comment. Called on the thread that offers, acknowledges or syncs.
      */
     public void onRelease(Consumer<List<LogRecord>> listener) {
+        onRelease(listener, null);
+    }
+
+    /**
+     * {@link #onRelease(Consumer)}, where only records {@code wanted} accepts (a source waits for them)
+     * are told of once the sink has delivered them; records dropped here are told of all the same.
+     * Records not wanted leave the buffer when handed to the sink: nothing keeps them for the listener.
+     */
+    public void onRelease(Consumer<List<LogRecord>> listener, Predicate<LogRecord> wanted) {
+        this.releaseWanted = wanted;
         this.releaseListener = listener;
     }
 
@@ -176,15 +199,15 @@ public final class SinkBuffer {
     }
 
     /**
-     * The sink has delivered {@code r} and every record it received before it (or is done with
-     * them: dropped and counted). A record this buffer did not hand out, or acknowledged already, is
-     * ignored. Thread-safe.
+     * The sink has delivered the first {@code received} entries of its flux (gap records included),
+     * or is done with them: dropped and counted; see {@link DeliveryAck}. A position already
+     * acknowledged is ignored. Thread-safe.
      */
-    public void ack(LogRecord r) {
+    public void ack(long received) {
         List<Runnable> room = null;
         lock.lock();
         try {
-            if (store.ack(r)) {
+            if (store.ack(received)) {
                 notFull.signalAll();
                 room = takeRoomWaiters();
             }
@@ -634,6 +657,7 @@ public final class SinkBuffer {
                 takenGap = unannounced;
                 unannounced = 0;
                 taken[n++] = null;
+                handedOut++;
                 if (settled != null) {
                     held.addLast(GAP);
                     heldGaps++;
@@ -642,10 +666,11 @@ public final class SinkBuffer {
             while (n < max && (unannounced == 0 || !emitGaps)) {
                 // a disk store that cuts off a corrupt region counts it here: the batch ends, so its gap
                 // follows the record read after it as closely as one at a time
-                LogRecord next = store.next();
+                LogRecord next = store.next(handedOut + 1);
                 if (next == null) {
                     break;
                 }
+                handedOut++;
                 taken[n++] = next;
                 if (settled != null) {
                     int size = (int) Math.min(Integer.MAX_VALUE, store.sizeOf(next));

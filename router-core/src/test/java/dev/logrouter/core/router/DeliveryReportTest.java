@@ -9,11 +9,11 @@ import dev.logrouter.core.record.Level;
 import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.route.RouteSpec;
 import dev.logrouter.core.sink.BufferSpec;
-import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.DiskSpec;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.testsupport.CollectingSink;
 import dev.logrouter.core.sink.WhenFull;
+import dev.logrouter.core.source.DeliveryReport;
 import dev.logrouter.core.source.LogSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +59,7 @@ class DeliveryReportTest {
         }
 
         @Override
-        public DeliveryAck trackDelivery() {
+        public DeliveryReport trackDelivery() {
             return r -> reports.add(r.msg());
         }
     }

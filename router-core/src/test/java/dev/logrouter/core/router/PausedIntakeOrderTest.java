@@ -12,6 +12,7 @@ import dev.logrouter.core.sink.BufferSpec;
 import dev.logrouter.core.sink.DeliveryAck;
 import dev.logrouter.core.sink.LogSink;
 import dev.logrouter.core.sink.WhenFull;
+import dev.logrouter.core.source.DeliveryReport;
 import dev.logrouter.core.source.LogSource;
 import dev.logrouter.core.testsupport.TestSpecs;
 import java.time.Duration;
@@ -66,7 +67,7 @@ class PausedIntakeOrderTest {
                 if (got.size() % 64 == 0) {
                     LockSupport.parkNanos(20_000);
                 }
-                ack.delivered(r);
+                ack.delivered(got.size());
             }).then();
         }
     }
@@ -112,7 +113,7 @@ class PausedIntakeOrderTest {
                 }
 
                 @Override
-                public DeliveryAck trackDelivery() {
+                public DeliveryReport trackDelivery() {
                     return r -> reports.add(Integer.parseInt(r.msg()));
                 }
             };
