@@ -376,6 +376,8 @@ public final class TcpSink implements LogSink {
         final DeliveryAck ack;
         /** Records received from the buffer so far: the positions acknowledged to it. */
         long received;
+        /** What the last record the encoder refused was reported with (a connection does not clear it). */
+        String encodeError;
 
         Session(DeliveryAck ack) {
             this.ack = ack;
@@ -427,6 +429,7 @@ public final class TcpSink implements LogSink {
 
         private void encodeFailed(LogRecord r, boolean own, RuntimeException bad) {
             String why = RecordEncoder.failure(r, bad);
+            encodeError = why;
             if (own) {
                 counters.error(why);
             } else {
@@ -462,11 +465,16 @@ public final class TcpSink implements LogSink {
         private Link connected(Connection c) {
             Link l = new Link(c, ++gen, sendQueueBound(c) + RECEIVE_BUFFER_BOUND);
             // a connection after a lost one or after failed attempts is a reconnect; the error that
-            // kept it down is over, so status no longer shows it next to "up"
-            if (gen > 1 || counters.lastError() != null) {
+            // kept it down is over, so status no longer shows it next to "up". A record the encoder
+            // refused (records are encoded when taken, before connecting) is no connection error: it stays.
+            String last = counters.lastError();
+            boolean downError = last != null && !last.equals(encodeError);
+            if (gen > 1 || downError) {
                 counters.addReconnect();
             }
-            counters.error(null);
+            if (downError) {
+                counters.error(null);
+            }
             counters.connection("up");
             link = l;
             // Inbound tells how the connection ends: EOF = orderly close by the receiver, error = reset.
