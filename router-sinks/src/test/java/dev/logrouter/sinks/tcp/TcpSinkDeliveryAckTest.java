@@ -3,7 +3,6 @@ package dev.logrouter.sinks.tcp;
 import dev.logrouter.sinks.testsupport.TestSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.logrouter.core.record.LogRecord;
 import dev.logrouter.core.sink.SinkBuffer;
 import dev.logrouter.sinks.net.Endpoint;
 import java.time.Duration;
