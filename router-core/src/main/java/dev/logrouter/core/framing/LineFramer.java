@@ -96,7 +96,8 @@ public final class LineFramer {
         }
         int i = start;
         while (i < end) {
-            int nl = indexOfNewline(data, i, end);
+            long scan = scanNewline(data, i, end);
+            int nl = (int) scan;
             if (nl < 0) {
                 int tail = end - start;
                 if (tail > 0 && data[end - 1] == '\r') {
@@ -109,7 +110,9 @@ public final class LineFramer {
             }
             int lineEnd = nl > start && data[nl - 1] == '\r' ? nl - 1 : nl;
             if (pendingLen == 0) {
-                emitDirect(data, start, lineEnd - start);
+                // the search read every byte of the line: when none had its high bit set, the line is
+                // ASCII and needs no UTF-8 check
+                emitDirect(data, start, lineEnd - start, scan >>> 32 == 0);
             } else {
                 emitPendingPlus(data, start, lineEnd - start, false);
             }
@@ -140,20 +143,38 @@ public final class LineFramer {
      * below it, so in little-endian order the lowest mark is the first newline).
      */
     static int indexOfNewline(byte[] data, int from, int to) {
+        return (int) scanNewline(data, from, to);
+    }
+
+    /**
+     * {@link #indexOfNewline} in the low 32 bits; the high 32 bits are non-zero when a byte the search
+     * read (every byte from {@code from} to the newline, and maybe a few after it) was not ASCII. One
+     * OR per eight bytes, so the framer knows an ASCII line without reading it again.
+     */
+    static long scanNewline(byte[] data, int from, int to) {
         int i = from;
+        long seen = 0;
         for (; i <= to - Long.BYTES; i += Long.BYTES) {
-            long w = (long) LONGS.get(data, i) ^ NEWLINES;
+            long raw = (long) LONGS.get(data, i);
+            seen |= raw;
+            long w = raw ^ NEWLINES;
             long zero = (w - ONES) & ~w & HIGH_BITS;
             if (zero != 0) {
-                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+                return scanResult(i + (Long.numberOfTrailingZeros(zero) >>> 3), seen);
             }
         }
         for (; i < to; i++) {
-            if (data[i] == '\n') {
-                return i;
+            byte b = data[i];
+            seen |= b & 0xFF;
+            if (b == '\n') {
+                return scanResult(i, seen);
             }
         }
-        return -1;
+        return scanResult(-1, seen);
+    }
+
+    private static long scanResult(int index, long seen) {
+        return ((seen & HIGH_BITS) != 0 ? 1L << 32 : 0) | (index & 0xFFFFFFFFL);
     }
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -162,14 +183,14 @@ public final class LineFramer {
     private static final long HIGH_BITS = 0x8080808080808080L;
 
     /** A complete line with nothing pending: cut into pieces when too long. */
-    private void emitDirect(byte[] data, int off, int len) {
+    private void emitDirect(byte[] data, int off, int len, boolean ascii) {
         while (len > maxLineBytes) {
             int cut = utf8Cut(data, off, maxLineBytes);
-            emit(sanitize(data, off, cut), true);
+            emit(ascii ? Arrays.copyOfRange(data, off, off + cut) : sanitize(data, off, cut), true);
             off += cut;
             len -= cut;
         }
-        emit(sanitize(data, off, len), false);
+        emit(ascii ? Arrays.copyOfRange(data, off, off + len) : sanitize(data, off, len), false);
     }
 
     private void emitPendingPlus(byte[] data, int off, int len, boolean partial) {

@@ -189,6 +189,34 @@ class LineFramerTest {
         assertThat(lines).noneMatch(Line::partial);
     }
 
+    /**
+     * The framer copies a line without a UTF-8 check when its newline search saw only ASCII: the search
+     * must report every non-ASCII byte from where it started to the newline, at every offset.
+     */
+    @Test
+    void newlineSearchReportsANonAsciiByteAnywhereBeforeTheNewline() {
+        for (int from = 0; from < 9; from++) {
+            for (int nl = from; nl < from + 40; nl++) {
+                byte[] data = new byte[nl + 12];
+                java.util.Arrays.fill(data, (byte) 'a');
+                data[nl] = '\n';
+                long clean = LineFramer.scanNewline(data, from, data.length);
+                assertThat((int) clean).isEqualTo(nl);
+                assertThat(clean >>> 32).as("ascii from %d to %d", from, nl).isZero();
+                for (int at = from; at < nl; at++) {
+                    for (byte high : new byte[] {(byte) 0x80, (byte) 0xc3, (byte) 0xff}) {
+                        data[at] = high;
+                        long scan = LineFramer.scanNewline(data, from, data.length);
+                        assertThat((int) scan).isEqualTo(nl);
+                        assertThat(scan >>> 32).as("byte %02x at %d, from %d, newline %d", high, at, from, nl)
+                                .isNotZero();
+                        data[at] = 'a';
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void hundredMegabyteLineWithoutNewlineIsKeptWhole() {
         int max = 64 * 1024;
